@@ -1,0 +1,72 @@
+/**
+ * Parsing of environment variables into typed configuration, once, at the edge.
+ *
+ * Each service declares one zod schema over its environment; {@link parseConfig} reports every
+ * bad variable at once so an operator fixes them in one pass.
+ */
+import { z } from "zod";
+import { EventFlowError } from "./errors.ts";
+
+/** Parses `env` with `schema`, throwing one error that lists every invalid variable. */
+export function parseConfig<T extends z.ZodType>(
+  schema: T,
+  env: Record<string, string | undefined>,
+): z.output<T> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = issue.path.join(".") || "(environment)";
+    const value = env[String(issue.path[0])];
+    const shown = value === undefined ? "is not set" : `has value ${JSON.stringify(value)}`;
+    return `  ${name} ${shown}: ${issue.message}`;
+  });
+  throw new EventFlowError(
+    "CONFIG_INVALID",
+    `Invalid configuration, fix these environment variables:\n${lines.join("\n")}`,
+  );
+}
+
+/** A TCP port given as a string in the environment. */
+export function port(fallback: number): z.ZodType<number> {
+  return z.coerce.number().int().min(0).max(65535).default(fallback) as unknown as z.ZodType<
+    number
+  >;
+}
+
+/** A comma-separated list in the environment. */
+export function list(fallback: string[]): z.ZodType<string[]> {
+  return z.string().optional().transform((value) =>
+    value === undefined || value.trim() === ""
+      ? fallback
+      : value.split(",").map((item) => item.trim()).filter((item) => item !== "")
+  ) as unknown as z.ZodType<string[]>;
+}
+
+/** A positive integer in the environment. */
+export function positiveInt(fallback: number): z.ZodType<number> {
+  return z.coerce.number().int().positive().default(fallback) as unknown as z.ZodType<number>;
+}
+
+/** A boolean flag in the environment (`true`/`false`/`1`/`0`). */
+export function flag(fallback: boolean): z.ZodType<boolean> {
+  return z.enum(["true", "false", "1", "0"]).optional().transform((value) =>
+    value === undefined ? fallback : value === "true" || value === "1"
+  ) as unknown as z.ZodType<boolean>;
+}
+
+/** Environment variables every service shares: where the infrastructure is. */
+export const infraEnv = {
+  KAFKA_BROKERS: list(["127.0.0.1:9092"]),
+  CLICKHOUSE_URL: z.string().url().default("http://127.0.0.1:8123"),
+  CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/).default("eventflow"),
+  DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/eventflow"),
+  REDIS_URL: z.string().default("redis://127.0.0.1:6379/0"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+};
+
+/** Kafka topic names, overridable so tests can use their own. */
+export const topicEnv = {
+  TOPIC_RAW: z.string().default("raw_events"),
+  TOPIC_ENRICHED: z.string().default("enriched_events"),
+  TOPIC_DEAD_LETTER: z.string().default("dead_letter"),
+};

@@ -1,0 +1,61 @@
+/**
+ * The dead-letter contract: a record that a stage could not process, with the reason and the
+ * original payload, written to the dead-letter topic so it can be inspected and replayed.
+ */
+import { z } from "zod";
+
+/** The version of the dead-letter contract written by this code. */
+export const DEAD_LETTER_SCHEMA_VERSION = 1;
+
+/** Zod schema of a dead-letter record. */
+export const DeadLetterSchema = z.object({
+  schema_version: z.literal(DEAD_LETTER_SCHEMA_VERSION),
+  /** Which stage gave up: `enrich`, `sink-clickhouse`, `sink-postgres`… */
+  stage: z.string(),
+  /** Stable reason code, e.g. `INVALID_JSON`, `SCHEMA_MISMATCH`, `ROW_REJECTED`. */
+  reason: z.string(),
+  /** Human-readable error message. */
+  error: z.string(),
+  /** The event id when it could be read from the payload. */
+  event_id: z.string().nullable(),
+  /** Where the original message was read from. */
+  source: z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() }),
+  /** The original message value: UTF-8 text, or base64 when it was not valid UTF-8. */
+  payload: z.string(),
+  payload_encoding: z.enum(["utf8", "base64"]),
+  failed_at: z.iso.datetime({ offset: true }),
+  /** How many times this record was replayed from the dead-letter topic. */
+  replays: z.number().int().min(0),
+});
+
+/** A dead-letter record. */
+export type DeadLetter = z.infer<typeof DeadLetterSchema>;
+
+/** Builds a dead-letter record for a message that could not be processed. */
+export function deadLetter(
+  message: { topic: string; partition: number; offset: string; value: Uint8Array },
+  failure: { stage: string; reason: string; error: string; eventId?: string | null },
+  now: Date = new Date(),
+): DeadLetter {
+  let payload: string;
+  let payload_encoding: "utf8" | "base64";
+  try {
+    payload = new TextDecoder("utf-8", { fatal: true }).decode(message.value);
+    payload_encoding = "utf8";
+  } catch {
+    payload = btoa(String.fromCharCode(...message.value));
+    payload_encoding = "base64";
+  }
+  return {
+    schema_version: DEAD_LETTER_SCHEMA_VERSION,
+    stage: failure.stage,
+    reason: failure.reason,
+    error: failure.error,
+    event_id: failure.eventId ?? null,
+    source: { topic: message.topic, partition: message.partition, offset: message.offset },
+    payload,
+    payload_encoding,
+    failed_at: now.toISOString(),
+    replays: 0,
+  };
+}

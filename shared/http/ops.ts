@@ -1,0 +1,66 @@
+/**
+ * The operational endpoints every service exposes: `/healthz`, `/readyz` and `/metrics`.
+ */
+import { Hono } from "hono";
+import type { Registry } from "prom-client";
+import { errorMessage } from "../errors.ts";
+
+/** A named dependency check for `/readyz`; resolves when the dependency is reachable. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+/** Options for {@link opsRoutes}. */
+export interface OpsOptions {
+  registry: Registry;
+  /** Dependencies that must be reachable for `/readyz` to answer 200 (default: none). */
+  checks?: ReadinessCheck[];
+  /** Per-check timeout in milliseconds (default 2000). */
+  checkTimeoutMs?: number;
+  /** Returns false while the service is draining, so `/readyz` answers 503 (default: never). */
+  isDraining?: () => boolean;
+}
+
+/** Runs every readiness check with a timeout; returns each dependency's state. */
+export async function runChecks(
+  checks: ReadinessCheck[],
+  timeoutMs: number,
+): Promise<Record<string, { ok: boolean; error?: string }>> {
+  const results = await Promise.all(checks.map(async ({ name, check }) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        check(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      return [name, { ok: true }] as const;
+    } catch (error) {
+      return [name, { ok: false, error: errorMessage(error) }] as const;
+    } finally {
+      clearTimeout(timer);
+    }
+  }));
+  return Object.fromEntries(results);
+}
+
+/** A Hono sub-app serving `/healthz`, `/readyz` and `/metrics`. */
+export function opsRoutes(opts: OpsOptions): Hono {
+  const app = new Hono();
+  const checks = opts.checks ?? [];
+  const timeoutMs = opts.checkTimeoutMs ?? 2000;
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    if (opts.isDraining?.()) return c.json({ status: "draining", checks: {} }, 503);
+    const results = await runChecks(checks, timeoutMs);
+    const ready = Object.values(results).every((result) => result.ok);
+    return c.json({ status: ready ? "ready" : "not ready", checks: results }, ready ? 200 : 503);
+  });
+  app.get("/metrics", async (c) => {
+    const body = await opts.registry.metrics();
+    return c.body(body, 200, { "content-type": opts.registry.contentType });
+  });
+  return app;
+}
