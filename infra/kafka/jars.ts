@@ -1,0 +1,85 @@
+/** Fetches the Apache Kafka broker and tools jars with Maven into a git-ignored cache. */
+
+/** Kafka version used by the local stack; see docs/decisions.md "## Kafka". */
+export const KAFKA_VERSION = "4.3.1";
+
+/** Options of {@linkcode ensureKafkaJars}. */
+export interface EnsureKafkaJarsOptions {
+  /** Kafka version to fetch. Default {@linkcode KAFKA_VERSION}. */
+  version?: string;
+  /** Cache root; jars land in `<cacheDir>/<version>/libs`. Default `<repo>/.cache/kafka`. */
+  cacheDir?: string;
+  /** Maven executable. Default `mvn`. */
+  mvn?: string;
+}
+
+const POM = pathOf(new URL("./pom.xml", import.meta.url));
+const DEFAULT_CACHE = pathOf(new URL("../../.cache/kafka", import.meta.url));
+const COMPLETE_MARKER = ".complete";
+
+/** Directory holding the jars of `version`, without fetching anything. */
+export function kafkaLibsDir(opts: EnsureKafkaJarsOptions = {}): string {
+  return `${opts.cacheDir ?? DEFAULT_CACHE}/${opts.version ?? KAFKA_VERSION}/libs`;
+}
+
+/**
+ * Fetches the jars unless a previous run completed, and returns the JVM classpath (`<libs>/*`).
+ * Maven writes into a temporary directory that is renamed at the end, so an interrupted fetch
+ * never looks complete.
+ */
+export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promise<string> {
+  const version = opts.version ?? KAFKA_VERSION;
+  const libs = kafkaLibsDir(opts);
+  const classpath = `${libs}/*`;
+  if (await exists(`${libs}/${COMPLETE_MARKER}`)) return classpath;
+
+  const staging = `${libs}.partial`;
+  await Deno.remove(staging, { recursive: true }).catch(() => {});
+  await Deno.mkdir(staging, { recursive: true });
+  const mvn = opts.mvn ?? "mvn";
+  const out = await new Deno.Command(mvn, {
+    args: [
+      "-q",
+      "-B",
+      "-f",
+      POM,
+      `-Dkafka.version=${version}`,
+      "dependency:copy-dependencies",
+      `-DoutputDirectory=${staging}`,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output().catch((cause) => {
+    throw new Error(
+      `Cannot run "${mvn}" to fetch Kafka ${version}: install Maven or pass opts.mvn`,
+      {
+        cause,
+      },
+    );
+  });
+  if (!out.success) {
+    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+    throw new Error(
+      `Cannot fetch Kafka ${version} with Maven (exit ${out.code}); check the version exists ` +
+        `on Maven Central:\n${text.slice(-2000)}`,
+    );
+  }
+  await Deno.writeTextFile(`${staging}/${COMPLETE_MARKER}`, new Date().toISOString());
+  await Deno.remove(libs, { recursive: true }).catch(() => {});
+  await Deno.rename(staging, libs);
+  return classpath;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+function pathOf(url: URL): string {
+  return decodeURIComponent(url.pathname);
+}

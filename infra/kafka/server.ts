@@ -1,0 +1,185 @@
+/** Starts and stops a detached single-node KRaft broker. */
+
+import { ensureKafkaJars, type EnsureKafkaJarsOptions } from "./jars.ts";
+import { LOG4J2_PROPERTIES, serverProperties } from "./server_properties.ts";
+
+/** Options of {@linkcode startKafka}. */
+export interface StartKafkaOptions {
+  /** Holds server.properties, kafka.pid and the partition logs (`<dataDir>/logs`). */
+  dataDir: string;
+  /** Client port on 127.0.0.1. Default 9092. */
+  port?: number;
+  /** Controller port on 127.0.0.1. Default `port + 1`. */
+  controllerPort?: number;
+  /** Broker stdout/stderr go here (appended). Default `<dataDir>/kafka.log`. */
+  logFile?: string;
+  /** JVM max heap. Default "512m". */
+  heap?: string;
+  /** Default partition count of created topics. Default 6. */
+  partitions?: number;
+  /** Where and which jars to use. Defaults of {@linkcode ensureKafkaJars}. */
+  jars?: EnsureKafkaJarsOptions;
+  /** Java executable. Default `java`. */
+  java?: string;
+}
+
+const PID_FILE = "kafka.pid";
+
+/**
+ * Formats the KRaft storage on first use, then launches `kafka.Kafka` in its own session so it
+ * outlives the calling Deno process, and returns the broker pid. If the pid file names a live
+ * process the broker is considered running and its pid is returned unchanged.
+ */
+export async function startKafka(opts: StartKafkaOptions): Promise<number> {
+  const dataDir = await Deno.realPath(await mkdirp(opts.dataDir));
+  const running = await readLivePid(dataDir);
+  if (running !== null) return running;
+
+  const port = opts.port ?? 9092;
+  const java = opts.java ?? "java";
+  const logFile = opts.logFile ?? `${dataDir}/kafka.log`;
+  const classpath = await ensureKafkaJars(opts.jars);
+  const propsFile = `${dataDir}/server.properties`;
+  const log4jFile = `${dataDir}/log4j2.properties`;
+  await Deno.writeTextFile(
+    propsFile,
+    serverProperties({
+      logDir: `${dataDir}/logs`,
+      port,
+      controllerPort: opts.controllerPort ?? port + 1,
+      partitions: opts.partitions ?? 6,
+    }),
+  );
+  await Deno.writeTextFile(log4jFile, LOG4J2_PROPERTIES);
+  const jvm = [
+    `-Xmx${opts.heap ?? "512m"}`,
+    "-Xms128m",
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-Djava.awt.headless=true",
+    `-Dlog4j2.configurationFile=${log4jFile}`,
+    "-cp",
+    classpath,
+  ];
+
+  if (!(await exists(`${dataDir}/logs/meta.properties`))) {
+    const out = await new Deno.Command(java, {
+      args: [...jvm, "kafka.tools.StorageTool", "format", "-t", randomClusterId(), "-c", propsFile],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      throw new Error(`Cannot format Kafka storage in "${dataDir}/logs":\n${text.slice(-2000)}`);
+    }
+  }
+
+  const pidFile = `${dataDir}/${PID_FILE}`;
+  await Deno.remove(pidFile).catch(() => {});
+  // setsid -f: new session, no controlling terminal, so the broker survives our exit. The shell
+  // writes its own pid and then execs java, so the pid file names the JVM itself.
+  const child = new Deno.Command("setsid", {
+    args: [
+      "-f",
+      "sh",
+      "-c",
+      'echo $$ > "$PID_FILE"; exec "$@" >>"$LOG_FILE" 2>&1 </dev/null',
+      "kafka",
+      java,
+      ...jvm,
+      "kafka.Kafka",
+      propsFile,
+    ],
+    env: { PID_FILE: pidFile, LOG_FILE: logFile },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await child.status;
+  for (let i = 0; i < 100; i++) {
+    const pid = await readLivePid(dataDir);
+    if (pid !== null) return pid;
+    await delay(50);
+  }
+  throw new Error(`Kafka did not start: no live pid in "${pidFile}"; see "${logFile}"`);
+}
+
+/** Options of {@linkcode stopKafka}. */
+export interface StopKafkaOptions {
+  /** How long to wait after SIGTERM before SIGKILL. Default 30000. */
+  timeoutMs?: number;
+}
+
+/** Stops the broker named by `<dataDir>/kafka.pid`: SIGTERM, then SIGKILL after the timeout. */
+export async function stopKafka(dataDir: string, opts: StopKafkaOptions = {}): Promise<void> {
+  const pid = await readLivePid(dataDir);
+  const pidFile = `${dataDir}/${PID_FILE}`;
+  if (pid === null) {
+    await Deno.remove(pidFile).catch(() => {});
+    return;
+  }
+  Deno.kill(pid, "SIGTERM");
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  while (isAlive(pid) && Date.now() < deadline) await delay(100);
+  if (isAlive(pid)) {
+    Deno.kill(pid, "SIGKILL");
+    while (isAlive(pid)) await delay(50);
+  }
+  await Deno.remove(pidFile).catch(() => {});
+}
+
+/** Pid from `<dataDir>/kafka.pid` when that process is alive and is a JVM, else null. */
+export async function readLivePid(dataDir: string): Promise<number | null> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(`${dataDir}/${PID_FILE}`);
+  } catch {
+    return null;
+  }
+  const pid = Number.parseInt(text.trim(), 10);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  // A stale pid file may name an unrelated process after a reboot; only trust a java one.
+  try {
+    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    if (!cmdline.includes("kafka.Kafka")) return null;
+  } catch {
+    return null;
+  }
+  return pid;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // A zombie is dead for our purposes; field 3 is the state.
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/** KRaft cluster ids are 16 random bytes in unpadded base64url. */
+function randomClusterId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+async function mkdirp(path: string): Promise<string> {
+  await Deno.mkdir(path, { recursive: true });
+  return path;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
