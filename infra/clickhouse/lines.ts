@@ -1,0 +1,71 @@
+/**
+ * Cuts a byte stream into chunks that end on a newline, so each chunk of a line-delimited INSERT
+ * body is a complete set of rows. Pure apart from consuming the given iterable.
+ * @module
+ */
+
+const NEWLINE = 0x0a;
+
+/**
+ * Yields chunks of at least `minBytes` (except the last) that each end right after a newline.
+ * Memory stays near `minBytes` plus one incoming piece and the longest row.
+ *
+ * @example
+ * ```ts
+ * import { chunkLines } from "./lines.ts";
+ * const enc = new TextEncoder();
+ * const out: string[] = [];
+ * for await (const c of chunkLines([enc.encode("a\nb"), enc.encode("\nc\n")], 1)) {
+ *   out.push(new TextDecoder().decode(c));
+ * }
+ * if (out.join("|") !== "a\n|b\n|c\n") throw new Error(out.join("|"));
+ * ```
+ */
+export async function* chunkLines(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  minBytes: number,
+): AsyncGenerator<Uint8Array> {
+  let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
+  for await (const piece of source) {
+    if (piece.length === 0) continue;
+    pending.push(piece);
+    pendingBytes += piece.length;
+    if (pendingBytes < minBytes) continue;
+    const cut = piece.lastIndexOf(NEWLINE);
+    if (cut === -1) continue;
+    const whole = concat(pending, pendingBytes);
+    const end = pendingBytes - piece.length + cut + 1;
+    yield whole.subarray(0, end);
+    const rest = whole.subarray(end);
+    pending = rest.length > 0 ? [rest] : [];
+    pendingBytes = rest.length;
+  }
+  if (pendingBytes > 0) yield concat(pending, pendingBytes);
+}
+
+/** Counts rows in a line-delimited chunk: lines that hold anything but whitespace. */
+export function countRows(chunk: Uint8Array): number {
+  let rows = 0;
+  let lineHasData = false;
+  for (const byte of chunk) {
+    if (byte === NEWLINE) {
+      if (lineHasData) rows++;
+      lineHasData = false;
+    } else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
+      lineHasData = true;
+    }
+  }
+  return lineHasData ? rows + 1 : rows;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

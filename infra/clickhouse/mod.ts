@@ -1,0 +1,188 @@
+/**
+ * Public face of the clickhouse-server stand-in for the stack CLI: start it as a detached
+ * background process, wait until it answers, stop it by its pid file.
+ *
+ * @example
+ * ```ts ignore
+ * import { startClickHouse, stopClickHouse, waitClickHouseReady } from "./mod.ts";
+ * const pid = await startClickHouse({ dataDir: ".stack/clickhouse", logFile: ".stack/clickhouse.log" });
+ * await waitClickHouseReady("http://127.0.0.1:8123", 30_000);
+ * await stopClickHouse(".stack/clickhouse");
+ * ```
+ * @module
+ */
+
+export { ClickHouseException } from "./errors.ts";
+export { type RunningServer, serve } from "./server.ts";
+export type { ServerConfig } from "./config.ts";
+
+/** Options for {@link startClickHouse}. */
+export interface StartClickHouseOptions {
+  /** Persistent engine data directory; the pid file `clickhouse.pid` is written here too. */
+  dataDir: string;
+  /** HTTP port; 8123. */
+  port?: number;
+  /** File that receives the server's stdout and stderr (appended). */
+  logFile: string;
+  /** Interface to listen on; 127.0.0.1. */
+  hostname?: string;
+}
+
+/** Raised when the stand-in cannot be started, reached or stopped. */
+export class ClickHouseStackError extends Error {
+  override name = "ClickHouseStackError";
+  /** Stable error code. */
+  readonly code: "CLICKHOUSE_NOT_READY" | "CLICKHOUSE_STOP_FAILED";
+  /** Whether trying again later can help. */
+  readonly retriable: boolean;
+
+  /** Builds the error. */
+  constructor(
+    code: ClickHouseStackError["code"],
+    message: string,
+    options?: ErrorOptions & { retriable?: boolean },
+  ) {
+    super(message, options);
+    this.code = code;
+    this.retriable = options?.retriable ?? false;
+  }
+}
+
+const SERVER_PATH = new URL("./server.ts", import.meta.url).pathname;
+// The repo's deno.json maps npm packages to node_modules, whatever the caller's cwd is.
+const CONFIG_PATH = new URL("../../deno.json", import.meta.url).pathname;
+const PID_FILE = "clickhouse.pid";
+
+/**
+ * Launches `server.ts` as a detached process that outlives the caller, logging to `logFile`,
+ * and records its pid in `<dataDir>/clickhouse.pid`. Returns the pid; does not wait for
+ * readiness (see {@link waitClickHouseReady}).
+ */
+export async function startClickHouse(options: StartClickHouseOptions): Promise<number> {
+  const { dataDir, port = 8123, logFile, hostname = "127.0.0.1" } = options;
+  await Deno.mkdir(dataDir, { recursive: true });
+  const logDir = logFile.includes("/") ? logFile.slice(0, logFile.lastIndexOf("/")) : ".";
+  if (logDir !== "") await Deno.mkdir(logDir, { recursive: true });
+  // The child's stdio is the log file itself, so nothing ties it to this process.
+  const command = new Deno.Command("/bin/sh", {
+    args: [
+      "-c",
+      'exec "$0" "$@" >>"$EF_CH_LOG" 2>&1 </dev/null',
+      Deno.execPath(),
+      "run",
+      "-A",
+      "--no-prompt",
+      "--config",
+      CONFIG_PATH,
+      SERVER_PATH,
+      "--port",
+      String(port),
+      "--data-dir",
+      dataDir,
+      "--hostname",
+      hostname,
+    ],
+    env: { EF_CH_LOG: logFile },
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+    detached: true,
+  });
+  const child = command.spawn();
+  child.unref();
+  await Deno.writeTextFile(pidPath(dataDir), `${child.pid}\n`);
+  return child.pid;
+}
+
+/**
+ * Polls `<url>/ping` until it answers "Ok." or `timeoutMs` passes.
+ * @throws ClickHouseStackError with code CLICKHOUSE_NOT_READY on timeout.
+ */
+export async function waitClickHouseReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const ping = new URL("/ping", url);
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(ping, { signal: AbortSignal.timeout(2_000) });
+      const body = await response.text();
+      if (response.ok && body === "Ok.\n") return;
+      lastError = new Error(`HTTP ${response.status}: ${body.slice(0, 200)}`);
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new ClickHouseStackError(
+    "CLICKHOUSE_NOT_READY",
+    `ClickHouse stand-in at ${ping} did not answer within ${timeoutMs} ms: check its log file`,
+    { cause: lastError, retriable: true },
+  );
+}
+
+/**
+ * Stops the server whose pid is in `<dataDir>/clickhouse.pid`: SIGTERM, then SIGKILL after
+ * `timeoutMs` (10 s). Returns false when no server was running.
+ */
+export async function stopClickHouse(
+  dataDir: string,
+  options: { timeoutMs?: number } = {},
+): Promise<boolean> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  let pid: number;
+  try {
+    pid = Number((await Deno.readTextFile(pidPath(dataDir))).trim());
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+  const removePidFile = () => Deno.remove(pidPath(dataDir)).catch(() => {});
+  if (!Number.isInteger(pid) || pid <= 0 || !signal(pid, "SIGTERM")) {
+    await removePidFile();
+    return false;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) {
+      await removePidFile();
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  signal(pid, "SIGKILL");
+  const killDeadline = Date.now() + 2_000;
+  while (isAlive(pid) && Date.now() < killDeadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (isAlive(pid)) {
+    throw new ClickHouseStackError(
+      "CLICKHOUSE_STOP_FAILED",
+      `ClickHouse stand-in pid ${pid} survived SIGKILL: inspect it with "ps -p ${pid}"`,
+    );
+  }
+  await removePidFile();
+  return true;
+}
+
+function pidPath(dataDir: string): string {
+  return `${dataDir}/${PID_FILE}`;
+}
+
+function signal(pid: number, sig: Deno.Signal): boolean {
+  try {
+    Deno.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// A zombie (exited but not yet reaped by its parent) still accepts signals, so /proc is the truth.
+function isAlive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Composition root of the clickhouse-server stand-in: loads config, opens the embedded engine,
+ * serves the HTTP interface until SIGTERM or SIGINT.
+ *
+ * `deno run -A infra/clickhouse/server.ts [--port 8123] [--data-dir .stack/clickhouse]`
+ * @module
+ */
+
+import { loadServerConfig, type ServerConfig } from "./config.ts";
+import { openChdbEngine } from "./engine.ts";
+import { createHandler } from "./handler.ts";
+
+/** A running server; `shutdown` stops accepting, finishes queued work and closes the engine. */
+export interface RunningServer {
+  /** The port actually bound (useful with port 0). */
+  port: number;
+  /** Stops the server and releases the engine. */
+  shutdown(): Promise<void>;
+}
+
+/** Starts the HTTP server on an engine opened at `config.dataDir`. */
+export async function serve(config: ServerConfig): Promise<RunningServer> {
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  const engine = openChdbEngine(config.dataDir);
+  const handler = createHandler(engine, { displayName: Deno.hostname() });
+  const server = Deno.serve({
+    hostname: config.hostname,
+    port: config.port,
+    onListen: () => {},
+  }, handler);
+  let stopping: Promise<void> | undefined;
+  return {
+    port: server.addr.port,
+    shutdown() {
+      stopping ??= (async () => {
+        await server.shutdown();
+        await engine.close();
+      })();
+      return stopping;
+    },
+  };
+}
+
+if (import.meta.main) {
+  const config = loadServerConfig(Deno.args, Deno.env.toObject());
+  const running = await serve(config);
+  console.log(
+    `ClickHouse stand-in listening on http://${config.hostname}:${running.port}/ (data: ${config.dataDir})`,
+  );
+  const stop = (signal: Deno.Signal) => {
+    console.log(`Received ${signal}, shutting down`);
+    running.shutdown().then(() => Deno.exit(0), (error) => {
+      console.error("Shutdown failed:", error);
+      Deno.exit(1);
+    });
+  };
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+}
