@@ -1,0 +1,155 @@
+/**
+ * Reading a request body under size caps, while it streams in: a client sending 1 GB (or a gzip
+ * bomb) is cut off at the cap instead of being buffered first.
+ */
+import { IngestError } from "./errors.ts";
+
+/** Limits and encoding for {@link readBody}. */
+export interface ReadBodyOptions {
+  /** Largest accepted body in bytes after decompression. */
+  maxBytes: number;
+  /** Largest accepted body in bytes on the wire (compressed); defaults to `maxBytes`. */
+  maxWireBytes?: number;
+  /** The `Content-Encoding` header (`gzip`, `identity` or absent). */
+  contentEncoding?: string | null;
+  /** The `Content-Length` header, checked before reading anything. */
+  contentLength?: string | null;
+}
+
+const decoder = new TextDecoder();
+
+function tooLarge(limit: number, what: string): IngestError {
+  return new IngestError(
+    413,
+    "PAYLOAD_TOO_LARGE",
+    `Request body is larger than the ${limit}-byte limit${what}; send fewer or smaller events`,
+    { field: "body" },
+  );
+}
+
+async function collect(
+  stream: ReadableStream<Uint8Array>,
+  limit: number,
+  onOverflow: () => IngestError,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > limit) {
+        // Cancelling stops the upload (and the decompressor) instead of draining it.
+        await reader.cancel().catch(() => {});
+        throw onOverflow();
+      }
+      chunks.push(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Wraps a byte stream so that more than `limit` bytes makes it error with a 413. */
+function capped(stream: ReadableStream<Uint8Array>, limit: number): ReadableStream<Uint8Array> {
+  let total = 0;
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        total += chunk.byteLength;
+        if (total > limit) {
+          controller.error(tooLarge(limit, " on the wire (compressed)"));
+          return;
+        }
+        controller.enqueue(chunk);
+      },
+    }),
+  );
+}
+
+/** Reads the body as UTF-8 text, enforcing the wire and decompressed caps as bytes arrive. */
+export async function readBody(
+  body: ReadableStream<Uint8Array> | null,
+  opts: ReadBodyOptions,
+): Promise<string> {
+  const maxWire = opts.maxWireBytes ?? opts.maxBytes;
+  const encoding = (opts.contentEncoding ?? "identity").trim().toLowerCase();
+  if (encoding !== "identity" && encoding !== "gzip" && encoding !== "") {
+    throw new IngestError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Encoding "${encoding}" is not supported; send gzip or uncompressed JSON`,
+      { field: "content-encoding" },
+    );
+  }
+  const gzip = encoding === "gzip";
+  const declared = Number(opts.contentLength ?? NaN);
+  if (Number.isFinite(declared) && declared > (gzip ? maxWire : opts.maxBytes)) {
+    throw tooLarge(gzip ? maxWire : opts.maxBytes, gzip ? " on the wire (compressed)" : "");
+  }
+  if (body === null) return "";
+  if (!gzip) {
+    return decoder.decode(await collect(body, opts.maxBytes, () => tooLarge(opts.maxBytes, "")));
+  }
+  const inflated = capped(body, maxWire).pipeThrough(
+    new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
+  );
+  try {
+    const bytes = await collect(
+      inflated,
+      opts.maxBytes,
+      () => tooLarge(opts.maxBytes, " after gzip decompression"),
+    );
+    return decoder.decode(bytes);
+  } catch (error) {
+    if (error instanceof IngestError) throw error;
+    throw new IngestError(
+      400,
+      "INVALID_GZIP",
+      "Request body is not valid gzip data although Content-Encoding is gzip",
+      { field: "body", cause: error },
+    );
+  }
+}
+
+/** Parses JSON text, answering 400 INVALID_JSON with the parser's reason when it is not JSON. */
+export function parseJson(text: string): unknown {
+  if (text.trim() === "") {
+    throw new IngestError(400, "INVALID_JSON", "Request body is empty; send a JSON object", {
+      field: "body",
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new IngestError(
+      400,
+      "INVALID_JSON",
+      `Request body is not valid JSON: ${(error as Error).message}`,
+      { field: "body" },
+    );
+  }
+}
+
+/** Throws 415 unless the content type is JSON, text/plain (sendBeacon) or absent. */
+export function checkContentType(contentType: string | null): void {
+  if (contentType === null || contentType.trim() === "") return;
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  if (type === "application/json" || type === "text/plain" || type.endsWith("+json")) return;
+  throw new IngestError(
+    415,
+    "UNSUPPORTED_MEDIA_TYPE",
+    `Content-Type "${type}" is not supported; send application/json (or text/plain JSON from sendBeacon)`,
+    { field: "content-type" },
+  );
+}

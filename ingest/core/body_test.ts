@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { checkContentType, parseJson, readBody } from "./body.ts";
+import { IngestError } from "./errors.ts";
+
+function streamOf(bytes: Uint8Array, chunk = 1024): ReadableStream<Uint8Array> {
+  let at = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.slice(at, at + chunk));
+      at += chunk;
+    },
+  });
+}
+
+async function gzip(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+async function rejection(promise: Promise<unknown>): Promise<IngestError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof IngestError, `expected IngestError, got ${error}`);
+    return error;
+  }
+  throw new Error("expected a rejection");
+}
+
+Deno.test("readBody() returns plain and gzip bodies as text", async () => {
+  const text = JSON.stringify({ event_type: "x" });
+  assert.equal(await readBody(streamOf(new TextEncoder().encode(text)), { maxBytes: 100 }), text);
+  const zipped = await gzip(text);
+  assert.equal(await readBody(streamOf(zipped), { maxBytes: 100, contentEncoding: "gzip" }), text);
+});
+
+Deno.test("readBody() stops reading at the cap without consuming the rest of the stream", async () => {
+  let pulled = 0;
+  const endless = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      controller.enqueue(new Uint8Array(1000));
+    },
+  });
+  const error = await rejection(readBody(endless, { maxBytes: 10_000 }));
+  assert.equal(error.status, 413);
+  assert.equal(error.code, "PAYLOAD_TOO_LARGE");
+  assert.equal(
+    error.message,
+    "Request body is larger than the 10000-byte limit; send fewer or smaller events",
+  );
+  assert.ok(pulled < 20, `pulled ${pulled} chunks`);
+});
+
+Deno.test("readBody() answers 413 from Content-Length before reading", async () => {
+  const error = await rejection(
+    readBody(streamOf(new Uint8Array(5)), { maxBytes: 4, contentLength: "5" }),
+  );
+  assert.equal(error.status, 413);
+});
+
+Deno.test("readBody() caps the decompressed size of a gzip bomb", async () => {
+  const bomb = await gzip("a".repeat(5_000_000));
+  assert.ok(bomb.length < 20_000);
+  const error = await rejection(
+    readBody(streamOf(bomb), { maxBytes: 100_000, contentEncoding: "gzip" }),
+  );
+  assert.equal(error.status, 413);
+  assert.match(error.message, /100000-byte limit after gzip decompression/);
+});
+
+Deno.test("readBody() caps the compressed size on the wire", async () => {
+  const random = crypto.getRandomValues(new Uint8Array(60_000));
+  const zipped = await gzip(Array.from(random, (b) => b.toString(16)).join(""));
+  const error = await rejection(
+    readBody(streamOf(zipped), {
+      maxBytes: 1_000_000,
+      maxWireBytes: 10_000,
+      contentEncoding: "gzip",
+    }),
+  );
+  assert.equal(error.status, 413);
+  assert.match(error.message, /10000-byte limit on the wire \(compressed\)/);
+});
+
+Deno.test("readBody() answers 400 INVALID_GZIP for a body that is not gzip", async () => {
+  const error = await rejection(
+    readBody(streamOf(new TextEncoder().encode('{"a":1}')), {
+      maxBytes: 100,
+      contentEncoding: "gzip",
+    }),
+  );
+  assert.deepEqual([error.status, error.code, error.field], [400, "INVALID_GZIP", "body"]);
+});
+
+Deno.test("readBody() answers 415 for an unsupported Content-Encoding", async () => {
+  const error = await rejection(readBody(null, { maxBytes: 100, contentEncoding: "br" }));
+  assert.deepEqual([error.status, error.field], [415, "content-encoding"]);
+});
+
+Deno.test("parseJson() answers 400 INVALID_JSON with the parser's reason", () => {
+  assert.throws(() => parseJson("{nope"), (error: IngestError) => {
+    assert.equal(error.status, 400);
+    assert.equal(error.code, "INVALID_JSON");
+    assert.match(error.message, /^Request body is not valid JSON: /);
+    return true;
+  });
+  assert.throws(() => parseJson("  "), /Request body is empty/);
+});
+
+Deno.test("checkContentType() accepts JSON and sendBeacon text/plain only", () => {
+  checkContentType("application/json; charset=utf-8");
+  checkContentType("text/plain;charset=UTF-8");
+  checkContentType(null);
+  assert.throws(
+    () => checkContentType("application/x-www-form-urlencoded"),
+    (error: IngestError) => error.status === 415 && error.field === "content-type",
+  );
+});
