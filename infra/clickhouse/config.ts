@@ -4,7 +4,7 @@
  * @module
  */
 
-import { z } from "npm:zod";
+import { z } from "zod";
 
 /** Fully resolved server configuration. */
 export interface ServerConfig {

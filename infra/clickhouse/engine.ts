@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Session } from "npm:chdb";
+import { Session } from "chdb";
 
 /** Bytes and counters of one executed statement. */
 export interface EngineResult {

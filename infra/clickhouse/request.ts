@@ -49,6 +49,9 @@ const HTTP_OPTIONS = new Set([
   "http_native_compression_disable_checksumming_on_decompress",
   // A real setting, but it only steers this HTTP layer; the engine never compresses.
   "enable_http_compression",
+  // Per-query on clickhouse-server; on the one shared engine session a readonly value would
+  // forbid the SET that restores the default, locking every later request out of writes.
+  "readonly",
 ]);
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

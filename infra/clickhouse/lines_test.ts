@@ -1,0 +1,37 @@
+import { assertEquals } from "./_assert.ts";
+import { chunkLines, countRows } from "./lines.ts";
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+async function collect(pieces: string[], minBytes: number): Promise<string[]> {
+  const out: string[] = [];
+  for await (const c of chunkLines(pieces.map((p) => enc.encode(p)), minBytes)) {
+    out.push(dec.decode(c));
+  }
+  return out;
+}
+
+Deno.test("chunkLines() cuts only after a newline, even when rows span pieces", async () => {
+  assertEquals(await collect(['{"a":1}\n{"a"', ':2}\n{"a":3}'], 1), [
+    '{"a":1}\n',
+    '{"a":2}\n',
+    '{"a":3}',
+  ]);
+});
+
+Deno.test("chunkLines() gathers pieces until the minimum size", async () => {
+  assertEquals(await collect(["a\n", "b\n", "c\n", "d\n"], 4), ["a\nb\n", "c\nd\n"]);
+});
+
+Deno.test("chunkLines() keeps every byte across many chunks", async () => {
+  const rows = Array.from({ length: 1000 }, (_, i) => `{"i":${i}}\n`);
+  const chunks = await collect(rows, 100);
+  assertEquals(chunks.join(""), rows.join(""));
+  assertEquals(chunks.every((c) => c.endsWith("\n")), true);
+});
+
+Deno.test("countRows() ignores blank lines and counts an unterminated last row", () => {
+  assertEquals(countRows(enc.encode('{"a":1}\n\n  \n{"a":2}')), 2);
+  assertEquals(countRows(enc.encode("")), 0);
+});

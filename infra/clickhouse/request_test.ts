@@ -1,0 +1,113 @@
+import { assertEquals, assertThrows } from "./_assert.ts";
+import { ClickHouseException } from "./errors.ts";
+import {
+  contentTypeFor,
+  joinQuery,
+  outputFormat,
+  parseRequest,
+  planContext,
+  quoteString,
+  splittableInsert,
+} from "./request.ts";
+
+const newQueryId = () => "generated-id";
+
+function req(query: string, headers: HeadersInit = {}) {
+  return parseRequest(new URL(`http://localhost:8123/?${query}`), new Headers(headers), {
+    newQueryId,
+  });
+}
+
+Deno.test("parseRequest() splits HTTP options, param_ values and settings", () => {
+  const r = req(
+    "query_id=q1&database=analytics&param_name=it%5C%27s&param_n=5&max_threads=2" +
+      "&wait_end_of_query=1&enable_http_compression=1&session_id=s&default_format=JSONEachRow",
+    { "accept-encoding": "gzip, deflate" },
+  );
+  assertEquals(r.queryId, "q1");
+  assertEquals(r.database, "analytics");
+  assertEquals(r.params, { name: "it\\'s", n: "5" });
+  assertEquals(r.settings, { max_threads: "2" });
+  assertEquals(r.defaultFormat, "JSONEachRow");
+  assertEquals(r.gzipResponse, true);
+});
+
+Deno.test("parseRequest() compresses only when asked by setting and Accept-Encoding", () => {
+  assertEquals(req("enable_http_compression=1").gzipResponse, false);
+  assertEquals(req("enable_http_compression=0", { "accept-encoding": "gzip" }).gzipResponse, false);
+});
+
+Deno.test("parseRequest() generates a query id and treats database=default as none", () => {
+  const r = req("database=default");
+  assertEquals(r.queryId, "generated-id");
+  assertEquals(r.database, undefined);
+  assertEquals(r.defaultFormat, "TabSeparated");
+});
+
+Deno.test("parseRequest() takes multipart form fields like URL parameters", () => {
+  const r = parseRequest(new URL("http://h/?query_id=q"), new Headers(), {
+    newQueryId,
+    form: [["query", "SELECT {v:String}"], ["param_v", "x"]],
+  });
+  assertEquals(r.urlQuery, "SELECT {v:String}");
+  assertEquals(r.params, { v: "x" });
+});
+
+Deno.test("parseRequest() refuses a setting name that is not an identifier", () => {
+  const error = assertThrows(() => req("max%20threads=1"), ClickHouseException);
+  assertEquals(error.code, 115);
+});
+
+Deno.test("quoteString() escapes quotes and backslashes", () => {
+  assertEquals(quoteString("it's a \\ test"), "'it\\'s a \\\\ test'");
+});
+
+Deno.test("planContext() sets settings, params and database, then restores defaults", () => {
+  const plan = planContext(req("database=db1&param_s=a%27b&max_threads=2&max_block_size=9"));
+  assertEquals(plan.setup, [
+    "SET max_threads = '2', max_block_size = '9'",
+    "SET param_s = 'a\\'b'",
+    "USE `db1`",
+  ]);
+  assertEquals(plan.cleanup, [
+    "SET max_threads = DEFAULT, max_block_size = DEFAULT",
+    "USE default",
+  ]);
+  assertEquals(plan.clearParams, true);
+});
+
+Deno.test("planContext() never sets readonly, which would block restoring the defaults", () => {
+  assertEquals(planContext(req("readonly=1")).setup, []);
+});
+
+Deno.test("planContext() is empty for a request without context", () => {
+  assertEquals(planContext(req("query=SELECT+1")), { setup: [], cleanup: [], clearParams: false });
+});
+
+Deno.test("joinQuery() puts the URL query before the body", () => {
+  assertEquals(joinQuery("INSERT INTO t FORMAT CSV", "1,2"), "INSERT INTO t FORMAT CSV\n1,2");
+  assertEquals(joinQuery("", "SELECT 1"), "SELECT 1");
+  assertEquals(joinQuery("SELECT 1", ""), "SELECT 1");
+});
+
+Deno.test("outputFormat() reads a trailing FORMAT clause but not an INSERT's input format", () => {
+  assertEquals(outputFormat("SELECT 1 \nFORMAT JSONEachRow", "TabSeparated"), "JSONEachRow");
+  assertEquals(outputFormat("SELECT 1 format JSON;", "TabSeparated"), "JSON");
+  assertEquals(outputFormat("SELECT 1", "CSV"), "CSV");
+  assertEquals(outputFormat("INSERT INTO t FORMAT JSONEachRow", "TabSeparated"), "TabSeparated");
+});
+
+Deno.test("splittableInsert() splits line formats unless a deduplication token is set", () => {
+  const insert = "query=" + encodeURIComponent("INSERT INTO t (a) FORMAT JSONEachRow");
+  assertEquals(splittableInsert(req(insert)), "INSERT INTO t (a) FORMAT JSONEachRow");
+  assertEquals(splittableInsert(req(`${insert}&insert_deduplication_token=abc`)), undefined);
+  const csv = "query=" + encodeURIComponent("INSERT INTO t FORMAT CSV");
+  assertEquals(splittableInsert(req(csv)), undefined);
+  assertEquals(splittableInsert(req("query=SELECT+1")), undefined);
+});
+
+Deno.test("contentTypeFor() follows clickhouse-server's content types", () => {
+  assertEquals(contentTypeFor("JSONEachRow"), "application/json; charset=UTF-8");
+  assertEquals(contentTypeFor("TabSeparated"), "text/tab-separated-values; charset=UTF-8");
+  assertEquals(contentTypeFor("Pretty"), "text/plain; charset=UTF-8");
+});
