@@ -1,0 +1,62 @@
+/** Helpers for the integration tests of this folder; not exported from mod.ts. */
+
+import { createAdmin } from "./admin.ts";
+import type { KafkaConfig } from "./config.ts";
+
+/** Config for the local test broker; `KAFKA_BROKERS` overrides the address. */
+export function testConfig(clientId = "test"): KafkaConfig {
+  const brokers = (Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092").split(",").map((b) =>
+    b.trim()
+  );
+  return { brokers, clientId };
+}
+
+/** A random name for a test-only resource, e.g. `test_consumer_3f2a9c1b`. */
+export function testName(label: string): string {
+  return `test_${label}_${crypto.randomUUID().slice(0, 8)}`;
+}
+
+/** A fresh topic removed on dispose; only `test_` names are accepted so nothing real is deleted. */
+export async function testTopic(
+  label: string,
+  partitions = 3,
+): Promise<{ name: string } & AsyncDisposable> {
+  const name = testName(label);
+  const admin = await createAdmin(testConfig("test-admin"));
+  await admin.ensureTopics([{ name, partitions }]);
+  return {
+    name,
+    async [Symbol.asyncDispose]() {
+      if (!name.startsWith("test_")) throw new Error(`Refusing to delete topic "${name}"`);
+      await admin.deleteTopics([name]);
+      await admin.close();
+    },
+  };
+}
+
+/** Fails the test with `message` unless `cond` holds. */
+export function assert(cond: unknown, message: string): asserts cond {
+  if (!cond) throw new Error(message);
+}
+
+/** Fails unless `actual` and `expected` have the same JSON form. */
+export function assertEquals(actual: unknown, expected: unknown, what = "value"): void {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a !== e) throw new Error(`Unexpected ${what}:\n  actual:   ${a}\n  expected: ${e}`);
+}
+
+/** Resolves once `check` returns true, or throws after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  check: () => boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -1,0 +1,284 @@
+/** Group consumer: per-partition batches, commit after the handler, redelivery on failure. */
+
+import {
+  Consumer as ClientConsumer,
+  type Message as ClientMessage,
+  type MessagesStream,
+} from "@platformatic/kafka";
+import { backoffMs, type BackoffOptions } from "./backoff.ts";
+import { type KafkaConfig, validateKafkaConfig } from "./config.ts";
+import { KafkaError, toKafkaError } from "./errors.ts";
+import { type Batch, toBatch } from "./message.ts";
+
+/** What to consume and how. */
+export interface ConsumerOptions {
+  groupId: string;
+  topics: string[];
+  /** Where a group without committed offsets starts: earliest when true. Default false (latest). */
+  fromBeginning?: boolean;
+  /** max messages handed to the handler at once. Default 500. */
+  maxBatchSize?: number;
+  /** Redelivery delays after a handler failure. Defaults of {@linkcode backoffMs}. */
+  backoff?: BackoffOptions;
+  /** Waits `ms`; injected by tests. Default `setTimeout`. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Told about handler failures and reconnects. Default: a line on stderr. */
+  onError?: (error: unknown, context: { batch?: Batch; attempt?: number }) => void;
+  /** Session timeout in ms: a silent member leaves the group after it. Default 10000. */
+  sessionTimeoutMs?: number;
+}
+
+/** A consumer group member, see {@linkcode createConsumer}. */
+export interface Consumer {
+  /** Calls handler with batches per partition; commits offset lastOffset+1 for a batch ONLY after the handler resolved. If handler throws, the consumer pauses and re-delivers that batch after backoff (never skips). */
+  run(handler: (batch: Batch) => Promise<void>): Promise<void>;
+  /** Pause/resume consumption of all assigned partitions (backpressure). */
+  pause(): void;
+  /** Resumes after {@linkcode Consumer.pause}. */
+  resume(): void;
+  /** Consumer lag per partition, for metrics: [{topic, partition, lag}] */
+  lag(): Promise<Array<{ topic: string; partition: number; lag: number }>>;
+  /** Leaves the group cleanly after the in-flight batch finished and its offset was committed. */
+  close(): Promise<void>;
+}
+
+type Record_ = ClientMessage<Buffer, Buffer, Buffer, Buffer>;
+
+/**
+ * Creates a {@linkcode Consumer}. `run()` resolves when `close()` was called. Delivery is
+ * at least once: after a rebalance or a failed commit the new owner re-reads from the last
+ * committed offset, so handlers must tolerate duplicates.
+ */
+export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Promise<Consumer> {
+  const { brokers, clientId } = validateKafkaConfig(config);
+  const maxBatchSize = opts.maxBatchSize ?? 500;
+  validateOptions(opts, maxBatchSize);
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const onError = opts.onError ?? defaultOnError;
+  const client = new ClientConsumer({
+    clientId,
+    bootstrapBrokers: brokers,
+    groupId: opts.groupId,
+    sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
+    heartbeatInterval: 1000,
+    autocommit: false,
+    maxWaitTime: 500,
+    timeout: 30_000,
+  });
+
+  let paused = false;
+  let closing = false;
+  let running: Promise<void> | null = null;
+  // Wakes the read loop when data arrives, on resume() and on close().
+  let wake: (() => void) | null = null;
+  const poke = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+
+  function owns(topic: string, partition: number): boolean {
+    const assignments = client.assignments;
+    // Before the first join the client reports null; the stream only yields assigned records.
+    if (!assignments) return true;
+    return assignments.some((a) => a.topic === topic && a.partitions.includes(partition));
+  }
+
+  async function deliver(
+    records: Record_[],
+    handler: (batch: Batch) => Promise<void>,
+  ): Promise<void> {
+    const first = records[0];
+    const last = records.at(-1);
+    if (!first || !last) return;
+    const batch = toBatch(records);
+    for (let attempt = 1;; attempt++) {
+      // A partition revoked meanwhile is re-read by its new owner from the committed offset.
+      if (!owns(batch.topic, batch.partition)) return;
+      try {
+        await handler(batch);
+        break;
+      } catch (err) {
+        onError(err, { batch, attempt });
+        if (closing) return;
+        await sleep(backoffMs(attempt, opts.backoff));
+        if (closing) return;
+      }
+    }
+    try {
+      await last.commit();
+    } catch (err) {
+      throw toKafkaError(
+        "KAFKA_COMMIT_FAILED",
+        `Cannot commit offset ${last.offset + 1n} of "${batch.topic}" partition ${batch.partition}`,
+        err,
+      );
+    }
+  }
+
+  async function consumeStream(
+    stream: MessagesStream<Buffer, Buffer, Buffer, Buffer>,
+    handler: (batch: Batch) => Promise<void>,
+  ): Promise<void> {
+    let failure: unknown = null;
+    const onReadable = () => poke();
+    const onError = (err: unknown) => {
+      failure = err;
+      poke();
+    };
+    stream.on("readable", onReadable);
+    stream.on("error", onError);
+    stream.on("close", onReadable);
+    // Records of one partition in arrival order; Map keeps partitions in first-seen order.
+    const buckets = new Map<string, Record_[]>();
+    const flushAll = async () => {
+      for (const [key, records] of buckets) {
+        buckets.delete(key);
+        await deliver(records, handler);
+      }
+    };
+    try {
+      while (!closing) {
+        if (failure) throw failure;
+        if (paused) {
+          // Not reading lets the stream's buffer fill, which stops its fetches: backpressure.
+          await new Promise<void>((r) => (wake = r));
+          continue;
+        }
+        const record = stream.read() as Record_ | null;
+        if (record !== null) {
+          const key = `${record.topic}\0${record.partition}`;
+          const bucket = buckets.get(key) ?? [];
+          bucket.push(record);
+          buckets.set(key, bucket);
+          if (bucket.length >= maxBatchSize) {
+            buckets.delete(key);
+            await deliver(bucket, handler);
+          }
+          continue;
+        }
+        if (buckets.size > 0) {
+          await flushAll();
+          continue;
+        }
+        if (stream.destroyed || stream.readableEnded) {
+          throw failure ?? new Error("The message stream closed unexpectedly");
+        }
+        await new Promise<void>((r) => (wake = r));
+      }
+    } finally {
+      stream.off("readable", onReadable);
+      stream.off("error", onError);
+      stream.off("close", onReadable);
+    }
+  }
+
+  async function loop(handler: (batch: Batch) => Promise<void>): Promise<void> {
+    for (let attempt = 1; !closing; attempt++) {
+      let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | null = null;
+      try {
+        stream = await client.consume({
+          topics: opts.topics,
+          mode: "committed",
+          fallbackMode: opts.fromBeginning ? "earliest" : "latest",
+          autocommit: false,
+          highWaterMark: maxBatchSize * 2,
+        });
+        await consumeStream(stream, handler);
+        attempt = 0;
+      } catch (err) {
+        if (closing) break;
+        // The stream is rebuilt from the committed offsets, so nothing uncommitted is skipped.
+        onError(toKafkaError("KAFKA_UNAVAILABLE", "Consumer stream failed, reconnecting", err), {
+          attempt,
+        });
+        await sleep(backoffMs(attempt, opts.backoff));
+      } finally {
+        await stream?.close().catch(() => {});
+      }
+    }
+  }
+
+  return Promise.resolve({
+    run(handler) {
+      if (running) {
+        return Promise.reject(
+          new KafkaError(
+            "KAFKA_CONFIG_INVALID",
+            `Consumer of group "${opts.groupId}" is already running`,
+          ),
+        );
+      }
+      if (closing) {
+        return Promise.reject(
+          new KafkaError("KAFKA_CLOSED", `Consumer of group "${opts.groupId}" is closed`),
+        );
+      }
+      running = loop(handler);
+      return running;
+    },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      poke();
+    },
+    async lag() {
+      try {
+        const lags = await client.getLag({ topics: opts.topics });
+        const out: Array<{ topic: string; partition: number; lag: number }> = [];
+        for (const [topic, partitions] of lags) {
+          partitions.forEach((lag, partition) => {
+            // Negative values mark partitions assigned to other members.
+            if (lag >= 0n) out.push({ topic, partition, lag: Number(lag) });
+          });
+        }
+        return out;
+      } catch (err) {
+        throw toKafkaError(
+          "KAFKA_UNAVAILABLE",
+          `Cannot read the lag of group "${opts.groupId}"`,
+          err,
+        );
+      }
+    },
+    async close() {
+      if (closing) {
+        await running?.catch(() => {});
+        return;
+      }
+      closing = true;
+      poke();
+      await running?.catch(() => {});
+      await client.close(true);
+    },
+  });
+}
+
+function validateOptions(opts: ConsumerOptions, maxBatchSize: number): void {
+  const problems: string[] = [];
+  if (!opts.groupId) {
+    problems.push(`groupId must be non-empty, got ${JSON.stringify(opts.groupId)}`);
+  }
+  if (!Array.isArray(opts.topics) || opts.topics.length === 0 || opts.topics.some((t) => !t)) {
+    problems.push(`topics must list non-empty names, got ${JSON.stringify(opts.topics)}`);
+  }
+  if (!Number.isInteger(maxBatchSize) || maxBatchSize < 1) {
+    problems.push(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
+  }
+  if (problems.length > 0) {
+    throw new KafkaError(
+      "KAFKA_CONFIG_INVALID",
+      `Invalid consumer options: ${problems.join("; ")}`,
+    );
+  }
+}
+
+function defaultOnError(error: unknown, context: { batch?: Batch; attempt?: number }): void {
+  const where = context.batch
+    ? ` (batch "${context.batch.topic}" partition ${context.batch.partition} up to offset ` +
+      `${context.batch.lastOffset}, attempt ${context.attempt})`
+    : "";
+  console.error(`Kafka consumer error${where}: ${error instanceof Error ? error.message : error}`);
+}

@@ -1,0 +1,106 @@
+import { createConsumer } from "./consumer.ts";
+import type { Batch } from "./message.ts";
+import { createProducer } from "./producer.ts";
+import { assert, assertEquals, testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+async function produce(topic: string, n: number, offset = 0): Promise<void> {
+  const producer = await createProducer(testConfig("test-producer"));
+  await producer.send(
+    topic,
+    Array.from({ length: n }, (_, i) => ({ key: `k${(offset + i) % 7}`, value: `m${offset + i}` })),
+  );
+  await producer.close();
+}
+
+function values(batches: Batch[]): string[] {
+  return batches.flatMap((b) => b.messages.map((m) => new TextDecoder().decode(m.value)));
+}
+
+Deno.test(
+  "a batch whose handler throws is redelivered and its offset committed only after success",
+  opts,
+  async () => {
+    await using topic = await testTopic("consumer_retry", 1);
+    await produce(topic.name, 20);
+    const groupId = testName("group");
+    const consumer = await createConsumer(testConfig("test-consumer"), {
+      groupId,
+      topics: [topic.name],
+      fromBeginning: true,
+      maxBatchSize: 10,
+      backoff: { initialMs: 10 },
+      onError: () => {},
+    });
+    const seen: Batch[] = [];
+    let failures = 0;
+    const running = consumer.run((batch) => {
+      seen.push(batch);
+      if (failures === 0) {
+        failures++;
+        return Promise.reject(new Error("handler failed once"));
+      }
+      return Promise.resolve();
+    });
+    await waitFor(
+      "20 handled messages",
+      () => new Set(values(seen)).size >= 20 && seen.length >= 3,
+    );
+    await consumer.close();
+    await running;
+
+    const first = seen[0];
+    const second = seen[1];
+    assert(first && second, "expected at least two deliveries");
+    assertEquals(values([second]), values([first]), "redelivered batch");
+    assertEquals(first.messages.length, 10, "batch size capped by maxBatchSize");
+    const expected = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    assertEquals([...new Set(values(seen))].sort(), expected.sort(), "messages handled");
+
+    // A new member of the same group starts after the last committed offset: nothing is re-read.
+    await produce(topic.name, 1, 20);
+    const next = await createConsumer(testConfig("test-consumer"), {
+      groupId,
+      topics: [topic.name],
+    });
+    const after: Batch[] = [];
+    const running2 = next.run((batch) => {
+      after.push(batch);
+      return Promise.resolve();
+    });
+    await waitFor("the message produced after the commit", () => values(after).length >= 1);
+    await next.close();
+    await running2;
+    assertEquals(values(after), ["m20"], "messages after restart");
+    assertEquals(after[0]?.lastOffset, "20", "lastOffset");
+  },
+);
+
+Deno.test("pause() stops delivery until resume()", opts, async () => {
+  await using topic = await testTopic("consumer_pause", 2);
+  await produce(topic.name, 10);
+  const consumer = await createConsumer(testConfig("test-consumer"), {
+    groupId: testName("group"),
+    topics: [topic.name],
+    fromBeginning: true,
+  });
+  const seen: Batch[] = [];
+  const running = consumer.run((batch) => {
+    seen.push(batch);
+    return Promise.resolve();
+  });
+  await waitFor("first 10 messages", () => values(seen).length >= 10);
+  consumer.pause();
+  await produce(topic.name, 10, 10);
+  await new Promise((r) => setTimeout(r, 1500));
+  assertEquals(values(seen).length, 10, "messages delivered while paused");
+  consumer.resume();
+  await waitFor("messages after resume", () => values(seen).length >= 20);
+  const lag = await consumer.lag();
+  await consumer.close();
+  await running;
+  assertEquals(values(seen).length, 20, "messages after resume");
+  assertEquals(lag.map((l) => l.partition).sort(), [0, 1], "lag partitions");
+  assertEquals(lag.map((l) => l.lag), [0, 0], "lag after everything was committed");
+});

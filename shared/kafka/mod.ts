@@ -1,0 +1,26 @@
+/**
+ * The only Kafka code services use: an acknowledged idempotent producer, a group consumer that
+ * commits after the handler, and topic administration. Built on @platformatic/kafka (chosen by
+ * measurement, see docs/decisions.md "## Kafka").
+ *
+ * @example
+ * ```ts ignore
+ * const producer = await createProducer({ brokers: ["127.0.0.1:9092"], clientId: "ingest" });
+ * await producer.send("raw_events", [{ key: "u1", value: "{}" }]);
+ * ```
+ *
+ * @module
+ */
+
+export type { KafkaConfig } from "./config.ts";
+export { KafkaError, type KafkaErrorCode } from "./errors.ts";
+export {
+  createProducer,
+  type OutgoingMessage,
+  type Producer,
+  type ProducerOptions,
+} from "./producer.ts";
+export { type Consumer, type ConsumerOptions, createConsumer } from "./consumer.ts";
+export type { Batch, IncomingMessage } from "./message.ts";
+export { type Admin, createAdmin, type TopicSpec } from "./admin.ts";
+export type { BackoffOptions } from "./backoff.ts";

@@ -1,0 +1,73 @@
+import { createConsumer } from "./consumer.ts";
+import { KafkaError } from "./errors.ts";
+import type { IncomingMessage } from "./message.ts";
+import { createProducer } from "./producer.ts";
+import { assert, assertEquals, testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+Deno.test(
+  "send() resolves after acknowledgement and the messages read back intact",
+  opts,
+  async () => {
+    await using topic = await testTopic("producer");
+    const producer = await createProducer(testConfig("test-producer"));
+    const sends = [];
+    for (let i = 0; i < 50; i++) {
+      sends.push(producer.send(topic.name, [{
+        key: i % 2 === 0 ? `k${i}` : null,
+        value: i % 3 === 0 ? new TextEncoder().encode(`bytes ${i}`) : `text ${i}`,
+        headers: { seq: String(i) },
+      }]));
+    }
+    await Promise.all(sends);
+    await producer.close();
+
+    const consumer = await createConsumer(testConfig("test-reader"), {
+      groupId: testName("group"),
+      topics: [topic.name],
+      fromBeginning: true,
+    });
+    const got: IncomingMessage[] = [];
+    const running = consumer.run((batch) => {
+      got.push(...batch.messages);
+      return Promise.resolve();
+    });
+    await waitFor("50 messages", () => got.length >= 50);
+    await consumer.close();
+    await running;
+
+    assertEquals(got.length, 50, "message count");
+    const bySeq = new Map(got.map((m) => [Number(m.headers.seq), m]));
+    const m0 = bySeq.get(0);
+    const m1 = bySeq.get(1);
+    assert(m0 && m1, "messages 0 and 1 were not read back");
+    assertEquals(m0.key, "k0", "key of message 0");
+    assertEquals(new TextDecoder().decode(m0.value), "bytes 0", "value of message 0");
+    assertEquals(m1.key, null, "key of message 1");
+    assertEquals(new TextDecoder().decode(m1.value), "text 1", "value of message 1");
+    assertEquals(m0.topic, topic.name, "topic");
+    assert(/^\d+$/.test(m0.offset) && /^\d+$/.test(m0.timestamp), "offset/timestamp not decimal");
+  },
+);
+
+Deno.test("send() after close() rejects with KAFKA_CLOSED", opts, async () => {
+  const producer = await createProducer(testConfig("test-producer"));
+  await producer.close();
+  const err = await producer.send("test_never", [{ key: null, value: "x" }]).catch((e) => e);
+  assert(err instanceof KafkaError, `expected a KafkaError, got ${err}`);
+  assertEquals(err.code, "KAFKA_CLOSED", "code");
+  assertEquals(err.retriable, false, "retriable");
+});
+
+Deno.test("createProducer() lists every invalid config field", () => {
+  let err: unknown;
+  try {
+    createProducer({ brokers: ["nohost"], clientId: "" });
+  } catch (e) {
+    err = e;
+  }
+  assert(err instanceof KafkaError, "expected a KafkaError");
+  assertEquals(err.code, "KAFKA_CONFIG_INVALID", "code");
+  assert(err.message.includes('"nohost"') && err.message.includes("clientId"), err.message);
+});
