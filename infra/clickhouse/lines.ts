@@ -7,8 +7,8 @@
 const NEWLINE = 0x0a;
 
 /**
- * Yields chunks of at least `minBytes` (except the last) that each end right after a newline.
- * Memory stays near `minBytes` plus one incoming piece and the longest row.
+ * Yields chunks of at least `minBytes` (except the last) that each end right after the first
+ * newline past that size. Memory stays near `minBytes` plus one incoming piece and one row.
  *
  * @example
  * ```ts
@@ -31,15 +31,17 @@ export async function* chunkLines(
     if (piece.length === 0) continue;
     pending.push(piece);
     pendingBytes += piece.length;
-    if (pendingBytes < minBytes) continue;
-    const cut = piece.lastIndexOf(NEWLINE);
-    if (cut === -1) continue;
-    const whole = concat(pending, pendingBytes);
-    const end = pendingBytes - piece.length + cut + 1;
-    yield whole.subarray(0, end);
-    const rest = whole.subarray(end);
-    pending = rest.length > 0 ? [rest] : [];
-    pendingBytes = rest.length;
+    if (pendingBytes < minBytes || piece.lastIndexOf(NEWLINE) === -1) continue;
+    let whole = concat(pending, pendingBytes);
+    // A piece far larger than minBytes (a decompressed gzip block) still yields bounded chunks.
+    for (;;) {
+      const cut = whole.length < minBytes ? -1 : whole.indexOf(NEWLINE, minBytes - 1);
+      if (cut === -1) break;
+      yield whole.subarray(0, cut + 1);
+      whole = whole.subarray(cut + 1);
+    }
+    pending = whole.length > 0 ? [whole] : [];
+    pendingBytes = whole.length;
   }
   if (pendingBytes > 0) yield concat(pending, pendingBytes);
 }

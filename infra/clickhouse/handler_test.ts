@@ -1,0 +1,119 @@
+import { assertEquals } from "./_assert.ts";
+import { createLock, type Engine, type EngineResult } from "./engine.ts";
+import { ClickHouseException } from "./errors.ts";
+import { createHandler } from "./handler.ts";
+
+// A fake engine that records statements and can be held busy.
+function fakeEngine(answer: (sql: string) => string = () => "1\n") {
+  const statements: string[] = [];
+  const lock = createLock();
+  let release: () => void = () => {};
+  let busy: Promise<void> = Promise.resolve();
+  const engine: Engine = {
+    version: "26.7.2.1",
+    exclusive: (work) =>
+      lock(() =>
+        work({
+          async query(sql: string): Promise<EngineResult> {
+            await busy;
+            statements.push(sql);
+            if (sql.startsWith("FAIL")) {
+              throw new Error(
+                "Query failed: Code: 62. DB::Exception: Syntax error. (SYNTAX_ERROR)",
+              );
+            }
+            const bytes = new TextEncoder().encode(answer(sql));
+            return { bytes, rowsRead: 1, bytesRead: 8, elapsedSec: 0.001 };
+          },
+          clearParams() {
+            statements.push("<clear params>");
+            return Promise.resolve();
+          },
+        })
+      ),
+    close: () => Promise.resolve(),
+  };
+  return {
+    engine,
+    statements,
+    hold() {
+      busy = new Promise((resolve) => release = resolve);
+    },
+    release: () => release(),
+  };
+}
+
+Deno.test("handler answers /ping while the engine is busy", async () => {
+  const fake = fakeEngine();
+  const handler = createHandler(fake.engine);
+  fake.hold();
+  const pending = handler(new Request("http://h/?query=SELECT+1"));
+  const ping = await handler(new Request("http://h/ping"));
+  assertEquals([ping.status, await ping.text()], [200, "Ok.\n"]);
+  fake.release();
+  assertEquals(await (await pending).text(), "1\n");
+});
+
+Deno.test("handler wraps the SQL in its settings, parameters and database", async () => {
+  const fake = fakeEngine();
+  const handler = createHandler(fake.engine, { newQueryId: () => "qid" });
+  const response = await handler(
+    new Request("http://h/?database=db&param_x=1&max_threads=2", {
+      method: "POST",
+      body: "SELECT {x:UInt8} FORMAT JSONEachRow",
+    }),
+  );
+  assertEquals(response.headers.get("x-clickhouse-query-id"), "qid");
+  assertEquals(response.headers.get("x-clickhouse-format"), "JSONEachRow");
+  assertEquals(fake.statements, [
+    "SET max_threads = '2'",
+    "SET param_x = '1'",
+    "USE `db`",
+    "SELECT {x:UInt8} FORMAT JSONEachRow",
+    "SET max_threads = DEFAULT",
+    "USE default",
+    "<clear params>",
+  ]);
+});
+
+Deno.test("handler splits a JSONEachRow insert body into whole-row statements", async () => {
+  const fake = fakeEngine(() => "");
+  const handler = createHandler(fake.engine, { insertChunkBytes: 10 });
+  const rows = Array.from({ length: 6 }, (_, i) => `{"i":${i}}\n`).join("");
+  const query = encodeURIComponent("INSERT INTO t FORMAT JSONEachRow");
+  const response = await handler(
+    new Request(`http://h/?query=${query}`, {
+      method: "POST",
+      body: new Blob([rows]).stream().pipeThrough(new CompressionStream("gzip")),
+      headers: { "content-encoding": "gzip" },
+    }),
+  );
+  const summary = JSON.parse(response.headers.get("x-clickhouse-summary") ?? "{}");
+  assertEquals(summary.written_rows, "6");
+  assertEquals(fake.statements.length > 1, true);
+  assertEquals(
+    fake.statements.map((s) => s.replace("INSERT INTO t FORMAT JSONEachRow\n", "")).join(""),
+    rows,
+  );
+});
+
+Deno.test("handler reports engine errors with status, code header and versioned body", async () => {
+  const handler = createHandler(fakeEngine().engine);
+  const response = await handler(new Request("http://h/", { method: "POST", body: "FAIL" }));
+  assertEquals(response.status, 400);
+  assertEquals(response.headers.get("x-clickhouse-exception-code"), "62");
+  assertEquals(
+    await response.text(),
+    "Code: 62. DB::Exception: Syntax error. (SYNTAX_ERROR) (version 26.7.2.1)\n",
+  );
+});
+
+Deno.test("handler rejects an empty query as clickhouse-server does", async () => {
+  const handler = createHandler(fakeEngine().engine);
+  const response = await handler(new Request("http://h/", { method: "POST", body: "" }));
+  assertEquals([response.status, response.headers.get("x-clickhouse-exception-code")], [
+    400,
+    "62",
+  ]);
+  assertEquals(new ClickHouseException(62, "SYNTAX_ERROR", "x").retriable, false);
+});
