@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { EVENT_COLUMNS, toDateTime64, toEventRow } from "./clickhouse_row.ts";
+import { enrichedEvent, shopperSession } from "../testing/events.ts";
+
+const position = { topic: "enriched_events", partition: 3, offset: "1234" };
+
+Deno.test("toEventRow() writes exactly the columns of the events table migration", async () => {
+  const sql = await Deno.readTextFile(
+    new URL("../../shared/clickhouse/migrations/0001_events.sql", import.meta.url),
+  );
+  const body = sql.slice(sql.indexOf("(") + 1, sql.indexOf("INDEX "));
+  const tableColumns = [...body.matchAll(/^\s{4}(\w+) /gm)].map((m) => m[1])
+    .filter((name) => name !== "inserted_at");
+  assert.deepEqual([...EVENT_COLUMNS], tableColumns);
+  const row = toEventRow(shopperSession("t_")[4]!, position);
+  assert.deepEqual(Object.keys(row), tableColumns);
+});
+
+Deno.test("toEventRow() flattens enrichments and keeps the Kafka position", () => {
+  const row = toEventRow(shopperSession("t_")[4]!, position);
+  assert.equal(row.event_id, "t_e5");
+  assert.equal(row.timestamp, "2026-03-01 12:04:00.000");
+  assert.equal(row.geo_city, "Berlin");
+  assert.equal(row.device_browser, "Firefox");
+  assert.equal(row.device_os_version, "");
+  assert.equal(row.utm_campaign, "spring_sale");
+  assert.deepEqual(row.campaigns, ["Spring Sale"]);
+  assert.equal(row.revenue, 114.9);
+  assert.equal(row.revenue_base, 124.09);
+  assert.equal(row.currency, "EUR");
+  assert.equal(row.user_id, "t_user");
+  assert.equal(JSON.parse(row.properties).items.length, 2);
+  assert.equal(row.kafka_partition, 3);
+  assert.equal(row.kafka_offset, 1234);
+});
+
+Deno.test("toEventRow() maps missing values to empty strings and nulls the table accepts", () => {
+  const row = toEventRow(
+    enrichedEvent({
+      event_id: "x",
+      user_id: null,
+      client_timestamp: null,
+      enrichment_errors: [{ step: "geo", reason: "IP not found" }],
+      user: { tier: null, signup_at: "not a date", country_code: null, identity_resolved: true },
+    }),
+    position,
+  );
+  assert.equal(row.user_id, "");
+  assert.equal(row.client_timestamp, null);
+  assert.equal(row.user_signup_at, null);
+  assert.equal(row.revenue, null);
+  assert.equal(row.currency, "");
+  assert.equal(row.identity_resolved, true);
+  assert.deepEqual(row.enrichment_errors, ["geo: IP not found"]);
+});
+
+Deno.test("toDateTime64() converts offsets to UTC", () => {
+  assert.equal(toDateTime64("2026-03-01T14:00:00.5+02:00"), "2026-03-01 12:00:00.500");
+  assert.equal(toDateTime64(null), null);
+});

@@ -1,0 +1,253 @@
+/**
+ * EnrichedEvent → the normalized PostgreSQL writes it implies. Pure; per-event problems are
+ * `dlq` outcomes naming the field, never exceptions.
+ */
+import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import { dlq, ok, type Outcome } from "../../shared/pipeline.ts";
+import {
+  emptyPlan,
+  type OrderItemRow,
+  type ProductRow,
+  type UserRow,
+  type WritePlan,
+} from "./postgres_rows.ts";
+
+/** The business meaning of an event name; names come from CRITICAL_EVENTS. */
+export type EventKind = "purchase" | "signup" | "review" | "refund" | "other";
+
+const KINDS: Record<string, EventKind> = {
+  purchase: "purchase",
+  order_completed: "purchase",
+  checkout_completed: "purchase",
+  signup: "signup",
+  sign_up: "signup",
+  signed_up: "signup",
+  review: "review",
+  product_reviewed: "review",
+  review_submitted: "review",
+  refund: "refund",
+  order_refunded: "refund",
+};
+
+/** Default CRITICAL_EVENTS: the event names PostgreSQL stores (identify/alias calls always go). */
+export const DEFAULT_CRITICAL_EVENTS = [
+  "purchase",
+  "order_completed",
+  "checkout_completed",
+  "signup",
+  "sign_up",
+  "signed_up",
+  "identify",
+  "alias",
+  "review",
+  "product_reviewed",
+  "refund",
+  "order_refunded",
+];
+
+/** True when the event belongs in PostgreSQL. */
+export function isCritical(event: EnrichedEvent, critical: ReadonlySet<string>): boolean {
+  return event.type === "identify" || event.type === "alias" || critical.has(event.event);
+}
+
+/** What an event name means to the business tables. */
+export function eventKind(name: string): EventKind {
+  return KINDS[name] ?? "other";
+}
+
+function text(value: unknown): string | null {
+  if (typeof value === "string" && value.trim() !== "") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return null;
+}
+
+function number(value: unknown): number | null {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) {
+    return Number(value);
+  }
+  return null;
+}
+
+function userRow(event: EnrichedEvent, userId: string, changed: boolean): UserRow {
+  const traits = event.type === "identify" || changed ? event.traits : {};
+  return {
+    user_id: userId,
+    traits,
+    tier: text(traits.tier) ?? text(traits.plan),
+    signup_at: null,
+    country_code: text(traits.country_code) ?? event.geo.country_code,
+    first_seen: event.timestamp,
+    changed,
+  };
+}
+
+function parseItems(
+  event: EnrichedEvent,
+  orderId: string,
+): { items: OrderItemRow[]; products: ProductRow[] } | string {
+  const raw = event.properties.items ?? event.properties.products;
+  if (raw === undefined || raw === null) return { items: [], products: [] };
+  if (!Array.isArray(raw)) return `field "properties.items" must be an array, got ${typeof raw}`;
+  const items: OrderItemRow[] = [];
+  const products: ProductRow[] = [];
+  for (const [index, entry] of raw.entries()) {
+    if (typeof entry !== "object" || entry === null) {
+      return `field "properties.items.${index}" must be an object`;
+    }
+    const item = entry as Record<string, unknown>;
+    const productId = text(item.product_id) ?? text(item.sku) ?? text(item.id);
+    if (productId === null) return `field "properties.items.${index}.product_id" is missing`;
+    const quantity = item.quantity === undefined ? 1 : number(item.quantity);
+    if (quantity === null || !Number.isInteger(quantity)) {
+      return `field "properties.items.${index}.quantity" must be an integer, got ${
+        JSON.stringify(item.quantity)
+      }`;
+    }
+    const price = number(item.price ?? item.unit_price);
+    if (price === null) {
+      return `field "properties.items.${index}.price" must be a number, got ${
+        JSON.stringify(item.price ?? item.unit_price)
+      }`;
+    }
+    items.push({
+      order_id: orderId,
+      line_no: index + 1,
+      product_id: productId,
+      quantity,
+      unit_price: price,
+    });
+    products.push({
+      product_id: productId,
+      name: text(item.name),
+      category: text(item.category),
+      price: null,
+    });
+  }
+  return { items, products };
+}
+
+function planPurchase(event: EnrichedEvent, plan: WritePlan): string | null {
+  const orderId = text(event.properties.order_id) ?? event.event_id;
+  const parsed = parseItems(event, orderId);
+  if (typeof parsed === "string") return parsed;
+  const p = event.properties;
+  const fromItems = parsed.items.reduce((sum, i) => sum + i.quantity * i.unit_price, 0);
+  const total = event.revenue?.amount ?? number(p.total) ?? number(p.revenue) ??
+    number(p.value) ?? fromItems;
+  plan.orders.push({
+    order_id: orderId,
+    event_id: event.event_id,
+    user_id: event.user_id,
+    anonymous_id: event.anonymous_id,
+    session_id: event.session_id,
+    total,
+    currency: (event.revenue?.currency ?? text(p.currency) ?? "USD").toUpperCase(),
+    total_base: event.revenue?.amount_base ?? null,
+    base_currency: event.revenue?.base_currency ?? "USD",
+    campaign: event.marketing.utm_campaign ?? event.marketing.campaigns[0] ?? null,
+    channel: event.marketing.channel,
+    city: event.geo.city,
+    country_code: event.geo.country_code,
+    created_at: event.timestamp,
+  });
+  plan.orderItems.push(...parsed.items);
+  plan.products.push(...parsed.products);
+  return null;
+}
+
+function planReview(event: EnrichedEvent, plan: WritePlan): string | null {
+  const p = event.properties;
+  const productId = text(p.product_id) ?? event.product.product_id;
+  if (productId === null) return `field "properties.product_id" is missing`;
+  const rating = number(p.rating ?? p.stars);
+  if (rating === null || !Number.isInteger(rating)) {
+    return `field "properties.rating" must be an integer, got ${JSON.stringify(p.rating)}`;
+  }
+  plan.products.push({ product_id: productId, name: null, category: null, price: null });
+  plan.reviews.push({
+    event_id: event.event_id,
+    user_id: event.user_id,
+    product_id: productId,
+    rating,
+    body: text(p.body) ?? text(p.text) ?? text(p.review_body) ?? text(p.comment),
+    created_at: event.timestamp,
+  });
+  return null;
+}
+
+/** The writes one critical event implies, or a dead-letter outcome naming the bad field. */
+export function planEvent(event: EnrichedEvent): Outcome<WritePlan> {
+  const plan = emptyPlan();
+  const kind = eventKind(event.event);
+  const userId = event.user_id;
+  const profileChange = event.type === "identify" || event.type === "alias" || kind === "signup";
+  if (userId !== null) plan.users.push(userRow(event, userId, profileChange));
+  if (event.type === "alias") {
+    if (userId === null || event.previous_id === null) {
+      return dlq("INVALID_ALIAS", `Alias event "${event.event_id}" needs user_id and previous_id`);
+    }
+    plan.identities.push({
+      anonymous_id: event.previous_id,
+      user_id: userId,
+      linked_at: event.timestamp,
+    });
+  }
+  if (userId !== null && event.anonymous_id !== null && event.type !== "alias") {
+    // Any critical event carrying both ids proves the link (identify, signup, purchase…).
+    plan.identities.push({
+      anonymous_id: event.anonymous_id,
+      user_id: userId,
+      linked_at: event.timestamp,
+    });
+  }
+  plan.sessions.push({
+    session_id: event.session_id,
+    user_id: userId,
+    anonymous_id: event.anonymous_id,
+    platform: event.platform,
+    started_at: event.timestamp,
+    last_seen_at: event.timestamp,
+  });
+  let problem: string | null = null;
+  if (kind === "purchase") problem = planPurchase(event, plan);
+  else if (kind === "review") problem = planReview(event, plan);
+  else if (kind === "signup") {
+    if (userId === null) problem = `field "user_id" is missing: a signup needs the new user's id`;
+    else {
+      plan.users[0]!.signup_at = event.timestamp;
+      plan.signups.push({
+        user_id: userId,
+        event_id: event.event_id,
+        method: text(event.properties.method) ?? text(event.properties.signup_method),
+        platform: event.platform,
+        source_id: event.source_id,
+        signed_up_at: event.timestamp,
+      });
+    }
+  } else if (kind === "refund") {
+    const orderId = text(event.properties.order_id);
+    if (orderId === null) {
+      problem = `field "properties.order_id" is missing: a refund names its order`;
+    } else plan.refunds.push({ order_id: orderId, event_id: event.event_id });
+  }
+  if (problem !== null) {
+    return dlq(
+      "INVALID_BUSINESS_EVENT",
+      `Cannot store ${event.event} "${event.event_id}": ${problem}`,
+    );
+  }
+  plan.businessEvents.push({
+    event_id: event.event_id,
+    event: event.event,
+    user_id: userId,
+    anonymous_id: event.anonymous_id,
+    session_id: event.session_id,
+    occurred_at: event.timestamp,
+    properties: event.properties,
+    city: event.geo.city,
+    country_code: event.geo.country_code,
+    platform: event.platform,
+  });
+  return ok(plan);
+}

@@ -1,0 +1,136 @@
+import assert from "node:assert/strict";
+import { isCritical, planEvent } from "./postgres_plan.ts";
+import { mergePlans } from "./postgres_merge.ts";
+import { enrichedEvent, shopperSession } from "../testing/events.ts";
+import type { WritePlan } from "./postgres_rows.ts";
+
+function planOf(outcome: ReturnType<typeof planEvent>): WritePlan {
+  if (outcome.kind !== "ok") throw new Error(`expected ok, got ${JSON.stringify(outcome)}`);
+  return outcome.value;
+}
+
+const critical = new Set(["purchase", "signup", "review"]);
+
+Deno.test("isCritical() selects configured names and every identify/alias call", () => {
+  const [pageView, , , , purchase] = shopperSession("t_");
+  assert.equal(isCritical(pageView!, critical), false);
+  assert.equal(isCritical(purchase!, critical), true);
+  assert.equal(
+    isCritical(enrichedEvent({ event_id: "i", type: "identify", event: "identify" }), critical),
+    true,
+  );
+});
+
+Deno.test("planEvent() turns a purchase into an order, its lines, products and the user", () => {
+  const plan = planOf(planEvent(shopperSession("t_")[4]!));
+  assert.deepEqual(plan.orders.map((o) => [o.order_id, o.total, o.currency, o.total_base]), [
+    ["t_order1", 114.9, "EUR", 124.09],
+  ]);
+  assert.deepEqual(plan.orderItems, [
+    { order_id: "t_order1", line_no: 1, product_id: "t_p1", quantity: 1, unit_price: 89.9 },
+    { order_id: "t_order1", line_no: 2, product_id: "t_p2", quantity: 2, unit_price: 12.5 },
+  ]);
+  assert.deepEqual(plan.products.map((p) => [p.product_id, p.name]), [
+    ["t_p1", "Trail Runner"],
+    ["t_p2", "Running Socks"],
+  ]);
+  assert.deepEqual(plan.users.map((u) => [u.user_id, u.changed]), [["t_user", false]]);
+  assert.deepEqual(plan.identities.map((i) => [i.anonymous_id, i.user_id]), [["t_anon", "t_user"]]);
+  assert.equal(plan.businessEvents[0]?.event_id, "t_e5");
+  assert.equal(plan.sessions[0]?.session_id, "t_sess");
+});
+
+Deno.test("planEvent() uses the event id as order id and sums lines when no revenue is given", () => {
+  const plan = planOf(planEvent(enrichedEvent({
+    event_id: "ev9",
+    event: "order_completed",
+    properties: { items: [{ sku: "s1", quantity: "3", price: "2.5" }] },
+  })));
+  assert.equal(plan.orders[0]?.order_id, "ev9");
+  assert.equal(plan.orders[0]?.total, 7.5);
+  assert.equal(plan.orders[0]?.currency, "USD");
+  assert.equal(plan.orderItems[0]?.product_id, "s1");
+});
+
+Deno.test("planEvent() dead-letters a purchase line without a product id, naming the field", () => {
+  const outcome = planEvent(enrichedEvent({
+    event_id: "ev1",
+    event: "purchase",
+    properties: { items: [{ product_id: "a", price: 1 }, { price: 2 }] },
+  }));
+  assert.deepEqual(outcome, {
+    kind: "dlq",
+    reason: "INVALID_BUSINESS_EVENT",
+    error: 'Cannot store purchase "ev1": field "properties.items.1.product_id" is missing',
+  });
+});
+
+Deno.test("planEvent() records a signup with the user's signup time and marks the profile changed", () => {
+  const plan = planOf(planEvent(shopperSession("t_")[5]!));
+  assert.deepEqual(plan.signups.map((s) => [s.user_id, s.event_id, s.method]), [
+    ["t_user", "t_e6", "email"],
+  ]);
+  assert.equal(plan.users[0]?.signup_at, "2026-03-01T12:05:00.000Z");
+  assert.equal(plan.users[0]?.changed, true);
+  assert.equal(plan.users[0]?.tier, "free");
+});
+
+Deno.test("planEvent() links an alias's previous id to the user", () => {
+  const plan = planOf(planEvent(enrichedEvent({
+    event_id: "a1",
+    type: "alias",
+    event: "alias",
+    user_id: "u1",
+    previous_id: "old-id",
+    anonymous_id: null,
+  })));
+  assert.deepEqual(plan.identities.map((i) => [i.anonymous_id, i.user_id]), [["old-id", "u1"]]);
+});
+
+Deno.test("planEvent() dead-letters a review without a rating", () => {
+  const outcome = planEvent(enrichedEvent({
+    event_id: "r1",
+    event: "review",
+    properties: { product_id: "p" },
+  }));
+  assert.equal(outcome.kind, "dlq");
+  assert.match(
+    (outcome as { error: string }).error,
+    /field "properties.rating" must be an integer/,
+  );
+});
+
+Deno.test("mergePlans() keeps one row per key, merging traits in event order", () => {
+  const identify = (id: string, traits: Record<string, unknown>, minute: number) =>
+    planOf(planEvent(enrichedEvent({
+      event_id: id,
+      type: "identify",
+      event: "identify",
+      user_id: "u1",
+      traits,
+    }, { at: `2026-03-01T12:0${minute}:00.000Z` })));
+  const merged = mergePlans([
+    identify("i1", { name: "Ada", plan: "free" }, 1),
+    identify("i2", { plan: "pro" }, 2),
+  ]);
+  assert.equal(merged.users.length, 1);
+  assert.deepEqual(merged.users[0]?.traits, { name: "Ada", plan: "pro" });
+  assert.equal(merged.users[0]?.tier, "pro");
+  assert.equal(merged.users[0]?.first_seen, "2026-03-01T12:01:00.000Z");
+  assert.equal(merged.sessions.length, 1);
+  assert.equal(merged.sessions[0]?.last_seen_at, "2026-03-01T12:02:00.000Z");
+  assert.equal(merged.identities.length, 1);
+  assert.equal(merged.businessEvents.length, 2);
+});
+
+Deno.test("mergePlans() lets the first event own an order id reused by a later event", () => {
+  const purchase = (id: string, product: string) =>
+    planOf(planEvent(enrichedEvent({
+      event_id: id,
+      event: "purchase",
+      properties: { order_id: "o1", items: [{ product_id: product, price: 1 }] },
+    })));
+  const merged = mergePlans([purchase("e1", "p1"), purchase("e2", "p2")]);
+  assert.deepEqual(merged.orders.map((o) => o.event_id), ["e1"]);
+  assert.deepEqual(merged.orderItems.map((i) => i.product_id), ["p1"]);
+});
