@@ -1,6 +1,6 @@
 /** Topic administration: create idempotently, delete, and check that the cluster answers. */
 
-import { Admin as ClientAdmin } from "@platformatic/kafka";
+import { Admin as ClientAdmin, findErrorBy } from "@platformatic/kafka";
 import { type KafkaConfig, validateKafkaConfig } from "./config.ts";
 import { toKafkaError } from "./errors.ts";
 
@@ -32,46 +32,53 @@ export function createAdmin(config: KafkaConfig): Promise<Admin> {
     retries: 3,
   });
 
-  async function existingTopics(): Promise<Set<string>> {
-    return new Set(await admin.listTopics({ includeInternals: false }));
+  // Each topic on its own, so that "already exists" / "unknown topic" answer only for that
+  // topic; answers from the broker beat a listing from a possibly stale metadata cache.
+  async function createOne(topic: TopicSpec): Promise<void> {
+    try {
+      await admin.createTopics({
+        topics: [topic.name],
+        partitions: topic.partitions,
+        replicas: -1,
+      });
+    } catch (err) {
+      if (!hasApiError(err, "TOPIC_ALREADY_EXISTS")) throw err;
+    }
+  }
+
+  async function deleteOne(name: string): Promise<void> {
+    try {
+      await admin.deleteTopics({ topics: [name] });
+    } catch (err) {
+      if (
+        !hasApiError(err, "UNKNOWN_TOPIC_OR_PARTITION") && !hasApiError(err, "UNKNOWN_TOPIC_ID")
+      ) {
+        throw err;
+      }
+    }
   }
 
   return Promise.resolve({
     async ensureTopics(topics) {
-      try {
-        const existing = await existingTopics();
-        for (const topic of topics) {
-          if (existing.has(topic.name)) continue;
-          try {
-            await admin.createTopics({
-              topics: [topic.name],
-              partitions: topic.partitions,
-              replicas: -1,
-            });
-          } catch (err) {
-            // Another process may have created it between the listing and now.
-            if (!(await existingTopics()).has(topic.name)) throw err;
-          }
+      for (const topic of topics) {
+        try {
+          await createOne(topic);
+        } catch (err) {
+          throw toKafkaError(
+            "KAFKA_ADMIN_FAILED",
+            `Cannot create topic "${topic.name}" with ${topic.partitions} partition(s)`,
+            err,
+          );
         }
-      } catch (err) {
-        throw toKafkaError(
-          "KAFKA_ADMIN_FAILED",
-          `Cannot create topics ${topics.map((t) => `"${t.name}"`).join(", ")}`,
-          err,
-        );
       }
     },
     async deleteTopics(names) {
-      try {
-        const existing = await existingTopics();
-        const present = names.filter((name) => existing.has(name));
-        if (present.length > 0) await admin.deleteTopics({ topics: present });
-      } catch (err) {
-        throw toKafkaError(
-          "KAFKA_ADMIN_FAILED",
-          `Cannot delete topics ${names.map((n) => `"${n}"`).join(", ")}`,
-          err,
-        );
+      for (const name of names) {
+        try {
+          await deleteOne(name);
+        } catch (err) {
+          throw toKafkaError("KAFKA_ADMIN_FAILED", `Cannot delete topic "${name}"`, err);
+        }
       }
     },
     async ping() {
@@ -86,4 +93,8 @@ export function createAdmin(config: KafkaConfig): Promise<Admin> {
       await admin.close();
     },
   });
+}
+
+function hasApiError(err: unknown, apiId: string): boolean {
+  return err instanceof Error && findErrorBy(err, "apiId", apiId) !== null;
 }
