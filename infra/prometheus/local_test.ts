@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { parse } from "yaml";
+import { localPrometheusConfig } from "./local.ts";
+
+Deno.test("localPrometheusConfig() scrapes each service's /metrics every 5 s in its own job", () => {
+  const text = localPrometheusConfig([{ job: "ingest", port: 8080 }, { job: "sink", port: 8082 }]);
+  const config = parse(text);
+  assert.deepEqual(config.global, {
+    scrape_interval: "5s",
+    evaluation_interval: "5s",
+    scrape_timeout: "4s",
+  });
+  assert.deepEqual(config.scrape_configs, [
+    {
+      job_name: "ingest",
+      metrics_path: "/metrics",
+      static_configs: [{ targets: ["127.0.0.1:8080"], labels: { service: "ingest" } }],
+    },
+    {
+      job_name: "sink",
+      metrics_path: "/metrics",
+      static_configs: [{ targets: ["127.0.0.1:8082"], labels: { service: "sink" } }],
+    },
+  ]);
+});
+
+Deno.test("localPrometheusConfig() honours the interval and host options", () => {
+  const config = parse(
+    localPrometheusConfig([{ job: "admin", port: 8000 }], { intervalSeconds: 15, host: "::1" }),
+  );
+  assert.equal(config.global.scrape_interval, "15s");
+  assert.deepEqual(config.scrape_configs[0].static_configs[0].targets, ["[::1]:8000"]);
+});
+
+Deno.test("localPrometheusConfig() rejects invalid and duplicate job names", () => {
+  assert.throws(
+    () => localPrometheusConfig([{ job: "bad-name", port: 1 }]),
+    /Invalid Prometheus job name "bad-name"/,
+  );
+  assert.throws(
+    () => localPrometheusConfig([{ job: "a", port: 1 }, { job: "a", port: 2 }]),
+    /Duplicate Prometheus job "a"/,
+  );
+});

@@ -1,0 +1,46 @@
+/** Stack component: the chdb-backed ClickHouse HTTP stand-in of infra/clickhouse. */
+import { startClickHouse, stopClickHouse, waitClickHouseReady } from "../clickhouse/mod.ts";
+import type { Component } from "./component.ts";
+import type { StackConfig } from "./config.ts";
+import { httpOk, readLivePid } from "./proc.ts";
+
+/** ClickHouse as a stack component: reuses a server answering /ping, else starts the stand-in. */
+export function clickhouseComponent(config: StackConfig): Component {
+  const dataDir = `${config.dir}/clickhouse`;
+  const log = `${config.dir}/clickhouse/clickhouse.log`;
+  const pidFile = `${dataDir}/clickhouse.pid`;
+  const { url, port } = config.clickhouse;
+  const ping = () => httpOk(new URL("/ping", url).toString());
+  return {
+    name: "clickhouse",
+    log,
+    async up() {
+      const owned = await readLivePid(pidFile);
+      if (await ping()) return false;
+      if (owned !== null) {
+        // Ours but still starting (or wedged): wait rather than start a second one.
+        await waitClickHouseReady(url, 60_000);
+        return false;
+      }
+      await startClickHouse({ dataDir, port, logFile: log });
+      await waitClickHouseReady(url, 60_000);
+      return true;
+    },
+    async down() {
+      if (await readLivePid(pidFile) === null) return false;
+      return await stopClickHouse(dataDir, { timeoutMs: 15_000 });
+    },
+    async status() {
+      const pid = await readLivePid(pidFile);
+      const up = await ping();
+      return {
+        name: "clickhouse",
+        state: up ? "up" : "down",
+        owner: pid !== null ? "stack" : up ? "external" : "-",
+        pid,
+        url,
+        log,
+      };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/** The stack's configuration: one zod schema over the environment, resolved into paths and ports. */
+import { z } from "zod";
+import { infraEnv, list, parseConfig, port, positiveInt, topicEnv } from "../../shared/config.ts";
+
+const schema = z.object({
+  ...infraEnv,
+  ...topicEnv,
+  EVENTFLOW_STACK_DIR: z.string().optional(),
+  KAFKA_BROKERS: list(["127.0.0.1:9092"]),
+  KAFKA_PARTITIONS: positiveInt(6),
+  KAFKA_HEAP: z.string().regex(/^\d+[kmg]$/i).default("512m"),
+  PROMETHEUS_PORT: port(9090),
+  INGEST_PORT: port(8080),
+  ENRICH_PORT: port(8081),
+  SINK_PORT: port(8082),
+  ADMIN_PORT: port(8000),
+  ALERTS_PORT: port(8083),
+});
+
+/** A service the stack scrapes and `start` runs. */
+export interface ServiceSpec {
+  name: "ingest" | "enrich" | "sink" | "admin" | "alerts";
+  port: number;
+}
+
+/** Fully resolved stack configuration. */
+export interface StackConfig {
+  /** Root of pid files, logs and data (`<repo>/.stack` unless EVENTFLOW_STACK_DIR). */
+  dir: string;
+  repoRoot: string;
+  kafka: { host: string; port: number; bootstrap: string; partitions: number; heap: string };
+  topics: string[];
+  clickhouse: { url: string; port: number; database: string };
+  postgres: { url: string };
+  redis: { url: string };
+  prometheus: { port: number; url: string };
+  services: ServiceSpec[];
+}
+
+/** Absolute path of the repository root (two levels above this file). */
+export const REPO_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(
+  /\/$/,
+  "",
+);
+
+/** Parses `env` into a {@linkcode StackConfig}; lists every bad variable at once. */
+export function loadStackConfig(env: Record<string, string | undefined>): StackConfig {
+  const c = parseConfig(schema, env);
+  const bootstrap = c.KAFKA_BROKERS[0] ?? "127.0.0.1:9092";
+  const [kafkaHost, kafkaPort] = splitHostPort(bootstrap, 9092);
+  const chUrl = new URL(c.CLICKHOUSE_URL);
+  const dir = c.EVENTFLOW_STACK_DIR ?? `${REPO_ROOT}/.stack`;
+  return {
+    dir: dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`,
+    repoRoot: REPO_ROOT,
+    kafka: {
+      host: kafkaHost,
+      port: kafkaPort,
+      bootstrap,
+      partitions: c.KAFKA_PARTITIONS,
+      heap: c.KAFKA_HEAP,
+    },
+    topics: [c.TOPIC_RAW, c.TOPIC_ENRICHED, c.TOPIC_DEAD_LETTER],
+    clickhouse: {
+      url: c.CLICKHOUSE_URL,
+      port: Number(chUrl.port || (chUrl.protocol === "https:" ? 8443 : 8123)),
+      database: c.CLICKHOUSE_DATABASE,
+    },
+    postgres: { url: c.DATABASE_URL },
+    redis: { url: c.REDIS_URL },
+    prometheus: { port: c.PROMETHEUS_PORT, url: `http://127.0.0.1:${c.PROMETHEUS_PORT}` },
+    services: [
+      { name: "ingest", port: c.INGEST_PORT },
+      { name: "enrich", port: c.ENRICH_PORT },
+      { name: "sink", port: c.SINK_PORT },
+      { name: "admin", port: c.ADMIN_PORT },
+      { name: "alerts", port: c.ALERTS_PORT },
+    ],
+  };
+}
+
+/** Splits `host:port` (IPv6 in brackets allowed), using `fallback` when no port is given. */
+export function splitHostPort(address: string, fallback: number): [string, number] {
+  const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(address.trim());
+  if (match === null || match[1] === undefined) throw new Error(`Invalid address "${address}"`);
+  return [match[1], match[2] === undefined ? fallback : Number(match[2])];
+}
