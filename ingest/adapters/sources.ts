@@ -1,0 +1,150 @@
+/**
+ * Sources and their write keys in PostgreSQL (`sources` table), plus the in-memory cache the
+ * request path uses so that a key lookup costs no database round-trip.
+ */
+import type { Sql } from "../../shared/postgres/mod.ts";
+import { IngestError } from "../core/errors.ts";
+
+/** A source as ingest needs it. */
+export interface Source {
+  sourceId: string;
+  name: string;
+  platform: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** Finds sources by key hash (the port the cache and the routes use). */
+export interface SourceLookup {
+  /** The source owning the key with this SHA-256 hex hash, or null when none does. */
+  findByHash(hash: string): Promise<Source | null>;
+}
+
+/** The Postgres-backed source store (also used by the CLI). */
+export interface SourceStore extends SourceLookup {
+  create(
+    source: { sourceId: string; name: string; platform: string; hash: string },
+  ): Promise<Source>;
+  list(): Promise<Source[]>;
+  /** Marks the source revoked; false when it does not exist. */
+  revoke(sourceId: string): Promise<boolean>;
+  /** Creates or updates a source with this id and key hash, un-revoking it. */
+  upsert(
+    source: { sourceId: string; name: string; platform: string; hash: string },
+  ): Promise<Source>;
+  ping(): Promise<void>;
+}
+
+interface Row {
+  source_id: string;
+  name: string;
+  platform: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+function toSource(row: Row): Source {
+  return {
+    sourceId: row.source_id,
+    name: row.name,
+    platform: row.platform,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+/** Creates the store over a postgres.js pool. */
+export function createSourceStore(sql: Sql): SourceStore {
+  return {
+    async findByHash(hash) {
+      const rows = await sql<Row[]>`
+        SELECT source_id, name, platform, created_at, revoked_at FROM sources
+        WHERE write_key_hash = ${hash}`;
+      return rows[0] ? toSource(rows[0]) : null;
+    },
+    async create({ sourceId, name, platform, hash }) {
+      const rows = await sql<Row[]>`
+        INSERT INTO sources (source_id, name, platform, write_key_hash)
+        VALUES (${sourceId}, ${name}, ${platform}, ${hash})
+        RETURNING source_id, name, platform, created_at, revoked_at`;
+      return toSource(rows[0]!);
+    },
+    async list() {
+      const rows = await sql<Row[]>`
+        SELECT source_id, name, platform, created_at, revoked_at FROM sources ORDER BY created_at`;
+      return rows.map(toSource);
+    },
+    async revoke(sourceId) {
+      const rows = await sql`
+        UPDATE sources SET revoked_at = coalesce(revoked_at, now())
+        WHERE source_id = ${sourceId} RETURNING source_id`;
+      return rows.length > 0;
+    },
+    async upsert({ sourceId, name, platform, hash }) {
+      const rows = await sql<Row[]>`
+        INSERT INTO sources (source_id, name, platform, write_key_hash)
+        VALUES (${sourceId}, ${name}, ${platform}, ${hash})
+        ON CONFLICT (source_id) DO UPDATE
+          SET write_key_hash = excluded.write_key_hash, revoked_at = NULL
+        RETURNING source_id, name, platform, created_at, revoked_at`;
+      return toSource(rows[0]!);
+    },
+    async ping() {
+      await sql`SELECT 1`;
+    },
+  };
+}
+
+/** Options for {@link createSourceCache}. */
+export interface SourceCacheOptions {
+  /** How long a found (or revoked) source is trusted, ms. Revocation lags by at most this. */
+  ttlMs: number;
+  /** How long "no such key" is remembered, ms (default min(ttlMs, 5000)) so new keys work soon. */
+  negativeTtlMs?: number;
+  /** Most keys remembered; the cache is cleared when exceeded so random keys cannot grow it (default 10000). */
+  maxEntries?: number;
+  /** Clock, epoch ms (default Date.now). */
+  now?: () => number;
+}
+
+/** A cached lookup; when the database is down, a stale entry is served rather than failing. */
+export function createSourceCache(store: SourceLookup, opts: SourceCacheOptions): SourceLookup {
+  const now = opts.now ?? Date.now;
+  const negativeTtl = opts.negativeTtlMs ?? Math.min(opts.ttlMs, 5000);
+  const maxEntries = opts.maxEntries ?? 10_000;
+  const entries = new Map<string, { source: Source | null; expires: number }>();
+  const loading = new Map<string, Promise<Source | null>>();
+
+  async function load(hash: string): Promise<Source | null> {
+    const stale = entries.get(hash);
+    try {
+      const source = await store.findByHash(hash);
+      if (entries.size >= maxEntries) entries.clear();
+      entries.set(hash, { source, expires: now() + (source ? opts.ttlMs : negativeTtl) });
+      return source;
+    } catch (error) {
+      if (stale) return stale.source;
+      throw new IngestError(
+        503,
+        "SOURCES_UNAVAILABLE",
+        "Cannot check the write key because the sources database is unreachable; retry later",
+        { retryAfter: 5, cause: error },
+      );
+    } finally {
+      loading.delete(hash);
+    }
+  }
+
+  return {
+    findByHash(hash) {
+      const entry = entries.get(hash);
+      if (entry && entry.expires > now()) return Promise.resolve(entry.source);
+      let pending = loading.get(hash);
+      if (!pending) {
+        pending = load(hash);
+        loading.set(hash, pending);
+      }
+      return pending;
+    },
+  };
+}

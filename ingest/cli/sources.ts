@@ -1,0 +1,105 @@
+/**
+ * Write key management. Keys are shown once at creation and stored only as SHA-256 hashes.
+ *
+ *   deno run -A ingest/cli/sources.ts create --name web --platform web
+ *   deno run -A ingest/cli/sources.ts list
+ *   deno run -A ingest/cli/sources.ts revoke <source_id>
+ *   deno run -A ingest/cli/sources.ts ensure-dev   # source "dev" with EVENTFLOW_DEV_WRITE_KEY (default dev_write_key)
+ *
+ * Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/eventflow).
+ */
+import { z } from "zod";
+import { infraEnv, parseConfig } from "../../shared/config.ts";
+import { createPostgres } from "../../shared/postgres/mod.ts";
+import { createSourceStore, type SourceStore } from "../adapters/sources.ts";
+import { generateWriteKey, hashWriteKey } from "../core/write_key.ts";
+
+const CliEnv = z.object({
+  DATABASE_URL: infraEnv.DATABASE_URL,
+  EVENTFLOW_DEV_WRITE_KEY: z.string().min(1).default("dev_write_key"),
+});
+
+const PLATFORMS = ["web", "ios", "android", "backend", "server", "other"];
+
+function option(args: string[], name: string): string | undefined {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 ? args[at + 1] : undefined;
+}
+
+/** Runs one CLI command against `store`; returns the lines to print (exported for tests). */
+export async function runSourcesCommand(
+  store: SourceStore,
+  args: string[],
+  opts: { devWriteKey: string },
+): Promise<string[]> {
+  const [command, ...rest] = args;
+  switch (command) {
+    case "create": {
+      const name = option(rest, "name");
+      const platform = option(rest, "platform") ?? "web";
+      if (!name) throw new Error("Missing --name, e.g. create --name web --platform web");
+      if (!PLATFORMS.includes(platform)) {
+        throw new Error(`--platform must be one of ${PLATFORMS.join(", ")}, got "${platform}"`);
+      }
+      const key = generateWriteKey();
+      const sourceId = option(rest, "id") ??
+        `src_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
+      await store.create({ sourceId, name, platform, hash: await hashWriteKey(key) });
+      return [
+        `Created source ${sourceId} (${name}, ${platform}).`,
+        `Write key (shown only now, store it safely): ${key}`,
+      ];
+    }
+    case "list": {
+      const sources = await store.list();
+      if (sources.length === 0) return ["No sources."];
+      return sources.map((s) =>
+        [
+          s.sourceId,
+          s.name,
+          s.platform,
+          s.createdAt,
+          s.revokedAt ? `revoked ${s.revokedAt}` : "active",
+        ]
+          .join("\t")
+      );
+    }
+    case "revoke": {
+      const sourceId = rest[0];
+      if (!sourceId) throw new Error("Missing source id: revoke <source_id>");
+      if (!(await store.revoke(sourceId))) throw new Error(`No source "${sourceId}"`);
+      return [`Revoked source ${sourceId}; its key stops working within the ingest cache TTL.`];
+    }
+    case "ensure-dev": {
+      await store.upsert({
+        sourceId: "dev",
+        name: "Local development",
+        platform: "web",
+        hash: await hashWriteKey(opts.devWriteKey),
+      });
+      return ['Source "dev" is active with the development write key.'];
+    }
+    default:
+      throw new Error(
+        `Unknown command "${
+          command ?? ""
+        }"; use create --name N --platform P | list | revoke <id> | ensure-dev`,
+      );
+  }
+}
+
+if (import.meta.main) {
+  const env = parseConfig(CliEnv, Deno.env.toObject());
+  const sql = createPostgres(env.DATABASE_URL, { max: 1 });
+  try {
+    const lines = await runSourcesCommand(createSourceStore(sql), Deno.args, {
+      devWriteKey: env.EVENTFLOW_DEV_WRITE_KEY,
+    });
+    for (const line of lines) console.log(line);
+  } catch (error) {
+    console.error((error as Error).message);
+    Deno.exitCode = 1;
+  } finally {
+    await sql.end();
+  }
+}

@@ -1,0 +1,72 @@
+/** The ingest service's environment, parsed once by `main.ts` (see docs/_parts/ingest.md). */
+import { z } from "zod";
+import {
+  flag,
+  infraEnv,
+  list,
+  parseConfig,
+  port,
+  positiveInt,
+  topicEnv,
+} from "../shared/config.ts";
+import { type Cidr, parseCidr } from "./core/ip.ts";
+
+const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+const cidrs = list(["127.0.0.0/8", "::1/128"]).transform((entries, ctx): Cidr[] => {
+  const parsed: Cidr[] = [];
+  for (const entry of entries) {
+    try {
+      parsed.push(parseCidr(entry));
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+    }
+  }
+  return parsed;
+});
+
+/** Zod schema over the ingest environment. */
+export const IngestConfigSchema = z.object({
+  ...infraEnv,
+  ...topicEnv,
+  PORT: port(8080),
+  /** Largest single event (and single-event request body) in bytes; Segment's limit is 32 KB. */
+  INGEST_MAX_EVENT_BYTES: positiveInt(32 * 1024),
+  /** Largest batch request body after decompression; Segment's limit is 500 KB. */
+  INGEST_MAX_BATCH_BYTES: positiveInt(512 * 1024),
+  /** Largest request body on the wire when gzip-encoded. */
+  INGEST_MAX_COMPRESSED_BYTES: positiveInt(512 * 1024),
+  INGEST_MAX_BATCH_EVENTS: positiveInt(1000),
+  /** Events further than this in the future (after skew correction) are clamped. */
+  INGEST_FUTURE_TOLERANCE_SECONDS: positiveInt(600),
+  /** Peers whose X-Forwarded-For is believed (CIDRs, comma-separated). */
+  INGEST_TRUSTED_PROXIES: cidrs,
+  /** Origins allowed by CORS; `*` allows any (default, so local pages just work). */
+  INGEST_CORS_ORIGINS: list(["*"]),
+  INGEST_RATE_LIMIT_WINDOW_MS: positiveInt(1000),
+  /** Events per window per write key; 0 disables. */
+  INGEST_RATE_LIMIT_KEY_EVENTS: nonNegativeInt(20_000),
+  /** Requests per window per client IP; 0 disables. */
+  INGEST_RATE_LIMIT_IP_REQUESTS: nonNegativeInt(2_000),
+  /** Redis slower than this is treated as down and the limiter fails open. */
+  INGEST_RATE_LIMIT_TIMEOUT_MS: positiveInt(50),
+  INGEST_RATE_LIMIT_PREFIX: z.string().min(1).default("eventflow:ingest:rl"),
+  /** How long a write key lookup is cached; revocation takes effect within this time. */
+  INGEST_SOURCE_CACHE_TTL_MS: positiveInt(30_000),
+  /** A Kafka write not acknowledged within this time answers 503. */
+  INGEST_KAFKA_TIMEOUT_MS: positiveInt(10_000),
+  INGEST_KAFKA_LINGER_MS: nonNegativeInt(5),
+  /** Retry-After seconds sent with 503 answers. */
+  INGEST_RETRY_AFTER_SECONDS: positiveInt(5),
+  /** Create TOPIC_RAW at start when missing (idempotent). */
+  INGEST_ENSURE_TOPIC: flag(true),
+  INGEST_TOPIC_PARTITIONS: positiveInt(6),
+});
+
+/** The resolved ingest configuration. */
+export type IngestConfig = z.output<typeof IngestConfigSchema>;
+
+/** Parses the environment, listing every invalid variable at once. */
+export function loadConfig(env: Record<string, string | undefined>): IngestConfig {
+  return parseConfig(IngestConfigSchema, env);
+}

@@ -1,0 +1,115 @@
+/**
+ * Composition root of the ingest service: load config, build the Kafka producer, Postgres
+ * sources cache and Redis rate limiter, and serve HTTP until SIGTERM/SIGINT.
+ *
+ * Run: node_modules/.bin/deno run -A ingest/main.ts
+ */
+import { createAdmin, createProducer } from "../shared/kafka/mod.ts";
+import { createLogger } from "../shared/log.ts";
+import { createRegistry } from "../shared/metrics.ts";
+import { createPostgres } from "../shared/postgres/mod.ts";
+import { createRedis } from "../shared/redis/mod.ts";
+import { serveUntilSignal } from "../shared/http/serve.ts";
+import { createPublisher } from "./adapters/publisher.ts";
+import { createRedisRateLimiter } from "./adapters/rate_limiter.ts";
+import { createSourceCache, createSourceStore } from "./adapters/sources.ts";
+import { loadConfig } from "./config.ts";
+import { createIngestMetrics } from "./metrics.ts";
+import { createApp } from "./routes/app.ts";
+
+async function main(): Promise<void> {
+  const config = loadConfig(Deno.env.toObject());
+  const logger = createLogger("ingest", { level: config.LOG_LEVEL });
+  const registry = createRegistry("ingest");
+  const metrics = createIngestMetrics(registry);
+  const kafka = { brokers: config.KAFKA_BROKERS, clientId: "eventflow-ingest" };
+
+  const admin = await createAdmin(kafka);
+  if (config.INGEST_ENSURE_TOPIC) {
+    await admin.ensureTopics([{
+      name: config.TOPIC_RAW,
+      partitions: config.INGEST_TOPIC_PARTITIONS,
+    }]);
+  }
+  const producer = await createProducer(kafka, { lingerMs: config.INGEST_KAFKA_LINGER_MS });
+  const sql = createPostgres(config.DATABASE_URL, { max: 4 });
+  const store = createSourceStore(sql);
+  const redis = createRedis(config.REDIS_URL);
+  // Errors surface through the limiter's fail-open path; without a listener ioredis logs each one.
+  redis.on("error", () => {});
+
+  let lastLimiterLog = 0;
+  const rateLimiter = createRedisRateLimiter(redis, {
+    prefix: config.INGEST_RATE_LIMIT_PREFIX,
+    windowMs: config.INGEST_RATE_LIMIT_WINDOW_MS,
+    keyLimit: config.INGEST_RATE_LIMIT_KEY_EVENTS,
+    ipLimit: config.INGEST_RATE_LIMIT_IP_REQUESTS,
+    timeoutMs: config.INGEST_RATE_LIMIT_TIMEOUT_MS,
+    onError: (error) => {
+      metrics.rateLimiterErrors.inc();
+      // One line per 10 s is enough to notice an outage without flooding the log.
+      if (Date.now() - lastLimiterLog > 10_000) {
+        lastLimiterLog = Date.now();
+        logger.warn("Rate limiter failing open: Redis unavailable", { error: String(error) });
+      }
+    },
+  });
+  const publisher = createPublisher(producer, {
+    topic: config.TOPIC_RAW,
+    timeoutMs: config.INGEST_KAFKA_TIMEOUT_MS,
+    retryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    onAck: (seconds) => metrics.kafkaAckDuration.observe(seconds),
+    onError: () => metrics.producerErrors.inc(),
+  });
+
+  let draining = false;
+  const app = createApp({
+    sources: createSourceCache(store, { ttlMs: config.INGEST_SOURCE_CACHE_TTL_MS }),
+    rateLimiter,
+    publisher,
+    registry,
+    metrics,
+    logger,
+    limits: {
+      maxEventBytes: config.INGEST_MAX_EVENT_BYTES,
+      maxBatchBytes: config.INGEST_MAX_BATCH_BYTES,
+      maxCompressedBytes: config.INGEST_MAX_COMPRESSED_BYTES,
+      maxBatchEvents: config.INGEST_MAX_BATCH_EVENTS,
+    },
+    trustedProxies: config.INGEST_TRUSTED_PROXIES,
+    corsOrigins: config.INGEST_CORS_ORIGINS,
+    futureToleranceMs: config.INGEST_FUTURE_TOLERANCE_SECONDS * 1000,
+    checks: [
+      {
+        name: "kafka",
+        check: async () => {
+          if (!(await admin.ping())) throw new Error("no Kafka broker answered");
+        },
+      },
+      { name: "postgres", check: () => store.ping() },
+    ],
+    isDraining: () => draining,
+  });
+
+  const server = serveUntilSignal(
+    (request, info) =>
+      app.fetch(request, { remoteAddr: (info.remoteAddr as Deno.NetAddr).hostname }),
+    {
+      port: config.PORT,
+      logger,
+      onSignal: () => {
+        draining = true;
+      },
+      onShutdown: async () => {
+        // In-flight requests are done; flush what the producer still holds before closing.
+        await producer.close();
+        await admin.close();
+        await sql.end({ timeout: 5 });
+        redis.disconnect();
+      },
+    },
+  );
+  await server.finished;
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,90 @@
+/**
+ * The ingest HTTP app: CORS, request metrics, the two APIs, ops endpoints, and the one place
+ * errors become `{ error: { code, message, field } }` responses.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { opsRoutes } from "../../shared/http/ops.ts";
+import { IngestError } from "../core/errors.ts";
+import type { IngestDeps, IngestEnv } from "./deps.ts";
+import { eventflowRoutes } from "./eventflow.ts";
+import { segmentRoutes } from "./segment.ts";
+
+const OPS_PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
+
+/** Builds the whole ingest app from its dependencies. */
+export function createApp(deps: IngestDeps): Hono<IngestEnv> {
+  const app = new Hono<IngestEnv>();
+  const { metrics } = deps;
+
+  app.use("*", async (c, next) => {
+    if (OPS_PATHS.has(c.req.path)) return next();
+    metrics.inflight.inc();
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      metrics.inflight.dec();
+      // routePath keeps label cardinality bounded (unknown paths all count as "*").
+      const route = c.req.routePath === "/*" ? "unmatched" : c.req.routePath;
+      metrics.requests.inc({ route, status: String(c.res.status) });
+      metrics.requestDuration.observe({ route }, (performance.now() - started) / 1000);
+    }
+  });
+
+  const allowAll = deps.corsOrigins.includes("*");
+  app.use(
+    "*",
+    cors({
+      origin: allowAll ? "*" : deps.corsOrigins,
+      allowMethods: ["POST", "OPTIONS"],
+      allowHeaders: ["Content-Type", "Content-Encoding", "Authorization", "X-Write-Key"],
+      exposeHeaders: ["Retry-After"],
+      maxAge: 86400,
+    }),
+  );
+
+  app.route("/api/v1", eventflowRoutes(deps));
+  app.route("/v1", segmentRoutes(deps));
+  app.route(
+    "/",
+    opsRoutes({ registry: deps.registry, checks: deps.checks, isDraining: deps.isDraining }),
+  );
+
+  app.notFound((c) =>
+    c.json(
+      {
+        error: {
+          code: "NOT_FOUND",
+          message:
+            `No route for ${c.req.method} ${c.req.path}; see POST /api/v1/event, /api/v1/events, /v1/{track,identify,page,screen,group,alias,batch}`,
+        },
+      },
+      404,
+    )
+  );
+
+  app.onError((error, c) => {
+    if (error instanceof IngestError) {
+      if (
+        error.status < 500 && error.status !== 429 && error.status !== 401 && error.status !== 403
+      ) {
+        metrics.validationFailures.inc({ reason: error.code });
+      }
+      if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+      if (error.status >= 500) {
+        deps.logger.warn(error.message, { code: error.code, cause: String(error.cause) });
+      }
+      return c.json(error.toBody(), error.status as 400);
+    }
+    deps.logger.error("Unhandled error in ingest", {
+      error: String(error),
+      stack: (error as Error).stack,
+    });
+    return c.json({
+      error: { code: "INTERNAL", message: "Internal error; the request was not stored" },
+    }, 500);
+  });
+
+  return app;
+}

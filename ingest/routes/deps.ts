@@ -1,0 +1,39 @@
+/** What the ingest routes need, built by `main.ts` (or by tests with fakes for the network parts). */
+import type { Logger } from "../../shared/log.ts";
+import type { ReadinessCheck } from "../../shared/http/ops.ts";
+import type { Registry } from "../../shared/metrics.ts";
+import type { Publisher } from "../adapters/publisher.ts";
+import type { RateLimiter } from "../adapters/rate_limiter.ts";
+import type { SourceLookup } from "../adapters/sources.ts";
+import type { Cidr } from "../core/ip.ts";
+import type { IngestMetrics } from "../metrics.ts";
+
+/** Hono bindings: the TCP peer address, passed by `main.ts` from Deno.serve's info. */
+export type IngestEnv = { Bindings: { remoteAddr?: string } };
+
+/** Size limits in bytes / events. */
+export interface IngestLimits {
+  maxEventBytes: number;
+  maxBatchBytes: number;
+  maxCompressedBytes: number;
+  maxBatchEvents: number;
+}
+
+/** Everything the app is built from. */
+export interface IngestDeps {
+  sources: SourceLookup;
+  rateLimiter: RateLimiter;
+  publisher: Publisher;
+  registry: Registry;
+  metrics: IngestMetrics;
+  logger: Logger;
+  limits: IngestLimits;
+  trustedProxies: Cidr[];
+  corsOrigins: string[];
+  futureToleranceMs: number;
+  /** Checks for /readyz (Kafka, Postgres). */
+  checks: ReadinessCheck[];
+  isDraining: () => boolean;
+  /** Clock, epoch ms (default Date.now). */
+  now?: () => number;
+}

@@ -1,0 +1,146 @@
+/**
+ * The steps every ingest request goes through, whichever format: read the body under its cap,
+ * authenticate the write key, rate-limit, map each event, write to Kafka, answer.
+ */
+import type { Context } from "hono";
+import type { RawEvent } from "../../shared/events/mod.ts";
+import type { Source } from "../adapters/sources.ts";
+import { type BatchOutcome, batchResponse } from "../core/batch.ts";
+import { checkContentType, parseJson, readBody } from "../core/body.ts";
+import { IngestError } from "../core/errors.ts";
+import type { RequestFacts } from "../core/event.ts";
+import { clientIp } from "../core/ip.ts";
+import { hashWriteKey, writeKeyFromBody, writeKeyFromHeaders } from "../core/write_key.ts";
+import type { IngestDeps, IngestEnv } from "./deps.ts";
+
+/** The parsed request: body, the source it authenticated as, and the per-request facts. */
+export interface ParsedRequest {
+  body: unknown;
+  source: Source;
+  facts: RequestFacts;
+}
+
+async function authenticate(deps: IngestDeps, key: string): Promise<Source> {
+  const source = await deps.sources.findByHash(await hashWriteKey(key));
+  if (source === null) {
+    throw new IngestError(
+      401,
+      "INVALID_WRITE_KEY",
+      "Write key is not recognised; check the key of your source",
+      {
+        field: "writeKey",
+      },
+    );
+  }
+  if (source.revokedAt !== null) {
+    throw new IngestError(
+      403,
+      "REVOKED_WRITE_KEY",
+      `Write key of source "${source.sourceId}" was revoked at ${source.revokedAt}; create a new key`,
+      { field: "writeKey" },
+    );
+  }
+  return source;
+}
+
+/** Reads, parses and authenticates a request; `batch` picks the body cap. */
+export async function parseRequest(
+  c: Context<IngestEnv>,
+  deps: IngestDeps,
+  opts: { batch: boolean },
+): Promise<ParsedRequest> {
+  const receivedAt = (deps.now ?? Date.now)();
+  const headers = c.req.raw.headers;
+  const headerKey = writeKeyFromHeaders(headers);
+  // Authenticating before reading spares the body read for bad keys sent in headers.
+  const early = headerKey === null ? null : await authenticate(deps, headerKey);
+  checkContentType(headers.get("content-type"));
+  const text = await readBody(c.req.raw.body, {
+    maxBytes: opts.batch ? deps.limits.maxBatchBytes : deps.limits.maxEventBytes,
+    maxWireBytes: deps.limits.maxCompressedBytes,
+    contentEncoding: headers.get("content-encoding"),
+    contentLength: headers.get("content-length"),
+  });
+  const body = parseJson(text);
+  let source = early;
+  if (source === null) {
+    const bodyKey = writeKeyFromBody(body);
+    if (bodyKey === null) {
+      throw new IngestError(
+        401,
+        "MISSING_WRITE_KEY",
+        "No write key: send it as the Basic-auth user, the X-Write-Key header or the writeKey body field",
+        { field: "writeKey" },
+      );
+    }
+    source = await authenticate(deps, bodyKey);
+  }
+  const ip = clientIp(c.env?.remoteAddr ?? null, {
+    forwardedFor: headers.get("x-forwarded-for"),
+    trusted: deps.trustedProxies,
+  });
+  return {
+    body,
+    source,
+    facts: {
+      receivedAt,
+      ip,
+      userAgent: headers.get("user-agent"),
+      source: { sourceId: source.sourceId, platform: source.platform },
+      futureToleranceMs: deps.futureToleranceMs,
+    },
+  };
+}
+
+/** Applies the rate limits for `cost` events; throws 429 with Retry-After when over. */
+export async function enforceRateLimit(deps: IngestDeps, parsed: ParsedRequest, cost: number) {
+  const decision = await deps.rateLimiter.check({
+    ip: parsed.facts.ip,
+    sourceId: parsed.source.sourceId,
+    cost,
+  });
+  if (decision.allowed) return;
+  deps.metrics.rateLimited.inc({ scope: decision.scope });
+  const what = decision.scope === "ip" ? "requests from this IP" : "events for this write key";
+  throw new IngestError(
+    429,
+    "RATE_LIMITED",
+    `Rate limit exceeded: more than ${decision.limit} ${what} per window; retry after ${decision.retryAfterSeconds} s`,
+    { retryAfter: decision.retryAfterSeconds },
+  );
+}
+
+/** Writes accepted events, counting outcomes per source. */
+export async function publish(deps: IngestDeps, source: string, events: RawEvent[]) {
+  try {
+    await deps.publisher.publish(events);
+    deps.metrics.events.inc({ source, outcome: "accepted" }, events.length);
+  } catch (error) {
+    deps.metrics.events.inc({ source, outcome: "failed" }, events.length);
+    throw error;
+  }
+}
+
+/** Publishes a mapped batch and answers with the batch semantics (200 + rejected list, or 400). */
+export async function respondBatch(
+  c: Context<IngestEnv>,
+  deps: IngestDeps,
+  opts: {
+    parsed: ParsedRequest;
+    outcome: BatchOutcome;
+    listKey: string;
+    extra?: Record<string, unknown>;
+  },
+): Promise<Response> {
+  const { parsed, outcome } = opts;
+  const source = parsed.source.sourceId;
+  for (const rejected of outcome.rejected) {
+    deps.metrics.validationFailures.inc({ reason: rejected.code });
+  }
+  if (outcome.rejected.length > 0) {
+    deps.metrics.events.inc({ source, outcome: "rejected" }, outcome.rejected.length);
+  }
+  if (outcome.events.length > 0) await publish(deps, source, outcome.events);
+  const { status, body } = batchResponse(outcome, opts.listKey);
+  return c.json(status === 200 ? { ...opts.extra, ...body } : body, status);
+}

@@ -1,0 +1,61 @@
+/**
+ * Segment-compatible tracking API: `/v1/track|identify|page|screen|group|alias` (one call each)
+ * and `/v1/batch` (alias `/v1/b`, as analytics.js uses). Answers carry Segment's
+ * `{"success": true}` plus EventFlow's fields.
+ */
+import { type Context, Hono } from "hono";
+import type { EventType } from "../../shared/events/mod.ts";
+import { batchItems, mapBatch } from "../core/batch.ts";
+import { IngestError } from "../core/errors.ts";
+import { isObject, readTimestamp } from "../core/fields.ts";
+import { mapSegmentEvent } from "../core/segment_format.ts";
+import type { IngestDeps, IngestEnv } from "./deps.ts";
+import { enforceRateLimit, parseRequest, publish, respondBatch } from "./pipeline.ts";
+
+const SINGLE_TYPES: EventType[] = ["track", "identify", "page", "screen", "group", "alias"];
+
+/** The Segment-format routes, to mount under `/v1`. */
+export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
+  const app = new Hono<IngestEnv>();
+
+  for (const type of SINGLE_TYPES) {
+    app.post(`/${type}`, async (c) => {
+      const parsed = await parseRequest(c, deps, { batch: false });
+      await enforceRateLimit(deps, parsed, 1);
+      const result = mapSegmentEvent(parsed.body, parsed.facts, { type });
+      if (!result.ok) {
+        const { code, field, message } = result.rejection;
+        deps.metrics.validationFailures.inc({ reason: code });
+        deps.metrics.events.inc({ source: parsed.source.sourceId, outcome: "rejected" });
+        throw new IngestError(400, code, message, { field });
+      }
+      await publish(deps, parsed.source.sourceId, [result.event]);
+      return c.json({ success: true, status: "ok", event_id: result.event.event_id });
+    });
+  }
+
+  const batch = async (c: Context<IngestEnv>) => {
+    const parsed = await parseRequest(c, deps, { batch: true });
+    const { items, envelope } = batchItems(parsed.body, {
+      listKey: "batch",
+      maxEvents: deps.limits.maxBatchEvents,
+    });
+    await enforceRateLimit(deps, parsed, items.length);
+    let sentAt: string | null;
+    try {
+      sentAt = readTimestamp(envelope, "sentAt");
+    } catch (error) {
+      throw new IngestError(400, "INVALID_FIELD", (error as Error).message, { field: "sentAt" });
+    }
+    const context = isObject(envelope.context) ? envelope.context : undefined;
+    const outcome = mapBatch(
+      items,
+      (item) => mapSegmentEvent(item, parsed.facts, { defaults: { context, sentAt } }),
+      { maxEventBytes: deps.limits.maxEventBytes },
+    );
+    return respondBatch(c, deps, { parsed, outcome, listKey: "batch", extra: { success: true } });
+  };
+  app.post("/batch", batch);
+  app.post("/b", batch);
+  return app;
+}
