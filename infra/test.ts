@@ -1,0 +1,158 @@
+/**
+ * `deno task test` (what `npm test` runs): format, lint and type gates, then the whole suite
+ * against the real local stack.
+ *
+ *   deno task test [--no-check] [-- <deno test args, e.g. paths or --filter>]
+ *
+ * Brings up Kafka, ClickHouse, PostgreSQL and Redis (reusing running ones), points the tests at
+ * the `eventflow_test` databases and Redis db 15, migrates them, runs `deno test`, stops only the
+ * components it started, and prints `deno: N passed, M failed` as its last line.
+ */
+import { migrateAll } from "../shared/migrate.ts";
+import { forEachLine, runInherited, withTimeout } from "./stack/child.ts";
+import type { ComponentName } from "./stack/component.ts";
+import { loadStackConfig, type StackConfig } from "./stack/config.ts";
+import { stackDown, stackUp } from "./stack/stack.ts";
+import { parseDenoSummary, summaryLine } from "./deno_summary.ts";
+
+const TEST_COMPONENTS: ComponentName[] = ["kafka", "clickhouse", "postgres", "redis"];
+const CHECK_TIMEOUT_MS = 5 * 60_000;
+
+/** Environment the tests run with: the stack's hosts and ports, test databases. */
+export function testEnv(config: StackConfig): Record<string, string> {
+  const pg = new URL(config.postgres.url);
+  pg.pathname = "/eventflow_test";
+  const redis = new URL(config.redis.url);
+  redis.pathname = "/15";
+  return {
+    DATABASE_URL: pg.toString(),
+    CLICKHOUSE_URL: config.clickhouse.url,
+    CLICKHOUSE_DATABASE: "eventflow_test",
+    REDIS_URL: redis.toString(),
+    KAFKA_BROKERS: config.kafka.bootstrap,
+    EVENTFLOW_STACK_DIR: config.dir,
+  };
+}
+
+async function gates(deno: string, cwd: string): Promise<boolean> {
+  const steps: [string, string[]][] = [
+    ["deno fmt --check", ["fmt", "--check"]],
+    ["deno lint", ["lint"]],
+    ["deno check", ["check", "."]],
+  ];
+  for (const [name, args] of steps) {
+    console.log(`\n== ${name}`);
+    const code = await runInherited(deno, args, { timeoutMs: CHECK_TIMEOUT_MS, cwd });
+    if (code !== 0) {
+      console.error(`error: ${name} failed (exit ${code}); fix it or iterate with --no-check`);
+      return false;
+    }
+  }
+  return true;
+}
+
+async function runDenoTest(
+  deno: string,
+  opts: { cwd: string; env: Record<string, string>; extra: string[]; timeoutMs: number },
+): Promise<{ code: number; output: string }> {
+  const child = new Deno.Command(deno, {
+    args: [
+      "test",
+      "-A",
+      "--permit-no-files",
+      "--ignore=node_modules,.stack,.cache,infra/test.ts",
+      ...opts.extra,
+    ],
+    cwd: opts.cwd,
+    env: opts.env,
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
+  const tail: string[] = [];
+  const reading = forEachLine(child.stdout, (line) => {
+    console.log(line);
+    tail.push(line);
+    if (tail.length > 200) tail.shift();
+  });
+  const code = await withTimeout(child, opts.timeoutMs, "deno test");
+  await reading;
+  return { code, output: tail.join("\n") };
+}
+
+async function main(args: string[]): Promise<number> {
+  const dashDash = args.indexOf("--");
+  const own = dashDash === -1 ? args : args.slice(0, dashDash);
+  const extra = dashDash === -1 ? [] : args.slice(dashDash + 1);
+  const unknown = own.filter((a) => a !== "--no-check");
+  if (unknown.length > 0) {
+    console.error(
+      `error: unknown argument "${
+        unknown[0]
+      }"; usage: deno task test [--no-check] [-- <deno test args>]`,
+    );
+    console.log(summaryLine(null, 2));
+    return 2;
+  }
+  const deno = Deno.execPath();
+  const config = loadStackConfig(Deno.env.toObject());
+  const cwd = config.repoRoot;
+
+  if (!own.includes("--no-check") && !(await gates(deno, cwd))) {
+    console.log(summaryLine(null, 1));
+    return 1;
+  }
+
+  console.log("\n== stack");
+  const up = await stackUp(config, {
+    names: TEST_COMPONENTS,
+    onProgress: (line) => console.log(line),
+  });
+  let interrupted = false;
+  const onSignal = () => {
+    // deno test receives the same SIGINT from the terminal and stops; we still tear down.
+    interrupted = true;
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  let code = 1;
+  let line = summaryLine(null, 1);
+  try {
+    if (up.failures.length > 0) {
+      for (const f of up.failures) {
+        console.error(`error: ${f.name} did not come up: ${f.message}\n  log: ${f.log}`);
+      }
+      return 1;
+    }
+    const env = { ...Deno.env.toObject(), ...testEnv(config) };
+    const targets = {
+      databaseUrl: env.DATABASE_URL ?? "",
+      clickhouseUrl: config.clickhouse.url,
+      clickhouseDatabase: "eventflow_test",
+    };
+    await migrateAll(targets);
+    console.log("test databases migrated: postgres eventflow_test, clickhouse eventflow_test");
+
+    console.log("\n== deno test");
+    const timeoutMs = Number(Deno.env.get("EVENTFLOW_TEST_TIMEOUT_S") ?? 1200) * 1000;
+    const result = await runDenoTest(deno, { cwd, env, extra, timeoutMs });
+    code = interrupted && result.code === 0 ? 130 : result.code;
+    line = summaryLine(parseDenoSummary(result.output), result.code);
+    return code;
+  } catch (error) {
+    console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+    Deno.removeSignalListener("SIGTERM", onSignal);
+    if (up.started.length > 0) {
+      console.log(`\n== stopping what this run started: ${up.started.join(", ")}`);
+      await stackDown(config, { names: up.started }).catch((error) => {
+        console.error(`warning: ${(error as Error).message}`);
+      });
+    }
+    console.log(line);
+  }
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));
