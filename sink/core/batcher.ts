@@ -13,6 +13,12 @@ export interface BatcherOptions {
   maxWaitMs: number;
   /** Items held in memory at most (waiting plus being written); `add` waits beyond it. */
   maxBuffered: number;
+  /**
+   * Write without waiting for size or time once this many `add` calls are pending (default
+   * Infinity). A consumer that hands over one batch at a time and waits for it sets 1: no more
+   * items can arrive until this write finishes, so waiting would only add latency.
+   */
+  flushWhenCallersWaiting?: number;
   clock: Clock;
 }
 
@@ -48,6 +54,8 @@ export function createBatcher<T>(
   let deadline: number | null = null;
   let timer: unknown = null;
   let draining = 0;
+  let callers = 0;
+  const callerLimit = opts.flushWhenCallersWaiting ?? Infinity;
   const spaceWaiters: (() => void)[] = [];
   const idleWaiters: (() => void)[] = [];
 
@@ -57,7 +65,7 @@ export function createBatcher<T>(
       idleWaiters.splice(0).forEach((resolve) => resolve());
       return;
     }
-    const due = waiting.length >= opts.maxItems || draining > 0 ||
+    const due = waiting.length >= opts.maxItems || draining > 0 || callers >= callerLimit ||
       (deadline !== null && opts.clock.now() >= deadline);
     if (!due) {
       if (timer === null && deadline !== null) {
@@ -108,8 +116,13 @@ export function createBatcher<T>(
       // Rejections of items failed together are reported once, through this promise.
       done.catch(() => {});
       deadline ??= opts.clock.now() + opts.maxWaitMs;
-      pump();
-      return await done;
+      callers++;
+      try {
+        pump();
+        return await done;
+      } finally {
+        callers--;
+      }
     },
     async drain() {
       draining++;

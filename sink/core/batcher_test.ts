@@ -95,3 +95,20 @@ Deno.test("batcher drain() writes waiting items without waiting for the timer", 
   await added;
   assert.deepEqual(r.writes, [[1, 2, 3]]);
 });
+
+Deno.test("batcher writes at once when the configured number of callers is waiting", async () => {
+  const clock = new FakeClock();
+  const r = recorder();
+  const b = createBatcher(r.write, {
+    maxItems: 100,
+    maxWaitMs: 60_000,
+    maxBuffered: 200,
+    flushWhenCallersWaiting: 2,
+    clock,
+  });
+  const first = b.add([1]);
+  await settle();
+  assert.deepEqual(r.writes, []);
+  await Promise.all([first, b.add([2, 3])]);
+  assert.deepEqual(r.writes, [[1, 2, 3]]);
+});

@@ -1,0 +1,195 @@
+/**
+ * One store's consumer lane: Kafka batches in, validated and mapped events batched into store
+ * writes, retried through outages, bad rows dead-lettered. Each store has its own lane and
+ * consumer group, so one store being down never holds the other back.
+ */
+import {
+  type DeadLetter,
+  deadLetter,
+  EnrichedEventSchema,
+  parseMessage,
+} from "../shared/events/mod.ts";
+import type { EnrichedEvent } from "../shared/events/mod.ts";
+import type { Batch, IncomingMessage } from "../shared/kafka/mod.ts";
+import type { Logger } from "../shared/log.ts";
+import { errorMessage } from "../shared/errors.ts";
+import type { Outcome } from "../shared/pipeline.ts";
+import { backoffDelay, type BackoffOptions } from "./core/backoff.ts";
+import { type Batcher, createBatcher } from "./core/batcher.ts";
+import { writeIsolatingRejects } from "./core/bisect.ts";
+import { type Clock, sleep } from "./core/clock.ts";
+import type { DeadLetterSink } from "./adapters/dead_letters.ts";
+import type { SinkMetrics } from "./metrics.ts";
+
+/** An event on its way to a store, with the message it came from. */
+export interface LaneItem<T> {
+  value: T;
+  event: EnrichedEvent;
+  message: IncomingMessage;
+}
+
+/** What a lane needs from its store. */
+export interface Store<T> {
+  /** `clickhouse` or `postgres`: the metric label and `sink-<name>` dead-letter stage. */
+  name: string;
+  /** The value to write for an event, a dead-letter outcome, or null when not for this store. */
+  prepare(event: EnrichedEvent, message: IncomingMessage): Outcome<T> | null;
+  /** Writes items atomically, returning the number of rows written; throws on failure. */
+  write(items: readonly LaneItem<T>[]): Promise<number>;
+  isContentError(error: unknown): boolean;
+}
+
+/** Options for {@link createLane}. */
+export interface LaneOptions {
+  deadLetters: DeadLetterSink;
+  metrics: SinkMetrics;
+  logger: Logger;
+  clock: Clock;
+  batchSize: number;
+  flushMs: number;
+  /** Events held in memory at most; consumption waits beyond it. */
+  maxBuffered: number;
+  backoff?: BackoffOptions;
+  /** Dead-letter messages that fail the schema (only one lane should, or each is sent twice). */
+  deadLetterInvalid: boolean;
+  /** Called when the store goes down (true) and comes back (false): pause/resume consumption. */
+  onOutage?: (down: boolean) => void;
+}
+
+/** A running lane. */
+export interface Lane {
+  /** The consumer's handler: resolves once every event of the batch is stored or dead-lettered. */
+  handle(batch: Batch): Promise<void>;
+  /** False while the store is failing; `lastError` says why. */
+  isUp(): boolean;
+  lastError(): string | null;
+  /** Stops retrying (pending handlers reject, so their offsets are not committed). */
+  abort(): void;
+}
+
+/** Creates a lane for `store`. */
+export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
+  const stage = `sink-${store.name}`;
+  const aborter = new AbortController();
+  const labels = { store: store.name };
+  let up = true;
+  let lastError: string | null = null;
+  opts.metrics.storeUp.set(labels, 1);
+
+  const toDeadLetter = (item: LaneItem<T>, reason: string, error: string): DeadLetter =>
+    deadLetter(item.message, { stage, reason, error, eventId: item.event.event_id });
+
+  const setUp = (value: boolean, error: string | null) => {
+    lastError = error;
+    if (up === value) return;
+    up = value;
+    opts.metrics.storeUp.set(labels, value ? 1 : 0);
+    opts.onOutage?.(!value);
+    if (value) opts.logger.info("Store is writable again", labels);
+  };
+
+  const writeOnce = async (items: LaneItem<T>[]) => {
+    const started = performance.now();
+    let rows = 0;
+    const rejected = await writeIsolatingRejects(items, async (part) => {
+      rows += await store.write(part);
+    }, { isContentError: store.isContentError, describe: errorMessage });
+    opts.metrics.insertDuration.observe(labels, (performance.now() - started) / 1000);
+    if (rejected.length > 0) {
+      await opts.deadLetters.send(
+        rejected.map((r) => toDeadLetter(r.item, "ROW_REJECTED", r.error)),
+      );
+      opts.metrics.deadLetters.inc({ ...labels, reason: "ROW_REJECTED" }, rejected.length);
+      opts.logger.warn("Store rejected rows; dead-lettered them", {
+        ...labels,
+        rejected: rejected.length,
+        first: rejected[0]?.error,
+      });
+    }
+    opts.metrics.rowsWritten.inc(labels, rows);
+    opts.metrics.batchSize.observe(labels, items.length);
+    const now = opts.clock.now();
+    const rejectedSet = new Set(rejected.map((r) => r.item));
+    for (const item of items) {
+      if (rejectedSet.has(item)) continue;
+      opts.metrics.freshness.observe(labels, (now - Date.parse(item.event.received_at)) / 1000);
+    }
+  };
+
+  const writeWithRetry = async (items: LaneItem<T>[]) => {
+    for (let attempt = 0;; attempt++) {
+      try {
+        await writeOnce(items);
+        setUp(true, null);
+        return;
+      } catch (error) {
+        if (aborter.signal.aborted) throw aborter.signal.reason;
+        const delay = backoffDelay(attempt, opts.backoff);
+        opts.metrics.retries.inc(labels);
+        opts.logger.warn("Store write failed; retrying the same batch", {
+          ...labels,
+          events: items.length,
+          attempt: attempt + 1,
+          retryInMs: delay,
+          error: errorMessage(error),
+        });
+        setUp(false, errorMessage(error));
+        await sleep(opts.clock, delay, aborter.signal);
+      }
+    }
+  };
+
+  const batcher: Batcher<LaneItem<T>> = createBatcher(writeWithRetry, {
+    maxItems: opts.batchSize,
+    maxWaitMs: opts.flushMs,
+    maxBuffered: opts.maxBuffered,
+    // shared/kafka hands over one batch at a time and waits: nothing more can arrive meanwhile.
+    flushWhenCallersWaiting: 1,
+    clock: opts.clock,
+  });
+
+  return {
+    isUp: () => up,
+    lastError: () => lastError,
+    abort: () =>
+      aborter.abort(new Error(`The ${store.name} lane stopped before its write finished`)),
+    async handle(batch) {
+      const items: LaneItem<T>[] = [];
+      const dead: DeadLetter[] = [];
+      const reasons = new Map<string, number>();
+      for (const message of batch.messages) {
+        const parsed = parseMessage(EnrichedEventSchema, message.value);
+        if (!parsed.ok) {
+          if (opts.deadLetterInvalid) {
+            dead.push(deadLetter(message, {
+              stage: "sink",
+              reason: parsed.reason,
+              error: parsed.error,
+              eventId: parsed.eventId,
+            }));
+            reasons.set(parsed.reason, (reasons.get(parsed.reason) ?? 0) + 1);
+          }
+          continue;
+        }
+        const outcome = store.prepare(parsed.value, message);
+        if (outcome === null || outcome.kind === "drop") continue;
+        if (outcome.kind === "ok") {
+          items.push({ value: outcome.value, event: parsed.value, message });
+        } else if (outcome.kind === "dlq") {
+          dead.push(deadLetter(message, {
+            stage,
+            reason: outcome.reason,
+            error: outcome.error,
+            eventId: parsed.value.event_id,
+          }));
+          reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
+        } else throw new Error(`Cannot prepare event "${parsed.value.event_id}": ${outcome.error}`);
+      }
+      await batcher.add(items);
+      if (dead.length > 0) {
+        await opts.deadLetters.send(dead);
+        for (const [reason, n] of reasons) opts.metrics.deadLetters.inc({ ...labels, reason }, n);
+      }
+    },
+  };
+}

@@ -1,0 +1,77 @@
+/** The two stores as lanes see them: how an event becomes a write, and how a write happens. */
+import type { Redis } from "../shared/redis/mod.ts";
+import type { Sql } from "../shared/postgres/mod.ts";
+import type { Logger } from "../shared/log.ts";
+import { errorMessage } from "../shared/errors.ts";
+import { ok } from "../shared/pipeline.ts";
+import { type EventRow, toEventRow } from "./core/clickhouse_row.ts";
+import { dedupToken } from "./core/dedup_token.ts";
+import { isCritical, planEvent } from "./core/postgres_plan.ts";
+import { mergePlans } from "./core/postgres_merge.ts";
+import { planRowCount, type WritePlan } from "./core/postgres_rows.ts";
+import { isClickHouseContentError, isPostgresContentError } from "./core/store_errors.ts";
+import type { ClickHouseWriter } from "./adapters/clickhouse_writer.ts";
+import { writePlan } from "./adapters/postgres_writer.ts";
+import { invalidateUsers } from "./adapters/user_cache.ts";
+import type { LaneItem, Store } from "./lane.ts";
+import type { SinkMetrics } from "./metrics.ts";
+
+/** Every event, one row each, into ClickHouse `events`. */
+export function clickHouseStore(writer: ClickHouseWriter): Store<EventRow> {
+  return {
+    name: "clickhouse",
+    prepare: (event, message) => ok(toEventRow(event, message)),
+    async write(items: readonly LaneItem<EventRow>[]) {
+      const token = dedupToken(
+        items.map((i) => i.message),
+        items.map((i) => i.event.event_id),
+      );
+      await writer.insert(items.map((i) => i.value), token);
+      return items.length;
+    },
+    isContentError: isClickHouseContentError,
+  };
+}
+
+/** Options for {@link postgresStore}. */
+export interface PostgresStoreOptions {
+  /** Event names written to PostgreSQL (identify and alias calls always are). */
+  criticalEvents: readonly string[];
+  /** Enrich's cache to invalidate after user changes; none when omitted. */
+  redis?: Redis;
+  metrics: SinkMetrics;
+  logger: Logger;
+}
+
+/** Business-critical events, normalized, into PostgreSQL. */
+export function postgresStore(sql: Sql, opts: PostgresStoreOptions): Store<WritePlan> {
+  const critical = new Set(opts.criticalEvents);
+  return {
+    name: "postgres",
+    prepare: (event) => (isCritical(event, critical) ? planEvent(event) : null),
+    async write(items: readonly LaneItem<WritePlan>[]) {
+      const plan = mergePlans(items.map((i) => i.value));
+      await writePlan(sql, plan);
+      if (opts.redis !== undefined) await invalidate(opts.redis, plan, opts);
+      return planRowCount(plan);
+    },
+    isContentError: isPostgresContentError,
+  };
+}
+
+async function invalidate(redis: Redis, plan: WritePlan, opts: PostgresStoreOptions) {
+  const userIds = plan.users.filter((u) => u.changed).map((u) => u.user_id);
+  const anonymousIds = plan.identities.map((i) => i.anonymous_id);
+  if (userIds.length === 0 && anonymousIds.length === 0) return;
+  try {
+    await invalidateUsers(redis, { userIds, anonymousIds });
+    opts.metrics.cacheInvalidations.inc({ result: "ok" });
+  } catch (error) {
+    // The rows are committed; a stale cache entry only lives until its TTL.
+    opts.metrics.cacheInvalidations.inc({ result: "error" });
+    opts.logger.warn("Cannot invalidate enrich's user cache in Redis", {
+      users: userIds.length,
+      error: errorMessage(error),
+    });
+  }
+}
