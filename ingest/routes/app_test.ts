@@ -1,0 +1,322 @@
+import assert from "node:assert/strict";
+import { RawEventSchema } from "../../shared/events/mod.ts";
+import { FakeProducer, post, testApp } from "./_testing.ts";
+
+const EXAMPLE = {
+  user_id: "user_789",
+  session_id: "sess_xyz123",
+  event_type: "add_to_cart",
+  event_data: { product_id: 123, price: 199.99 },
+  timestamp: "2024-03-15T10:30:00Z",
+  platform: "web",
+  url: "/products/123",
+};
+const PEER = { remoteAddr: "203.0.113.50" };
+
+async function gzip(text: string): Promise<Uint8Array> {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+Deno.test("POST /api/v1/event accepts the brief's example and writes it keyed by user", async () => {
+  const { app, producer } = await testApp();
+  const res = await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.equal(body.status, "ok");
+  assert.match(body.event_id, /^[0-9a-f-]{36}$/);
+  assert.equal(producer.sent.length, 1);
+  assert.equal(producer.sent[0]!.topic, "raw_test");
+  assert.equal(producer.sent[0]!.messages[0]!.key, "user_789");
+  const event = producer.events()[0]!;
+  assert.equal(RawEventSchema.safeParse(event).success, true);
+  assert.deepEqual(
+    [event.event_id, event.event, event.source_id, event.ip, event.received_at],
+    [body.event_id, "add_to_cart", "src_web", "203.0.113.50", "2024-03-15T10:31:00.000Z"],
+  );
+});
+
+Deno.test("write keys are read from X-Write-Key and from the body", async () => {
+  const { app, producer } = await testApp();
+  const header = await app.request(
+    "/api/v1/event",
+    post(EXAMPLE, { headers: { "x-write-key": "good_key" } }),
+    PEER,
+  );
+  assert.equal(header.status, 200);
+  const inBody = await app.request(
+    "/v1/track",
+    post({ writeKey: "good_key", userId: "u", event: "E" }),
+    PEER,
+  );
+  assert.equal(inBody.status, 200);
+  assert.deepEqual((await inBody.json()).success, true);
+  assert.equal(producer.sent.length, 2);
+});
+
+Deno.test("missing, unknown and revoked keys answer 401/401/403 naming writeKey", async () => {
+  const { app, producer } = await testApp();
+  const cases: [string | undefined, number, string][] = [
+    [undefined, 401, "MISSING_WRITE_KEY"],
+    ["nope", 401, "INVALID_WRITE_KEY"],
+    ["revoked_key", 403, "REVOKED_WRITE_KEY"],
+  ];
+  for (const [key, status, code] of cases) {
+    const res = await app.request("/api/v1/event", post(EXAMPLE, { key }), PEER);
+    assert.equal(res.status, status);
+    const { error } = await res.json();
+    assert.deepEqual([error.code, error.field], [code, "writeKey"]);
+  }
+  const revoked = await app.request("/api/v1/event", post(EXAMPLE, { key: "revoked_key" }), PEER);
+  assert.match(
+    (await revoked.json()).error.message,
+    /^Write key of source "src_old" was revoked at 2024-01-01/,
+  );
+  assert.equal(producer.sent.length, 0);
+});
+
+Deno.test("a bad field answers 400 with code, message and field, writing nothing", async () => {
+  const { app, producer } = await testApp();
+  const res = await app.request(
+    "/api/v1/event",
+    post({ ...EXAMPLE, timestamp: "yesterday" }, { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(res.status, 400);
+  assert.deepEqual(await res.json(), {
+    error: {
+      code: "INVALID_FIELD",
+      message:
+        'Field "timestamp" must be an ISO 8601 date-time with timezone such as 2024-03-15T10:30:00Z, got the string "yesterday"',
+      field: "timestamp",
+    },
+  });
+  assert.equal(producer.sent.length, 0);
+});
+
+Deno.test("bad JSON, bad gzip and wrong content type answer 400/400/415", async () => {
+  const { app } = await testApp();
+  const badJson = await app.request("/api/v1/event", post("{oops", { key: "good_key" }), PEER);
+  assert.equal(badJson.status, 400);
+  assert.equal((await badJson.json()).error.code, "INVALID_JSON");
+  const badGzip = await app.request(
+    "/api/v1/event",
+    post(JSON.stringify(EXAMPLE), { key: "good_key", headers: { "content-encoding": "gzip" } }),
+    PEER,
+  );
+  assert.equal(badGzip.status, 400);
+  assert.equal((await badGzip.json()).error.code, "INVALID_GZIP");
+  const form = await app.request(
+    "/api/v1/event",
+    post("a=b", {
+      key: "good_key",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    }),
+    PEER,
+  );
+  assert.equal(form.status, 415);
+  assert.equal((await form.json()).error.field, "content-type");
+});
+
+Deno.test("gzip bodies and sendBeacon text/plain bodies are accepted", async () => {
+  const { app, producer } = await testApp();
+  const zipped = await app.request("/api/v1/event", {
+    method: "POST",
+    headers: {
+      "content-encoding": "gzip",
+      "content-type": "application/json",
+      "x-write-key": "good_key",
+    },
+    body: await gzip(JSON.stringify(EXAMPLE)),
+  }, PEER);
+  assert.equal(zipped.status, 200);
+  const beacon = await app.request("/v1/page", {
+    method: "POST",
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+    body: JSON.stringify({ writeKey: "good_key", anonymousId: "a1", name: "Home" }),
+  }, PEER);
+  assert.equal(beacon.status, 200);
+  assert.deepEqual(producer.events().map((e) => e.event), ["add_to_cart", "page_view"]);
+});
+
+Deno.test("oversize single events and batches answer 413", async () => {
+  const { app } = await testApp();
+  const big = { ...EXAMPLE, event_data: { pad: "x".repeat(3000) } };
+  const single = await app.request("/api/v1/event", post(big, { key: "good_key" }), PEER);
+  assert.equal(single.status, 413);
+  assert.deepEqual((await single.json()).error.code, "PAYLOAD_TOO_LARGE");
+  const tooMany = await app.request(
+    "/api/v1/events",
+    post({ events: Array(21).fill(EXAMPLE) }, { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(tooMany.status, 413);
+  assert.equal((await tooMany.json()).error.code, "BATCH_TOO_LARGE");
+  const bomb = await gzip(
+    JSON.stringify({ events: [{ ...EXAMPLE, event_data: { pad: "y".repeat(100_000) } }] }),
+  );
+  const zipped = await app.request("/api/v1/events", {
+    method: "POST",
+    headers: { "content-encoding": "gzip", "x-write-key": "good_key" },
+    body: bomb,
+  }, PEER);
+  assert.equal(zipped.status, 413);
+  assert.match((await zipped.json()).error.message, /8192-byte limit after gzip decompression/);
+});
+
+Deno.test("a batch accepts valid items and lists the rejected ones by index", async () => {
+  const { app, producer } = await testApp();
+  const events = [EXAMPLE, { ...EXAMPLE, event_type: 7 }, { ...EXAMPLE, user_id: "u2" }];
+  const res = await app.request(
+    "/api/v1/events",
+    post({ events, sent_at: "2024-03-15T10:30:00Z" }, { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(res.status, 200);
+  assert.deepEqual(await res.json(), {
+    status: "partial",
+    accepted: 2,
+    rejected: [{
+      index: 1,
+      code: "INVALID_FIELD",
+      field: "event_type",
+      reason: 'Field "event_type" must be a string, got the number 7',
+      retriable: false,
+    }],
+  });
+  assert.equal(producer.sent.length, 1, "one producer call per request");
+  assert.deepEqual(producer.sent[0]!.messages.map((m) => m.key), ["user_789", "u2"]);
+  assert.equal(producer.events()[0]!.sent_at, "2024-03-15T10:30:00Z");
+});
+
+Deno.test("a batch whose every item is invalid answers 400", async () => {
+  const { app, producer } = await testApp();
+  const res = await app.request(
+    "/api/v1/events",
+    post([{ user_id: "u" }], { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(res.status, 400);
+  const body = await res.json();
+  assert.equal(body.error.field, "events[0].event_type");
+  assert.equal(body.accepted, 0);
+  assert.equal(producer.sent.length, 0);
+});
+
+Deno.test("Segment calls of every type map through /v1/* and /v1/batch", async () => {
+  const { app, producer } = await testApp();
+  const calls: [string, Record<string, unknown>][] = [
+    ["track", { userId: "u1", event: "Signed Up", messageId: "m-track" }],
+    ["identify", { userId: "u1", traits: { email: "a@b.c" } }],
+    ["page", { anonymousId: "a1", name: "Home" }],
+    ["screen", { userId: "u1", name: "Cart" }],
+    ["group", { userId: "u1", groupId: "g1" }],
+    ["alias", { userId: "u1", previousId: "a1" }],
+  ];
+  for (const [type, body] of calls) {
+    const res = await app.request(`/v1/${type}`, post(body, { key: "good_key" }), PEER);
+    assert.equal(res.status, 200, `${type}: ${await res.clone().text()}`);
+  }
+  const batch = await app.request(
+    "/v1/b",
+    post({
+      batch: [{ type: "track", userId: "u2", event: "E" }, { type: "bogus", userId: "u2" }],
+      context: { library: { name: "analytics.js" } },
+    }, { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(batch.status, 200);
+  const body = await batch.json();
+  assert.deepEqual([body.success, body.accepted, body.rejected[0].field], [true, 1, "type"]);
+  assert.deepEqual(
+    producer.events().map((e) => [e.type, e.event]),
+    [
+      ["track", "Signed Up"],
+      ["identify", "identify"],
+      ["page", "page_view"],
+      ["screen", "screen_view"],
+      ["group", "group"],
+      ["alias", "alias"],
+      ["track", "E"],
+    ],
+  );
+  assert.equal(producer.events()[0]!.event_id, "m-track");
+  assert.deepEqual(producer.events()[6]!.context, { library: { name: "analytics.js" } });
+});
+
+Deno.test("rate-limited requests answer 429 with Retry-After", async () => {
+  const { app, producer } = await testApp({
+    decision: { allowed: false, scope: "write_key", retryAfterSeconds: 3, limit: 100 },
+  });
+  const res = await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "3");
+  assert.equal(
+    (await res.json()).error.message,
+    "Rate limit exceeded: more than 100 events for this write key per window; retry after 3 s",
+  );
+  assert.equal(producer.sent.length, 0);
+});
+
+Deno.test("Kafka errors and timeouts answer 503 with Retry-After and count producer errors", async () => {
+  for (const mode of ["fail", "hang"] as const) {
+    const { app, producer, deps } = await testApp();
+    if (mode === "fail") (producer as FakeProducer).fail = new Error("broker down");
+    else producer.hang = true;
+    const res = await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+    assert.equal(res.status, 503);
+    assert.equal(res.headers.get("retry-after"), "7");
+    assert.equal((await res.json()).error.code, "KAFKA_UNAVAILABLE");
+    const metrics = await deps.registry.metrics();
+    assert.match(
+      metrics,
+      /eventflow_ingest_events_total\{source="src_web",outcome="failed",service="ingest"\} 1/,
+    );
+  }
+});
+
+Deno.test("X-Forwarded-For is honoured only from trusted proxies", async () => {
+  const { app, producer } = await testApp();
+  const xff = { "x-forwarded-for": "6.6.6.6, 198.51.100.1" };
+  await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key", headers: xff }), {
+    remoteAddr: "127.0.0.1",
+  });
+  await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key", headers: xff }), PEER);
+  assert.deepEqual(producer.events().map((e) => e.ip), ["198.51.100.1", "203.0.113.50"]);
+});
+
+Deno.test("CORS preflight is answered for the tracking routes", async () => {
+  const { app } = await testApp({ corsOrigins: ["https://shop.example"] });
+  const res = await app.request("/v1/track", {
+    method: "OPTIONS",
+    headers: {
+      origin: "https://shop.example",
+      "access-control-request-method": "POST",
+      "access-control-request-headers": "content-type,authorization",
+    },
+  });
+  assert.equal(res.status, 204);
+  assert.equal(res.headers.get("access-control-allow-origin"), "https://shop.example");
+  const other = await app.request("/v1/track", {
+    method: "OPTIONS",
+    headers: { origin: "https://evil.example" },
+  });
+  assert.equal(other.headers.get("access-control-allow-origin"), null);
+});
+
+Deno.test("metrics count requests by route and status; unknown paths answer 404 JSON", async () => {
+  const { app } = await testApp();
+  await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  const missing = await app.request("/nope", { method: "POST" });
+  assert.equal(missing.status, 404);
+  assert.equal((await missing.json()).error.code, "NOT_FOUND");
+  const text = await (await app.request("/metrics")).text();
+  assert.match(
+    text,
+    /eventflow_ingest_requests_total\{route="\/api\/v1\/event",status="200",service="ingest"\} 1/,
+  );
+  assert.match(
+    text,
+    /eventflow_ingest_events_total\{source="src_web",outcome="accepted",service="ingest"\} 1/,
+  );
+});
