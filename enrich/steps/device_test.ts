@@ -1,0 +1,33 @@
+import { assertEquals } from "../_test_util.ts";
+import { draft, IPHONE_CHROME_UA } from "../_fixtures.ts";
+import { deviceStep, parseDevice } from "./device.ts";
+
+Deno.test("parseDevice() reads Chrome on an iPhone as an Apple mobile device", () => {
+  assertEquals(parseDevice(IPHONE_CHROME_UA), {
+    browser: "Chrome",
+    browser_version: "120.0.6099.119",
+    os: "iOS",
+    os_version: "17.0",
+    device_type: "mobile",
+    device_vendor: "Apple",
+    device_model: "iPhone",
+    is_bot: false,
+  });
+});
+
+Deno.test("parseDevice() marks crawlers as bots and desktops as desktop", () => {
+  const bot = parseDevice(
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+  );
+  assertEquals([bot.is_bot, bot.device_type], [true, "bot"]);
+  const desktop = parseDevice(
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+  );
+  assertEquals([desktop.os, desktop.device_type, desktop.is_bot], ["Windows", "desktop", false]);
+});
+
+Deno.test("deviceStep() uses context.userAgent when the raw user agent is missing", () => {
+  const event = draft({ user_agent: null, context: { userAgent: IPHONE_CHROME_UA } });
+  const { patch } = deviceStep().run(event) as { patch: { device: { device_model: string } } };
+  assertEquals(patch.device.device_model, "iPhone");
+});

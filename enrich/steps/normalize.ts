@@ -1,0 +1,85 @@
+/**
+ * Normalization: snake_case event names, UTC timestamps, numeric strings as numbers.
+ */
+import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import type { Step } from "./types.ts";
+
+/** Property names whose numeric-string values are coerced to numbers. */
+export const NUMERIC_FIELDS = [
+  "price",
+  "quantity",
+  "rating",
+  "total",
+  "revenue",
+  "subtotal",
+  "value",
+  "tax",
+  "shipping",
+  "discount",
+];
+
+/** `Add To Cart`, `addToCart`, `add-to-cart`, `ADD_TO_CART` → `add_to_cart`. */
+export function snakeCase(name: string): string {
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase();
+  // A name made only of symbols (e.g. "$$") keeps its original so it stays non-empty.
+  return snake === "" ? name : snake;
+}
+
+/** An ISO timestamp with any offset → the same instant in UTC (`…Z`). */
+export function toUtc(iso: string): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? iso : new Date(ms).toISOString();
+}
+
+/** `"19.99"` → 19.99; anything that is not a finite decimal number stays as it is. */
+export function coerceNumber(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const trimmed = value.trim();
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(trimmed)) return value;
+  const number = Number(trimmed);
+  return Number.isFinite(number) ? number : value;
+}
+
+function coerceObject(object: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (NUMERIC_FIELDS.includes(key)) out[key] = coerceNumber(value);
+    else if (Array.isArray(value) && (key === "items" || key === "products")) {
+      out[key] = value.map((item) =>
+        typeof item === "object" && item !== null && !Array.isArray(item)
+          ? coerceObject(item as Record<string, unknown>)
+          : item
+      );
+    } else out[key] = value;
+  }
+  return out;
+}
+
+/** Coerces numeric strings of {@link NUMERIC_FIELDS}, also inside `items`/`products`. */
+export function coerceProperties(properties: Record<string, unknown>): Record<string, unknown> {
+  return coerceObject(properties);
+}
+
+/** Normalizes name, timestamps and property types. */
+export function normalizeStep(): Step {
+  return {
+    name: "normalize",
+    run(event: EnrichedEvent) {
+      return {
+        patch: {
+          event: snakeCase(event.original_event).slice(0, 200),
+          timestamp: toUtc(event.timestamp),
+          received_at: toUtc(event.received_at),
+          client_timestamp: event.client_timestamp === null ? null : toUtc(event.client_timestamp),
+          sent_at: event.sent_at === null ? null : toUtc(event.sent_at),
+          properties: coerceProperties(event.properties),
+        },
+      };
+    },
+  };
+}

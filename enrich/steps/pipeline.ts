@@ -1,0 +1,103 @@
+/**
+ * The enrichment pipeline: a list of named steps run in order over one raw event.
+ *
+ * Built by {@link createPipeline} from its steps so `main.ts` decides the dependencies and tests
+ * can run any subset. Each step's time and failures are reported through `observe`.
+ */
+import type { EnrichedEvent, RawEvent } from "../../shared/events/mod.ts";
+import { ENRICHED_SCHEMA_VERSION } from "../../shared/events/mod.ts";
+import { errorMessage } from "../../shared/errors.ts";
+import type { Step } from "./types.ts";
+
+/** Per-step observations, for metrics. */
+export interface StepObserver {
+  (step: string, seconds: number, failed: boolean): void;
+}
+
+/** Options for {@link createPipeline}. */
+export interface PipelineOptions {
+  /** Called after each step (default: nothing). */
+  observe?: StepObserver;
+  /** The clock for `enriched_at` (default: `Date.now`). */
+  now?: () => number;
+}
+
+/** Enriches one raw event; never rejects. */
+export type Pipeline = (raw: RawEvent) => Promise<EnrichedEvent>;
+
+/** The enriched event before any step ran: every enrichment null, the raw fields kept. */
+export function initialEvent(raw: RawEvent, now: Date): EnrichedEvent {
+  return {
+    ...raw,
+    schema_version: ENRICHED_SCHEMA_VERSION,
+    original_event: raw.event,
+    // Replaced by the session step; this fallback only survives if that step crashed.
+    session_id: raw.session_id ?? `sess_event_${raw.event_id}`,
+    session_derived: raw.session_id === null,
+    geo: {
+      country_code: null,
+      country: null,
+      region: null,
+      city: null,
+      timezone: null,
+      latitude: null,
+      longitude: null,
+    },
+    device: {
+      browser: null,
+      browser_version: null,
+      os: null,
+      os_version: null,
+      device_type: null,
+      device_vendor: null,
+      device_model: null,
+      is_bot: false,
+    },
+    user: { tier: null, signup_at: null, country_code: null, identity_resolved: false },
+    product: { product_id: null, name: null, category: null, price: null, currency: null },
+    marketing: {
+      utm_source: null,
+      utm_medium: null,
+      utm_campaign: null,
+      utm_term: null,
+      utm_content: null,
+      click_id_type: null,
+      click_id: null,
+      channel: "direct",
+      referrer_source: null,
+      referrer_host: null,
+      campaigns: [],
+    },
+    revenue: null,
+    enrichment_errors: [],
+    enriched_at: now.toISOString(),
+  };
+}
+
+/** Builds a pipeline running `steps` in order. */
+export function createPipeline(steps: Step[], opts: PipelineOptions = {}): Pipeline {
+  const now = opts.now ?? Date.now;
+  return async (raw) => {
+    let event = initialEvent(raw, new Date(now()));
+    for (const step of steps) {
+      const started = performance.now();
+      let error: string | undefined;
+      try {
+        const result = await step.run(event);
+        event = { ...event, ...result.patch };
+        error = result.error;
+      } catch (thrown) {
+        // A throwing step is a bug; the event still goes on, degraded.
+        error = `Step crashed: ${errorMessage(thrown)}`;
+      }
+      if (error !== undefined) {
+        event = {
+          ...event,
+          enrichment_errors: [...event.enrichment_errors, { step: step.name, reason: error }],
+        };
+      }
+      opts.observe?.(step.name, (performance.now() - started) / 1000, error !== undefined);
+    }
+    return event;
+  };
+}

@@ -1,0 +1,34 @@
+import { EnrichedEventSchema } from "../../shared/events/mod.ts";
+import { assertEquals } from "../_test_util.ts";
+import { rawEvent } from "../_fixtures.ts";
+import { createPipeline } from "./pipeline.ts";
+import type { Step } from "./types.ts";
+
+Deno.test("createPipeline() records failing and crashing steps and still returns a valid event", async () => {
+  const observed: Array<[string, boolean]> = [];
+  const steps: Step[] = [
+    { name: "rename", run: () => ({ patch: { event: "renamed" } }) },
+    { name: "flaky", run: () => ({ patch: {}, error: "Redis timed out" }) },
+    {
+      name: "buggy",
+      run: () => {
+        throw new TypeError("x is undefined");
+      },
+    },
+  ];
+  const pipeline = createPipeline(steps, {
+    observe: (step, _s, failed) => observed.push([step, failed]),
+    now: () => Date.parse("2026-04-10T12:00:05Z"),
+  });
+  const raw = rawEvent();
+  const event = await pipeline(raw);
+  assertEquals(event.event, "renamed");
+  assertEquals(event.event_id, raw.event_id);
+  assertEquals(event.enrichment_errors, [
+    { step: "flaky", reason: "Redis timed out" },
+    { step: "buggy", reason: "Step crashed: x is undefined" },
+  ]);
+  assertEquals(observed, [["rename", false], ["flaky", true], ["buggy", true]]);
+  assertEquals(event.enriched_at, "2026-04-10T12:00:05.000Z");
+  assertEquals(EnrichedEventSchema.safeParse(event).success, true);
+});

@@ -1,0 +1,91 @@
+/**
+ * Privacy step: masks personal data everywhere it can appear, pseudonymizes configured fields
+ * and truncates the stored IP. Runs last, after geo has used the full IP.
+ */
+import { hmacHex } from "./_sha256.ts";
+import { maskText, maskUrl } from "./pii.ts";
+import type { Step } from "./types.ts";
+
+/** What happens to the IP after the geo lookup. */
+export type IpPolicy = "truncate" | "drop" | "keep";
+
+/** Options for {@link privacyStep}. */
+export interface PrivacyOptions {
+  /** Field names (any depth, case-insensitive) replaced by a salted hash (default none). */
+  pseudonymizeFields?: string[];
+  /** Salt of the pseudonym hash; required when fields are configured. */
+  salt?: string;
+  /** Default `truncate`: IPv4 /24, IPv6 /48. */
+  ipPolicy?: IpPolicy;
+}
+
+/** IPv4 → /24 (`1.2.3.4` → `1.2.3.0`), IPv6 → /48; null when unparseable. */
+export function truncateIp(ip: string): string | null {
+  const v4 = ip.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0`;
+  if (!ip.includes(":")) return null;
+  const [head = "", tail] = ip.split("::");
+  const groups = head === "" ? [] : head.split(":");
+  // `::` compresses zero groups; when it sits in the first three, the rest are zero already.
+  if (tail === undefined && groups.length < 3) return null;
+  const first = [...groups, "0", "0", "0"].slice(0, 3).map((g) =>
+    g.toLowerCase().replace(/^0+(?=.)/, "")
+  );
+  return `${first.join(":")}::`;
+}
+
+/** A stable pseudonym of a value: `ph_` + 32 hex chars of HMAC-SHA256(salt, normalized value). */
+export function pseudonym(value: unknown, salt: string): string {
+  const normalized = String(value).trim().toLowerCase();
+  return `ph_${hmacHex(salt, normalized).slice(0, 32)}`;
+}
+
+const PHONE_KEYS = /^(phone|phone_number|mobile|tel|telephone|cell)$/i;
+
+/** Walks a JSON value masking strings; configured keys are pseudonymized instead. */
+export function scrub(value: unknown, opts: { fields: Set<string>; salt: string }): unknown {
+  if (typeof value === "string") {
+    return /^https?:\/\//i.test(value) ? maskUrl(value) : maskText(value);
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, opts));
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, inner] of Object.entries(value)) {
+    const lower = key.toLowerCase();
+    if (opts.fields.has(lower) && inner !== null && typeof inner !== "object") {
+      out[key] = pseudonym(inner, opts.salt);
+    } else if (PHONE_KEYS.test(key) && (typeof inner === "number" || typeof inner === "string")) {
+      // Under a phone-named key even a bare digit run is a phone number.
+      out[key] = /\d{5,}/.test(String(inner).replace(/\D/g, "")) ? "[phone]" : scrub(inner, opts);
+    } else out[key] = scrub(inner, opts);
+  }
+  return out;
+}
+
+/** Masks PII in properties, traits, context and URLs; applies the IP policy. */
+export function privacyStep(opts: PrivacyOptions = {}): Step {
+  const fields = new Set((opts.pseudonymizeFields ?? []).map((f) => f.toLowerCase()));
+  const salt = opts.salt ?? "";
+  const policy = opts.ipPolicy ?? "truncate";
+  return {
+    name: "privacy",
+    run(event) {
+      const walk = { fields, salt };
+      const applyPolicy = (value: string | null) =>
+        value === null || policy === "drop" ? null : policy === "keep" ? value : truncateIp(value);
+      const context = scrub(event.context, walk) as Record<string, unknown>;
+      // Segment clients repeat the IP in context.ip; it gets the same policy.
+      if (typeof context.ip === "string") context.ip = applyPolicy(context.ip);
+      return {
+        patch: {
+          properties: scrub(event.properties, walk) as Record<string, unknown>,
+          traits: scrub(event.traits, walk) as Record<string, unknown>,
+          context,
+          url: event.url === null ? null : maskUrl(event.url),
+          referrer: event.referrer === null ? null : maskUrl(event.referrer),
+          ip: applyPolicy(event.ip),
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { assert, assertEquals, assertMatch } from "../_test_util.ts";
+import { draft } from "../_fixtures.ts";
+import { nextSession, type SessionState, sessionStep } from "./session.ts";
+
+const MIN = 60_000;
+
+Deno.test("nextSession() continues within 30 minutes and starts anew after", () => {
+  const t0 = Date.parse("2026-04-10T12:00:00Z");
+  const first = nextSession(null, t0, { visitorId: "a" });
+  assertMatch(first.session_id, /^sess_[0-9a-f]{24}$/);
+  const second = nextSession(first, t0 + 29 * MIN, { visitorId: "a" });
+  assertEquals(second.session_id, first.session_id);
+  assertEquals(second.last_seen_at, t0 + 29 * MIN);
+  const third = nextSession(second, t0 + 29 * MIN + 31 * MIN, { visitorId: "a" });
+  assert(third.session_id !== first.session_id, "a new session after 31 idle minutes");
+  const late = nextSession(second, t0 - 5 * MIN, { visitorId: "a" });
+  assertEquals([late.session_id, late.started_at], [first.session_id, t0 - 5 * MIN]);
+});
+
+function memoryStore(): {
+  states: Map<string, SessionState>;
+  get: (id: string) => Promise<SessionState | null>;
+  set: (id: string, s: SessionState) => Promise<void>;
+} {
+  const states = new Map<string, SessionState>();
+  return {
+    states,
+    get: (id) => Promise.resolve(states.get(id) ?? null),
+    set: (id, s) => Promise.resolve(void states.set(id, s)),
+  };
+}
+
+Deno.test("sessionStep() keeps a client session id and derives one for events without", async () => {
+  const store = memoryStore();
+  const step = sessionStep(store);
+  const client = await step.run(draft({ session_id: "client-s1" }));
+  assertEquals(client.patch, {});
+  const derived = await step.run(draft({ session_id: null, anonymous_id: "anon_9" }));
+  assertEquals(derived.patch.session_derived, true);
+  assertEquals(derived.patch.session_id, store.states.get("anon_9")?.session_id);
+});
+
+Deno.test("sessionStep() falls back to a time bucket and reports it when the store fails", async () => {
+  const failing = {
+    get: () => Promise.reject(new Error("Redis timed out")),
+    set: () => Promise.resolve(),
+  };
+  const result = await sessionStep(failing).run(draft({ session_id: null }));
+  assertMatch(result.patch.session_id!, /^sess_/);
+  assertEquals(result.error, "Session state unavailable, used a 30-minute bucket: Redis timed out");
+});
