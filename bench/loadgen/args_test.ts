@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { parseArgs } from "./args.ts";
+
+Deno.test("parseArgs() reads an open-loop run with defaults", () => {
+  const r = parseArgs(["--rate", "500", "--duration=2.5"]);
+  assert.ok(r.ok);
+  assert.equal(r.args.mode, "rate");
+  assert.equal(r.args.rate, 500);
+  assert.equal(r.args.duration, 2.5);
+  assert.equal(r.args.batch, 1);
+  assert.equal(r.args.url, "http://127.0.0.1:8080");
+  assert.equal(r.args.writeKey, "dev_write_key");
+});
+
+Deno.test("parseArgs() gives backfill large batches by default", () => {
+  const r = parseArgs(["--backfill", "1000", "--days", "7"], { url: "http://127.0.0.1:9999" });
+  assert.ok(r.ok);
+  assert.deepEqual([r.args.mode, r.args.backfill, r.args.days, r.args.batch, r.args.url], [
+    "backfill",
+    1000,
+    7,
+    500,
+    "http://127.0.0.1:9999",
+  ]);
+});
+
+Deno.test("parseArgs() reports every bad flag at once", () => {
+  const r = parseArgs(["--max", "--rate", "10", "--batch", "0", "--nope", "1"]);
+  assert.ok(!r.ok);
+  assert.equal(
+    r.error,
+    [
+      "Unknown flag --nope",
+      "Choose one mode, got --rate and --max",
+      'Flag --batch must be a positive integer, got "0"',
+    ].join("\n"),
+  );
+  const none = parseArgs([]);
+  assert.ok(!none.ok);
+  assert.equal(none.error, "Choose a mode: --rate N (events/s), --max, or --backfill N");
+});
