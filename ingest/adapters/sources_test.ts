@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { hashWriteKey } from "../core/write_key.ts";
+import { IngestError } from "../core/errors.ts";
+import { createSourceCache, createSourceStore, type Source, type SourceLookup } from "./sources.ts";
+import { testSql } from "./_test_env.ts";
+import { runSourcesCommand } from "../cli/sources.ts";
+
+Deno.test("source store creates, finds by key hash, lists and revokes in Postgres", async () => {
+  await using sql = await testSql();
+  const store = createSourceStore(sql);
+  const id = `test_src_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    const hash = await hashWriteKey(`key-${id}`);
+    await store.create({ sourceId: id, name: "web", platform: "web", hash });
+    const [row] = await sql`SELECT write_key_hash FROM sources WHERE source_id = ${id}`;
+    assert.equal(row!.write_key_hash, hash, "only the hash is stored");
+    const found = await store.findByHash(hash);
+    assert.deepEqual([found?.sourceId, found?.platform, found?.revokedAt], [id, "web", null]);
+    assert.ok((await store.list()).some((s) => s.sourceId === id));
+    assert.equal(await store.revoke(id), true);
+    assert.notEqual((await store.findByHash(hash))?.revokedAt, null);
+    assert.equal(await store.revoke("test_src_missing"), false);
+    assert.equal(await store.findByHash(await hashWriteKey("unknown")), null);
+  } finally {
+    await sql`DELETE FROM sources WHERE source_id = ${id}`;
+  }
+});
+
+Deno.test("sources CLI create prints a working key once; revoke makes it revoked", async () => {
+  await using sql = await testSql();
+  const store = createSourceStore(sql);
+  const id = `test_cli_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    const lines = await runSourcesCommand(store, [
+      "create",
+      "--name",
+      "web",
+      "--platform",
+      "web",
+      "--id",
+      id,
+    ], {
+      devWriteKey: "x",
+    });
+    assert.equal(lines[0], `Created source ${id} (web, web).`);
+    const key = /: (ef_\S+)$/.exec(lines[1]!)![1]!;
+    assert.equal((await store.findByHash(await hashWriteKey(key)))?.sourceId, id);
+    await runSourcesCommand(store, ["revoke", id], { devWriteKey: "x" });
+    assert.notEqual((await store.findByHash(await hashWriteKey(key)))?.revokedAt, null);
+    await assert.rejects(
+      runSourcesCommand(store, ["create", "--name", "x", "--platform", "tv"], { devWriteKey: "x" }),
+      /--platform must be one of web, ios, android, backend, server, other, got "tv"/,
+    );
+  } finally {
+    await sql`DELETE FROM sources WHERE source_id = ${id}`;
+  }
+});
+
+Deno.test("ensure-dev provisions source dev idempotently and re-activates it", async () => {
+  await using sql = await testSql();
+  const store = createSourceStore(sql);
+  const key = `dev-${crypto.randomUUID()}`;
+  const before = await sql`SELECT write_key_hash, revoked_at FROM sources WHERE source_id = 'dev'`;
+  try {
+    await runSourcesCommand(store, ["ensure-dev"], { devWriteKey: key });
+    await store.revoke("dev");
+    await runSourcesCommand(store, ["ensure-dev"], { devWriteKey: key });
+    const found = await store.findByHash(await hashWriteKey(key));
+    assert.deepEqual([found?.sourceId, found?.revokedAt], ["dev", null]);
+    assert.equal(
+      (await sql`SELECT count(*)::int AS n FROM sources WHERE source_id = 'dev'`)[0]!.n,
+      1,
+    );
+  } finally {
+    // Leave the shared test database's dev source as it was.
+    if (before[0]) {
+      await sql`UPDATE sources SET write_key_hash = ${before[0].write_key_hash}, revoked_at = ${
+        before[0].revoked_at
+      }
+        WHERE source_id = 'dev'`;
+    } else await sql`DELETE FROM sources WHERE source_id = 'dev'`;
+  }
+});
+
+const SOURCE: Source = {
+  sourceId: "s",
+  name: "n",
+  platform: "web",
+  createdAt: "",
+  revokedAt: null,
+};
+
+function countingLookup(answer: () => Promise<Source | null>) {
+  let calls = 0;
+  const lookup: SourceLookup = {
+    findByHash: () => {
+      calls++;
+      return answer();
+    },
+  };
+  return { lookup, calls: () => calls };
+}
+
+Deno.test("source cache serves from memory within the TTL and sees revocation after it", async () => {
+  let now = 0;
+  let current: Source = SOURCE;
+  const { lookup, calls } = countingLookup(() => Promise.resolve(current));
+  const cache = createSourceCache(lookup, { ttlMs: 30_000, now: () => now });
+  assert.equal((await cache.findByHash("h"))?.revokedAt, null);
+  current = { ...SOURCE, revokedAt: "2024-01-01T00:00:00.000Z" };
+  now = 29_999;
+  assert.equal((await cache.findByHash("h"))?.revokedAt, null);
+  assert.equal(calls(), 1);
+  now = 30_000;
+  assert.equal((await cache.findByHash("h"))?.revokedAt, "2024-01-01T00:00:00.000Z");
+  assert.equal(calls(), 2);
+});
+
+Deno.test("source cache shares one lookup between concurrent requests for a key", async () => {
+  const { lookup, calls } = countingLookup(() => Promise.resolve(SOURCE));
+  const cache = createSourceCache(lookup, { ttlMs: 1000 });
+  await Promise.all([cache.findByHash("h"), cache.findByHash("h"), cache.findByHash("h")]);
+  assert.equal(calls(), 1);
+});
+
+Deno.test("source cache serves a stale entry when Postgres is down, else answers 503", async () => {
+  let now = 0;
+  let up = true;
+  const { lookup } = countingLookup(() =>
+    up ? Promise.resolve(SOURCE) : Promise.reject(new Error("down"))
+  );
+  const cache = createSourceCache(lookup, { ttlMs: 10, now: () => now });
+  await cache.findByHash("h");
+  up = false;
+  now = 100;
+  assert.equal((await cache.findByHash("h"))?.sourceId, "s");
+  await assert.rejects(cache.findByHash("other"), (error: IngestError) => {
+    assert.deepEqual([error.status, error.code], [503, "SOURCES_UNAVAILABLE"]);
+    return true;
+  });
+});
