@@ -1,0 +1,102 @@
+/**
+ * The real local stack for sink integration tests: migrated `eventflow_test` databases, and
+ * cleanup of everything a test wrote under its id prefix.
+ */
+import { migrateAll } from "../../shared/migrate.ts";
+import { assertTestDatabase, createPostgres, type Sql } from "../../shared/postgres/mod.ts";
+import { type ClickHouseClient, createClickHouse } from "../../shared/clickhouse/mod.ts";
+
+/** Where tests write. */
+export const TEST_ENV = {
+  DATABASE_URL: Deno.env.get("TEST_DATABASE_URL") ??
+    "postgres://postgres@127.0.0.1:5432/eventflow_test",
+  CLICKHOUSE_URL: Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123",
+  CLICKHOUSE_DATABASE: "eventflow_test",
+  KAFKA_BROKERS: Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092",
+  REDIS_URL: Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/0",
+};
+
+/** A random id for a test's topics, groups and row prefixes. */
+export function testId(): string {
+  return `test_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+}
+
+/** Clients on the migrated test databases; disposing deletes every row under `prefix`. */
+export async function testStores(prefix: string): Promise<
+  { sql: Sql; ch: ClickHouseClient; [Symbol.asyncDispose](): Promise<void> }
+> {
+  assertTestDatabase(TEST_ENV.DATABASE_URL);
+  if (!/test/.test(TEST_ENV.CLICKHOUSE_DATABASE) || !prefix.startsWith("test_")) {
+    throw new Error(`Refusing to clean up "${prefix}" outside a test database`);
+  }
+  await migrateAll({
+    databaseUrl: TEST_ENV.DATABASE_URL,
+    clickhouseUrl: TEST_ENV.CLICKHOUSE_URL,
+    clickhouseDatabase: TEST_ENV.CLICKHOUSE_DATABASE,
+  });
+  const sql = createPostgres(TEST_ENV.DATABASE_URL, { max: 2 });
+  const ch = createClickHouse({
+    url: TEST_ENV.CLICKHOUSE_URL,
+    database: TEST_ENV.CLICKHOUSE_DATABASE,
+  });
+  return {
+    sql,
+    ch,
+    async [Symbol.asyncDispose]() {
+      await deletePrefix(sql, ch, prefix);
+      await sql.end({ timeout: 5 });
+      await ch.close();
+    },
+  };
+}
+
+/** Deletes a test's rows: ids start with `prefix`, rollup rows have platform `prefix`. */
+export async function deletePrefix(sql: Sql, ch: ClickHouseClient, prefix: string): Promise<void> {
+  const like = `${prefix}%`;
+  await sql`DELETE FROM order_items WHERE order_id LIKE ${like}`;
+  await sql`DELETE FROM orders WHERE order_id LIKE ${like} OR event_id LIKE ${like}`;
+  await sql`DELETE FROM reviews WHERE event_id LIKE ${like}`;
+  await sql`DELETE FROM signups WHERE user_id LIKE ${like}`;
+  await sql`DELETE FROM business_events WHERE event_id LIKE ${like}`;
+  await sql`DELETE FROM identities WHERE anonymous_id LIKE ${like} OR user_id LIKE ${like}`;
+  await sql`DELETE FROM sessions WHERE session_id LIKE ${like}`;
+  await sql`DELETE FROM users WHERE user_id LIKE ${like}`;
+  await sql`DELETE FROM products WHERE product_id LIKE ${like}`;
+  const settings = { mutations_sync: "2" as const };
+  await ch.command({
+    query: `ALTER TABLE events DELETE WHERE startsWith(event_id, {p:String})`,
+    query_params: { p: prefix },
+    clickhouse_settings: settings,
+  });
+  for (const table of ["events_hourly", "daily_active_users"]) {
+    await ch.command({
+      query: `ALTER TABLE ${table} DELETE WHERE platform = {p:String}`,
+      query_params: { p: prefix },
+      clickhouse_settings: settings,
+    });
+  }
+}
+
+/** Polls `probe` every 100 ms until it returns true; throws `message` after `timeoutMs`. */
+export async function waitFor(
+  probe: () => Promise<boolean>,
+  opts: { timeoutMs?: number; message: string },
+): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  for (;;) {
+    if (await probe()) return;
+    if (Date.now() > deadline) throw new Error(`Timed out: ${opts.message}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** One number from a ClickHouse query returning a single `n` column. */
+export async function chNumber(
+  ch: ClickHouseClient,
+  query: string,
+  params: Record<string, unknown>,
+): Promise<number> {
+  const result = await ch.query({ query, query_params: params, format: "JSONEachRow" });
+  const rows = await result.json<{ n: string | number }>();
+  return Number(rows[0]?.n ?? 0);
+}
