@@ -1,0 +1,125 @@
+import { createRedis } from "../../shared/redis/mod.ts";
+import { geoKey } from "../../shared/redis/keys.ts";
+import { assertEquals } from "../_test_util.ts";
+import { cachedLookup } from "./cache.ts";
+import { createCircuitBreaker } from "./circuit_breaker.ts";
+import { createHttpGeo, geoFromJson, withFallback } from "./http_geo.ts";
+import { createLru } from "./lru.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+/** A local stand-in for an ipapi.co-style geo API, counting requests per IP. */
+function standIn(mode: { status?: number; delayMs?: number } = {}) {
+  const hits: string[] = [];
+  const server = Deno.serve({ port: 0, hostname: "127.0.0.1", onListen: () => {} }, async (req) => {
+    const ip = decodeURIComponent(new URL(req.url).pathname.split("/")[1] ?? "");
+    hits.push(ip);
+    if (mode.delayMs) await new Promise((r) => setTimeout(r, mode.delayMs));
+    if (mode.status) return new Response("boom", { status: mode.status });
+    if (ip === "203.0.113.9") return new Response("not found", { status: 404 });
+    return Response.json({
+      ip,
+      city: "Berlin",
+      region: "Berlin",
+      country_code: "DE",
+      country_name: "Germany",
+      timezone: "Europe/Berlin",
+      latitude: 52.52,
+      longitude: 13.4,
+    });
+  });
+  const url = `http://127.0.0.1:${server.addr.port}/{ip}/json/`;
+  return { hits, url, [Symbol.asyncDispose]: () => server.shutdown() };
+}
+
+Deno.test("geoFromJson() reads ipapi.co and ip-api.com answers and their failures", () => {
+  assertEquals(
+    geoFromJson({ countryCode: "FR", city: "Paris", lat: 48.8, lon: 2.3, status: "success" })?.city,
+    "Paris",
+  );
+  assertEquals(geoFromJson({ status: "fail", message: "reserved range" }), null);
+  assertEquals(geoFromJson({ error: true, reason: "Reserved IP Address" }), null);
+});
+
+Deno.test(
+  "the HTTP geo provider behind Redis and an LRU asks the API once per IP, misses included",
+  opts,
+  async () => {
+    await using api = standIn();
+    const redis = createRedis("redis://127.0.0.1:6379/0");
+    const prefix = `test_${crypto.randomUUID().slice(0, 8)}:`;
+    const counts: Record<string, number> = {};
+    try {
+      await redis.ping(); // connected, so the 50 ms cache timeout measures Redis, not the handshake
+      const provider = createHttpGeo({
+        urlTemplate: api.url,
+        breaker: createCircuitBreaker("Geo API"),
+      });
+      const lookup = () =>
+        cachedLookup((ip) => provider.lookup(ip), {
+          name: "geo",
+          key: (ip) => geoKey(ip, prefix),
+          redis,
+          lru: createLru(),
+          record: (cache, result) =>
+            void (counts[`${cache}:${result}`] = (counts[`${cache}:${result}`] ?? 0) + 1),
+        });
+      const first = lookup();
+      assertEquals((await first("85.214.132.64"))?.city, "Berlin");
+      assertEquals((await first("85.214.132.64"))?.timezone, "Europe/Berlin");
+      assertEquals(await first("203.0.113.9"), null);
+      assertEquals(await first("203.0.113.9"), null);
+      await new Promise((r) => setTimeout(r, 50)); // the Redis fill is fire-and-forget
+      // A second instance (fresh LRU) is served by Redis, including the negative answer.
+      const second = lookup();
+      assertEquals((await second("85.214.132.64"))?.country_code, "DE");
+      assertEquals(await second("203.0.113.9"), null);
+      assertEquals(api.hits, ["85.214.132.64", "203.0.113.9"]);
+      assertEquals(await redis.ttl(geoKey("203.0.113.9", prefix)) <= 60, true);
+      assertEquals(counts, {
+        "geo_lru:miss": 4,
+        "geo_lru:hit": 2,
+        "geo_redis:miss": 2,
+        "geo_redis:hit": 2,
+      });
+    } finally {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+    }
+  },
+);
+
+Deno.test(
+  "the HTTP geo provider times out, opens its circuit, and the local fallback answers",
+  opts,
+  async () => {
+    await using api = standIn({ delayMs: 300 });
+    const breaker = createCircuitBreaker("Geo API", { failureThreshold: 2, openMs: 60_000 });
+    const provider = createHttpGeo({ urlTemplate: api.url, timeoutMs: 30, breaker });
+    const errors: string[] = [];
+    const local = { lookup: () => Promise.resolve(null) };
+    const geo = withFallback(provider, local, {
+      onError: (e) => errors.push((e as Error).message),
+    });
+    for (let i = 0; i < 3; i++) assertEquals(await geo.lookup("85.214.132.64"), null);
+    assertEquals(breaker.state, "open");
+    assertEquals(api.hits.length, 2);
+    assertEquals(errors.slice(0, 2), [
+      "Geo API did not answer within 30 ms",
+      "Geo API did not answer within 30 ms",
+    ]);
+    assertEquals(errors[2]?.startsWith("Geo API is failing; calls are skipped for"), true);
+  },
+);
+
+Deno.test("the HTTP geo provider reports a 5xx answer with its status", opts, async () => {
+  await using api = standIn({ status: 503 });
+  const provider = createHttpGeo({
+    urlTemplate: api.url,
+    breaker: createCircuitBreaker("Geo API"),
+  });
+  let message = "";
+  await provider.lookup("1.1.1.1").catch((e) => (message = e.message));
+  assertEquals(message, "Geo API answered HTTP 503");
+});
