@@ -1,0 +1,163 @@
+/**
+ * `deno task start` (what `npm start` runs): the whole product on this machine.
+ *
+ * Brings the stack up, applies migrations, provisions the dev write key, runs every service that
+ * exists as a child process with prefixed output, waits for their /readyz and prints where
+ * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
+ * started; components that were already running are left alone.
+ */
+import { describeMigrations, migrateAll } from "../shared/migrate.ts";
+import { runInherited } from "./stack/child.ts";
+import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
+import {
+  type RunningService,
+  startService,
+  stopService,
+  waitServiceReady,
+} from "./stack/services.ts";
+import { stackDown, stackUp } from "./stack/stack.ts";
+
+const READY_TIMEOUT_MS = 90_000;
+const STOP_TIMEOUT_MS = 20_000;
+
+/** The banner printed once services are ready. */
+export function banner(
+  config: StackConfig,
+  opts: { ready: ServiceSpec[]; writeKey: string },
+): string {
+  const url = (port: number) => `http://127.0.0.1:${port}`;
+  const port = (name: ServiceSpec["name"]) => config.services.find((s) => s.name === name)?.port;
+  const lines = ["", "EventFlow is running.", ""];
+  const ingest = port("ingest");
+  const admin = port("admin");
+  if (admin !== undefined && opts.ready.some((s) => s.name === "admin")) {
+    lines.push(`  Admin console  ${url(admin)}`);
+  }
+  if (ingest !== undefined) lines.push(`  Ingest API     ${url(ingest)}`);
+  lines.push(
+    `  Prometheus     ${config.prometheus.url}`,
+    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database})`,
+    `  Kafka          ${config.kafka.bootstrap}`,
+    "",
+    "  Metrics:",
+  );
+  for (const s of opts.ready) lines.push(`    ${s.name.padEnd(7)} ${url(s.port)}/metrics`);
+  lines.push("", `  Dev write key  ${opts.writeKey}`);
+  if (ingest !== undefined) {
+    lines.push(
+      "  Try it:",
+      `    curl -s ${url(ingest)}/v1/track -H 'Content-Type: application/json' \\`,
+      `      -H 'X-Write-Key: ${opts.writeKey}' \\`,
+      `      -d '{"userId":"user_1","event":"Signed Up","properties":{"plan":"pro"}}'`,
+    );
+  }
+  lines.push("", "Press Ctrl-C to stop.");
+  return lines.join("\n");
+}
+
+async function exists(path: string): Promise<boolean> {
+  return await Deno.stat(path).then(() => true, () => false);
+}
+
+async function main(): Promise<number> {
+  const deno = Deno.execPath();
+  const config = loadStackConfig(Deno.env.toObject());
+  const cwd = config.repoRoot;
+  const writeKey = Deno.env.get("EVENTFLOW_DEV_WRITE_KEY") ?? "dev_write_key";
+  const env = { ...Deno.env.toObject(), EVENTFLOW_DEV_WRITE_KEY: writeKey };
+
+  console.log(`Stack directory: ${config.dir}`);
+  const up = await stackUp(config, { onProgress: (line) => console.log(line) });
+  const services: RunningService[] = [];
+  let stopping: Promise<void> | null = null;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      console.log("\nStopping services…");
+      await Promise.all(services.map((s) => stopService(s, STOP_TIMEOUT_MS)));
+      if (up.started.length > 0) {
+        console.log(`Stopping components this run started: ${up.started.join(", ")}`);
+        await stackDown(config, { names: up.started }).catch((error) => {
+          console.error(`warning: ${(error as Error).message}`);
+        });
+      }
+    })();
+    return stopping;
+  };
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    void shutdown();
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+
+  if (up.failures.length > 0) {
+    for (const f of up.failures) {
+      console.error(`error: ${f.name} did not come up: ${f.message}\n  log: ${f.log}`);
+    }
+    await shutdown();
+    return 1;
+  }
+  const targets = {
+    databaseUrl: config.postgres.url,
+    clickhouseUrl: config.clickhouse.url,
+    clickhouseDatabase: config.clickhouse.database,
+  };
+  try {
+    for (const line of describeMigrations(await migrateAll(targets), targets)) console.log(line);
+  } catch (error) {
+    console.error(`error: migrations failed: ${(error as Error).message}`);
+    await shutdown();
+    return 1;
+  }
+
+  if (await exists(`${cwd}/ingest/cli/sources.ts`)) {
+    const code = await runInherited(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
+      timeoutMs: 60_000,
+      cwd,
+      env,
+    });
+    if (code !== 0) console.error(`warning: provisioning the dev write key failed (exit ${code})`);
+  } else {
+    console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
+  }
+
+  const present: ServiceSpec[] = [];
+  for (const spec of config.services) {
+    if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
+    else console.error(`warning: ${spec.name}/main.ts not found; ${spec.name} is not started`);
+  }
+  const width = Math.max(...present.map((s) => s.name.length), 0);
+  if (interrupted) return await shutdown().then(() => 130);
+  for (const spec of present) services.push(startService(spec, { deno, cwd, env, width }));
+
+  const readiness = await Promise.allSettled(
+    services.map((s) => waitServiceReady(s, READY_TIMEOUT_MS)),
+  );
+  const ready: ServiceSpec[] = [];
+  readiness.forEach((result, i) => {
+    const service = services[i];
+    if (service === undefined) return;
+    if (result.status === "fulfilled") ready.push(service.spec);
+    else console.error(`error: ${(result.reason as Error).message}`);
+  });
+  if (interrupted) return await shutdown().then(() => 130);
+  console.log(banner(config, { ready, writeKey }));
+
+  // Run until a signal, or until every service has exited on its own.
+  await Promise.race([
+    services.length > 0 ? Promise.all(services.map((s) => s.exited)) : new Promise(() => {}),
+    new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (stopping !== null) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 200);
+    }),
+  ]);
+  await shutdown();
+  return interrupted ? 0 : 1;
+}
+
+if (import.meta.main) Deno.exit(await main());
