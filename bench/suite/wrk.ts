@@ -1,0 +1,73 @@
+/** wrk: the Lua script that POSTs one JSON body, and the parser of wrk's `--latency` report. */
+
+/** Figures of one wrk run. */
+export interface WrkResult {
+  requests: number;
+  durationS: number;
+  requestsPerSec: number;
+  latencyMs: { p50: number; p75: number; p90: number; p99: number; max: number };
+  /** Responses outside 2xx/3xx. */
+  non2xx: number;
+  /** connect + read + write + timeout errors. */
+  socketErrors: number;
+}
+
+/** A wrk Lua script sending `body` as a JSON POST with `headers` on every request. */
+export function wrkScript(body: string, headers: Record<string, string>): string {
+  const lines = [
+    'wrk.method = "POST"',
+    `wrk.body = ${luaString(body)}`,
+    `wrk.headers["Content-Type"] = "application/json"`,
+  ];
+  for (const [k, v] of Object.entries(headers)) {
+    lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** A Lua long-bracket string literal that cannot be closed by the text inside it. */
+function luaString(text: string): string {
+  let level = 0;
+  while (text.includes(`]${"=".repeat(level)}]`)) level++;
+  const eq = "=".repeat(level);
+  return `[${eq}[${text}]${eq}]`;
+}
+
+/** Parses `12.5us`, `1.23ms`, `2.01s`, `1.5m` to milliseconds. */
+export function parseDuration(text: string): number {
+  const m = /^([\d.]+)(us|ms|s|m|h)$/.exec(text.trim());
+  if (!m) throw new Error(`Cannot parse wrk duration "${text}"`);
+  const n = Number(m[1]);
+  const unit = { us: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as "us"]!;
+  return n * unit;
+}
+
+/** Parses wrk's output (run with `--latency`); throws naming what is missing. */
+export function parseWrk(output: string): WrkResult {
+  const need = (re: RegExp, what: string): RegExpExecArray => {
+    const m = re.exec(output);
+    if (!m) throw new Error(`Cannot find ${what} in wrk output:\n${output.slice(0, 2000)}`);
+    return m;
+  };
+  const total = need(/(\d+) requests in ([\d.]+\w+),/, "the request total");
+  const latencyLine = need(/^\s*Latency\s+(\S+)\s+(\S+)\s+(\S+)/m, "the latency line");
+  const pct = (p: string) =>
+    parseDuration(need(new RegExp(`^\\s*${p}%\\s+(\\S+)`, "m"), `the ${p}% latency`)[1]!);
+  const rps = need(/Requests\/sec:\s+([\d.]+)/, "Requests/sec");
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(output);
+  const sock = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  return {
+    requests: Number(total[1]),
+    durationS: parseDuration(total[2]!) / 1000,
+    requestsPerSec: Number(rps[1]),
+    latencyMs: {
+      p50: pct("50"),
+      p75: pct("75"),
+      p90: pct("90"),
+      p99: pct("99"),
+      max: parseDuration(latencyLine[3]!),
+    },
+    non2xx: non2xx ? Number(non2xx[1]) : 0,
+    socketErrors: sock ? sock.slice(1, 5).reduce((s, n) => s + Number(n), 0) : 0,
+  };
+}
