@@ -104,7 +104,7 @@ FROM (
          countIf(level >= 3) AS carted, countIf(level >= 4) AS purchased
   FROM (
     SELECT ${ACTOR} AS actor,
-           windowFunnel(86400)(timestamp, ${FUNNEL.view}, ${FUNNEL.click}, ${FUNNEL.cart}, ${FUNNEL.purchase}) AS level
+           windowFunnel(86400)(toDateTime(timestamp), ${FUNNEL.view}, ${FUNNEL.click}, ${FUNNEL.cart}, ${FUNNEL.purchase}) AS level
     FROM eventflow.events WHERE ${RANGE}
     GROUP BY actor
   )
@@ -173,7 +173,7 @@ FROM (
   ${ORDERS}
 )
 WHERE item.1 != ''
-GROUP BY product_id ORDER BY purchases DESC LIMIT 20`,
+GROUP BY product_id ORDER BY purchases DESC, product_id LIMIT 20`,
           "table",
         ),
         {
@@ -186,12 +186,12 @@ GROUP BY product_id ORDER BY purchases DESC LIMIT 20`,
       table(
         "Campaign effectiveness (first-touch in session)",
         sql(
-          `SELECT campaign, count() AS sessions, countIf(purchases > 0) AS converting_sessions,
-       round(100 * countIf(purchases > 0) / count(), 2) AS conversion_pct,
-       sum(purchases) AS purchases, round(sum(revenue), 2) AS revenue
+          `SELECT campaign, count() AS sessions, countIf(orders > 0) AS converting_sessions,
+       round(100 * countIf(orders > 0) / count(), 2) AS conversion_pct,
+       sum(orders) AS purchases, round(sum(order_revenue), 2) AS revenue
 FROM (
   SELECT session_id, argMinIf(utm_campaign, timestamp, utm_campaign != '') AS campaign,
-         countIf(${PURCHASE}) AS purchases, sumIf(ifNull(revenue_base, 0), ${PURCHASE}) AS revenue
+         countIf(${PURCHASE}) AS orders, sumIf(ifNull(revenue_base, 0), ${PURCHASE}) AS order_revenue
   FROM eventflow.events FINAL WHERE ${RANGE} AND session_id != ''
   GROUP BY session_id
 )
@@ -223,7 +223,7 @@ FROM (
   FROM eventflow.events WHERE ${RANGE} AND session_id != ''
   GROUP BY session_id
 )
-GROUP BY channel ORDER BY sessions DESC`,
+GROUP BY channel ORDER BY sessions DESC, channel`,
           "table",
         ),
         { w: 8 },
