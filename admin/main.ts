@@ -1,0 +1,39 @@
+/** The admin console's composition root: config, store clients, app, serve until a signal. */
+import { loadConfig } from "./config.ts";
+import { createApp } from "./app.tsx";
+import { createLogger } from "../shared/log.ts";
+import { createRegistry } from "../shared/metrics.ts";
+import { createPostgres } from "../shared/postgres/mod.ts";
+import { createClickHouse } from "../shared/clickhouse/mod.ts";
+import { serveUntilSignal } from "../shared/http/serve.ts";
+
+const config = loadConfig(Deno.env.toObject());
+const logger = createLogger("admin", { level: config.LOG_LEVEL });
+const pg = createPostgres(config.DATABASE_URL, { max: 5 });
+const ch = createClickHouse({
+  url: config.CLICKHOUSE_URL,
+  database: config.CLICKHOUSE_DATABASE,
+  compressRequests: false,
+  requestTimeoutMs: config.ADMIN_QUERY_TIMEOUT_MS,
+});
+let draining = false;
+const app = createApp({
+  stores: { pg, ch, timeoutMs: config.ADMIN_QUERY_TIMEOUT_MS },
+  registry: createRegistry("admin"),
+  logger,
+  pageSize: config.ADMIN_PAGE_SIZE,
+  auth: config.ADMIN_USER !== undefined && config.ADMIN_PASSWORD !== undefined
+    ? { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }
+    : undefined,
+  isDraining: () => draining,
+});
+serveUntilSignal(app.fetch, {
+  port: config.PORT,
+  logger,
+  onSignal: () => {
+    draining = true;
+  },
+  onShutdown: async () => {
+    await Promise.allSettled([pg.end({ timeout: 5 }), ch.close()]);
+  },
+});

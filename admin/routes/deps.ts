@@ -1,0 +1,31 @@
+/** What every page route receives from the app, and the shared rendering helper. */
+import type { Context } from "hono";
+import type { Stores } from "../adapters/stores.ts";
+import type { JSX } from "hono/jsx/jsx-runtime";
+
+/** Dependencies of the page routes. */
+export interface PageDeps {
+  stores: Stores;
+  /** The clock; injected so periods are testable. */
+  now: () => Date;
+  /** Rows per page on list pages. */
+  pageSize: number;
+}
+
+/** Renders a full HTML document (with doctype) from a JSX page. */
+export async function renderPage(
+  c: Context,
+  page: JSX.Element,
+  status: 200 | 400 | 404 | 500 | 503 = 200,
+) {
+  return c.html(`<!DOCTYPE html>${await page}`, status);
+}
+
+/** The query string without `page`, for pagers and tabs that keep the current filters. */
+export function keptParams(c: Context, drop: string[] = ["page"]): Record<string, string> {
+  const kept: Record<string, string> = {};
+  for (const [key, value] of Object.entries(c.req.query())) {
+    if (!drop.includes(key) && value !== "") kept[key] = value;
+  }
+  return kept;
+}
