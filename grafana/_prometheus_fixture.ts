@@ -4,14 +4,7 @@
  * series on each scrape so rates and quantiles have data.
  * @module
  */
-import {
-  Counter,
-  createRegistry,
-  Gauge,
-  Histogram,
-  LATENCY_BUCKETS,
-  type Registry,
-} from "../shared/metrics.ts";
+import { createRegistry, type Registry } from "../shared/metrics.ts";
 
 /** The Prometheus job names, shared with compose and the local stack. */
 export const JOBS = ["ingest", "enrich", "sink", "admin", "alerts"] as const;
@@ -33,54 +26,20 @@ const LABEL_VALUES: Record<string, string[]> = {
   scope: ["ip"],
 };
 
-/**
- * Metric families from the brief for services whose `metrics.ts` does not exist (yet), so their
- * panels can still be evaluated. A service with a metrics.ts is always taken from its real code.
- */
-const BRIEF: Record<
-  string,
-  Array<[kind: "counter" | "gauge" | "histogram", name: string, labels: string[]]>
-> = {
-  enrich: [
-    ["counter", "eventflow_enrich_consumed_total", []],
-    ["counter", "eventflow_enrich_produced_total", []],
-    ["counter", "eventflow_enrich_dead_letter_total", ["reason"]],
-    ["histogram", "eventflow_enrich_step_duration_seconds", ["step"]],
-    ["counter", "eventflow_enrich_step_errors_total", ["step"]],
-    ["counter", "eventflow_enrich_cache_requests_total", ["cache", "result"]],
-    ["gauge", "eventflow_consumer_lag", ["group", "topic", "partition"]],
-  ],
-};
-
-/** Where a service's metric names come from, for failure messages. */
-export type MetricSource = "metrics.ts" | "brief" | "none";
-
-/** Builds a registry per job from `<job>/metrics.ts` (`create*Metrics(registry)`) or the brief. */
-export async function serviceRegistries(): Promise<
-  Map<string, { registry: Registry; source: MetricSource }>
-> {
+/** Builds a registry per job: process metrics plus `<job>/metrics.ts`'s `create*Metrics(registry)`. */
+export async function serviceRegistries(): Promise<Map<string, { registry: Registry }>> {
   const root = new URL("../", import.meta.url);
-  const result = new Map<string, { registry: Registry; source: MetricSource }>();
+  const result = new Map<string, { registry: Registry }>();
   for (const job of JOBS) {
     const registry = createRegistry(job);
-    let source: MetricSource = "none";
     const file = new URL(`${job}/metrics.ts`, root);
     if (exists(file)) {
       const module = await import(file.href) as Record<string, unknown>;
       for (const [name, factory] of Object.entries(module)) {
         if (/^create\w*Metrics$/.test(name) && typeof factory === "function") factory(registry);
       }
-      source = "metrics.ts";
-    } else if (BRIEF[job]) {
-      for (const [kind, name, labelNames] of BRIEF[job]) {
-        const spec = { name, help: name, labelNames, registers: [registry] };
-        if (kind === "counter") new Counter(spec);
-        else if (kind === "gauge") new Gauge(spec);
-        else new Histogram({ ...spec, buckets: LATENCY_BUCKETS });
-      }
-      source = "brief";
     }
-    result.set(job, { registry, source });
+    result.set(job, { registry });
   }
   return result;
 }

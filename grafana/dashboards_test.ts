@@ -93,7 +93,7 @@ Deno.test("system dashboard: every PromQL query evaluates to data on a real Prom
   ]
     .map((name) => name.replace(/_(bucket|sum|count)$/, ""))
     .filter((name) => !exported.has(name));
-  assertEquals(missing, [], "metrics used by panels but defined by no service");
+  assertEquals(missing, [], "metrics used by panels but defined in no <service>/metrics.ts");
 
   await using prometheus = await startPrometheus(registries);
   const problems: string[] = [];
