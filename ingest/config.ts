@@ -56,6 +56,8 @@ export const IngestConfigSchema = z.object({
   /** A Kafka write not acknowledged within this time answers 503. */
   INGEST_KAFKA_TIMEOUT_MS: positiveInt(10_000),
   INGEST_KAFKA_LINGER_MS: nonNegativeInt(5),
+  /** Producers used in turn; each keeps one acks=all request in flight. */
+  INGEST_KAFKA_PRODUCERS: positiveInt(4),
   /** Retry-After seconds sent with 503 answers. */
   INGEST_RETRY_AFTER_SECONDS: positiveInt(5),
   /** Create TOPIC_RAW at start when missing (idempotent). */

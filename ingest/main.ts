@@ -11,6 +11,7 @@ import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
 import { createPublisher } from "./adapters/publisher.ts";
+import { poolProducers } from "./adapters/producer_pool.ts";
 import { createRedisRateLimiter } from "./adapters/rate_limiter.ts";
 import { createSourceCache, createSourceStore } from "./adapters/sources.ts";
 import { loadConfig } from "./config.ts";
@@ -31,7 +32,14 @@ async function main(): Promise<void> {
       partitions: config.INGEST_TOPIC_PARTITIONS,
     }]);
   }
-  const producer = await createProducer(kafka, { lingerMs: config.INGEST_KAFKA_LINGER_MS });
+  const producer = poolProducers(
+    await Promise.all(
+      Array.from(
+        { length: config.INGEST_KAFKA_PRODUCERS },
+        () => createProducer(kafka, { lingerMs: config.INGEST_KAFKA_LINGER_MS }),
+      ),
+    ),
+  );
   const sql = createPostgres(config.DATABASE_URL, { max: 4 });
   const store = createSourceStore(sql);
   const redis = createRedis(config.REDIS_URL);
