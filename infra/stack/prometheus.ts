@@ -2,7 +2,7 @@
 import { localPrometheusConfig } from "../prometheus/local.ts";
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { httpOk, readLivePid, spawnDetached, stopPid, waitFor } from "./proc.ts";
+import { httpOk, isAlive, readLivePid, spawnDetached, stopPid, waitFor } from "./proc.ts";
 
 const PROMETHEUS_BIN = "/usr/bin/prometheus";
 
@@ -31,14 +31,20 @@ export function prometheusComponent(config: StackConfig): Component {
         return false;
       }
       if (await ready()) return false;
-      await spawnDetached(PROMETHEUS_BIN, [
+      const pid = await spawnDetached(PROMETHEUS_BIN, [
         `--config.file=${configFile}`,
         `--storage.tsdb.path=${dir}/data`,
         `--web.listen-address=127.0.0.1:${port}`,
         "--web.enable-lifecycle",
         "--storage.tsdb.retention.time=7d",
       ], { pidFile, logFile: log });
-      await waitFor(ready, { timeoutMs: 30_000, what: `Prometheus at ${url}` });
+      await waitFor(async () => {
+        // A bind error kills it at once; say so instead of waiting out the timeout.
+        if (!isAlive(pid)) {
+          throw new Error(`Prometheus exited during startup (port ${port} taken?)`);
+        }
+        return await ready();
+      }, { timeoutMs: 30_000, what: `Prometheus at ${url}` });
       return true;
     },
     async down() {

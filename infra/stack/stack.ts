@@ -57,7 +57,7 @@ export async function stackUp(
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       result.failures.push({ name, message, log: component.log });
-      opts.onProgress?.(`${name}: FAILED: ${message}\n  see log ${component.log}`);
+      opts.onProgress?.(`${name}: failed`);
     }
   }));
   return result;
