@@ -30,8 +30,7 @@ export interface CacheOptions<V> {
   onError?: (error: unknown) => void;
 }
 
-/** Marker stored in Redis for "the source does not know this id". */
-export const NEGATIVE = "__none__";
+import { NEGATIVE_CACHE as NEGATIVE } from "../../shared/redis/keys.ts";
 
 /** Wraps `load` in an LRU + Redis read-through cache. */
 export function cachedLookup<V>(

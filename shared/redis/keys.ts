@@ -8,10 +8,17 @@
 /** Prefix of every EventFlow key, so an operator can find (and flush) them at once. */
 export const KEY_PREFIX = "ef:";
 
-/** The cached profile of a known user (JSON); sink deletes it when it updates the user. */
+/**
+ * The cached profile of a known user. Value: JSON `{"tier","signup_at","country_code"}`
+ * (signup_at ISO-8601 or null), or {@link NEGATIVE_CACHE} for "no such user". A writer of the
+ * users table deletes the key (or overwrites it with the new JSON) after each update.
+ */
 export function userKey(userId: string, prefix: string = KEY_PREFIX): string {
   return `${prefix}user:${userId}`;
 }
+
+/** Value of a cached "not found" answer (negative caching). */
+export const NEGATIVE_CACHE = "__none__";
 
 /** The user id an anonymous id was linked to by identify/signup/alias (plain string). */
 export function identityKey(anonymousId: string, prefix: string = KEY_PREFIX): string {

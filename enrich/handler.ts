@@ -1,0 +1,133 @@
+/**
+ * The batch handler: raw messages in, enriched events and dead-letter records out.
+ *
+ * At-least-once: the handler resolves only after Kafka acknowledged every output message, and
+ * shared/kafka commits the batch only then. A produce that keeps failing rejects the handler, so
+ * the consumer redelivers the batch; duplicates carry the same event_id and are idempotent
+ * downstream.
+ */
+import {
+  deadLetter,
+  partitionKey,
+  RAW_SCHEMA_VERSION,
+  RawEventSchema,
+} from "../shared/events/mod.ts";
+import type { RawEvent } from "../shared/events/mod.ts";
+import { parseMessage } from "../shared/events/parse.ts";
+import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
+import { errorMessage } from "../shared/errors.ts";
+import type { Logger } from "../shared/log.ts";
+import type { EnrichMetrics } from "./metrics.ts";
+import type { Pipeline } from "./steps/pipeline.ts";
+
+/** Header carrying how often a dead-lettered payload was replayed (set by cli/dlq.ts). */
+export const REPLAYS_HEADER = "x-eventflow-replays";
+
+/** Dependencies of {@link createBatchHandler}. */
+export interface HandlerDeps {
+  pipeline: Pipeline;
+  producer: Pick<Producer, "send">;
+  topics: { enriched: string; deadLetter: string };
+  metrics: EnrichMetrics;
+  logger: Logger;
+  /** Produce attempts before the handler gives up and the batch is redelivered (default 5). */
+  produceAttempts?: number;
+  /** Sleep between attempts (default setTimeout), injected so tests need no real waits. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => Date;
+}
+
+/** Result of reading one message: a raw event or why it is unreadable. */
+export type Parsed =
+  | { ok: true; event: RawEvent }
+  | { ok: false; reason: string; error: string; eventId: string | null };
+
+/** Parses one message; a future `schema_version` gets its own reason so it can be replayed later. */
+export function parseRaw(value: Uint8Array): Parsed {
+  const result = parseMessage(RawEventSchema, value);
+  if (result.ok) return { ok: true, event: result.value };
+  if (result.reason === "SCHEMA_MISMATCH") {
+    const json = JSON.parse(new TextDecoder().decode(value)) as { schema_version?: unknown };
+    if (json?.schema_version !== RAW_SCHEMA_VERSION) {
+      return {
+        ok: false,
+        reason: "UNKNOWN_SCHEMA_VERSION",
+        error: `Message has schema_version ${
+          JSON.stringify(json?.schema_version ?? null)
+        }; this enrich reads version ${RAW_SCHEMA_VERSION}`,
+        eventId: result.eventId,
+      };
+    }
+  }
+  return result;
+}
+
+/** Exponential backoff: 100 ms, 200 ms, 400 ms… capped at 5 s. */
+export function backoff(attempt: number): number {
+  return Math.min(100 * 2 ** attempt, 5000);
+}
+
+/** Builds the handler passed to `consumer.run`. */
+export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise<void> {
+  const attempts = deps.produceAttempts ?? 5;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const now = deps.now ?? (() => new Date());
+
+  const send = async (topic: string, messages: OutgoingMessage[]) => {
+    if (messages.length === 0) return;
+    for (let attempt = 0;; attempt++) {
+      try {
+        await deps.producer.send(topic, messages);
+        return;
+      } catch (error) {
+        if (attempt + 1 >= attempts) throw error;
+        deps.metrics.produceRetries.inc();
+        deps.logger.warn("Produce failed, retrying", {
+          topic,
+          attempt: attempt + 1,
+          error: errorMessage(error),
+        });
+        await sleep(backoff(attempt));
+      }
+    }
+  };
+
+  const toDeadLetter = (message: IncomingMessage, failure: Exclude<Parsed, { ok: true }>) => {
+    const record = deadLetter(message, { stage: "enrich", ...failure }, now());
+    const replays = Number(message.headers[REPLAYS_HEADER] ?? 0);
+    if (Number.isInteger(replays) && replays > 0) record.replays = replays;
+    deps.metrics.deadLetter.inc({ reason: failure.reason });
+    return { key: failure.eventId, value: JSON.stringify(record) };
+  };
+
+  return async (batch) => {
+    deps.metrics.consumed.inc(batch.messages.length);
+    const dead: OutgoingMessage[] = [];
+    // One visitor's events stay in order (sessions depend on it); visitors run concurrently.
+    const groups = new Map<string, Array<{ index: number; event: RawEvent }>>();
+    batch.messages.forEach((message, index) => {
+      const parsed = parseRaw(message.value);
+      if (!parsed.ok) {
+        dead.push(toDeadLetter(message, parsed));
+        return;
+      }
+      const key = partitionKey(parsed.event);
+      const group = groups.get(key) ?? [];
+      group.push({ index, event: parsed.event });
+      groups.set(key, group);
+    });
+    const enriched: Array<{ index: number; message: OutgoingMessage }> = [];
+    await Promise.all([...groups.values()].map(async (group) => {
+      for (const { index, event } of group) {
+        const out = await deps.pipeline(event);
+        enriched.push({ index, message: { key: partitionKey(out), value: JSON.stringify(out) } });
+      }
+    }));
+    enriched.sort((a, b) => a.index - b.index);
+    await Promise.all([
+      send(deps.topics.enriched, enriched.map((e) => e.message)),
+      send(deps.topics.deadLetter, dead),
+    ]);
+    deps.metrics.produced.inc(enriched.length);
+  };
+}

@@ -1,0 +1,105 @@
+import { DeadLetterSchema } from "../shared/events/mod.ts";
+import type { Batch, OutgoingMessage } from "../shared/kafka/mod.ts";
+import { createLogger } from "../shared/log.ts";
+import { createRegistry } from "../shared/metrics.ts";
+import { assertEquals } from "./_test_util.ts";
+import { rawEvent } from "./_fixtures.ts";
+import { createBatchHandler, REPLAYS_HEADER } from "./handler.ts";
+import { createEnrichMetrics } from "./metrics.ts";
+import { createPipeline } from "./steps/pipeline.ts";
+import { normalizeStep } from "./steps/normalize.ts";
+
+const encode = (value: unknown) =>
+  new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
+
+function batch(values: Uint8Array[], headers: Record<string, string> = {}): Batch {
+  return {
+    topic: "raw",
+    partition: 2,
+    lastOffset: String(values.length - 1),
+    messages: values.map((value, i) => ({
+      topic: "raw",
+      partition: 2,
+      offset: String(i),
+      key: null,
+      value,
+      headers,
+      timestamp: "0",
+    })),
+  };
+}
+
+function setup(failures = 0) {
+  const sent: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
+  const sleeps: number[] = [];
+  let left = failures;
+  const handler = createBatchHandler({
+    pipeline: createPipeline([normalizeStep()]),
+    producer: {
+      send: (topic, messages) => {
+        if (topic === "enriched" && left-- > 0) {
+          return Promise.reject(new Error("NOT_ENOUGH_REPLICAS"));
+        }
+        sent.push({ topic, messages });
+        return Promise.resolve();
+      },
+    },
+    topics: { enriched: "enriched", deadLetter: "dlq" },
+    metrics: createEnrichMetrics(createRegistry("enrich", { processMetrics: false })),
+    logger: createLogger("enrich", { write: () => {} }),
+    produceAttempts: 3,
+    sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
+    now: () => new Date("2026-04-10T12:00:00Z"),
+  });
+  return { handler, sent, sleeps };
+}
+
+Deno.test("the handler dead-letters garbage, schema mismatches and unknown versions with reasons", async () => {
+  const { handler, sent } = setup();
+  const good = rawEvent();
+  await handler(batch([
+    encode("{not json"),
+    encode({ ...rawEvent(), event_id: "e-bad", timestamp: "yesterday" }),
+    encode({ ...rawEvent(), schema_version: 2, event_id: "e-v2" }),
+    encode(good),
+  ], { [REPLAYS_HEADER]: "1" }));
+  const dead = sent.find((s) => s.topic === "dlq")!.messages.map((m) =>
+    DeadLetterSchema.parse(JSON.parse(m.value as string))
+  );
+  assertEquals(dead.map((d) => [d.reason, d.event_id, d.source.offset, d.replays]), [
+    ["INVALID_JSON", null, "0", 1],
+    ["SCHEMA_MISMATCH", "e-bad", "1", 1],
+    ["UNKNOWN_SCHEMA_VERSION", "e-v2", "2", 1],
+  ]);
+  assertEquals(dead[0]!.payload, "{not json");
+  assertEquals(dead[2]!.error, "Message has schema_version 2; this enrich reads version 1");
+  const enriched = sent.find((s) => s.topic === "enriched")!.messages;
+  assertEquals(enriched.length, 1);
+  assertEquals(enriched[0]!.key, "user_789");
+  assertEquals(JSON.parse(enriched[0]!.value as string).event_id, good.event_id);
+});
+
+Deno.test("the handler retries a failing produce with backoff before resolving", async () => {
+  const { handler, sent, sleeps } = setup(2);
+  await handler(batch([encode(rawEvent())]));
+  assertEquals(sleeps, [100, 200]);
+  assertEquals(sent.filter((s) => s.topic === "enriched").length, 1);
+});
+
+Deno.test("the handler rejects after its last attempt so the batch is redelivered, not committed", async () => {
+  const { handler, sleeps } = setup(10);
+  let message = "";
+  await handler(batch([encode(rawEvent())])).catch((e) => (message = e.message));
+  assertEquals(message, "NOT_ENOUGH_REPLICAS");
+  assertEquals(sleeps, [100, 200]);
+});
+
+Deno.test("the handler keeps one visitor's events in order", async () => {
+  const { handler, sent } = setup();
+  const events = [1, 2, 3].map((n) =>
+    rawEvent({ event: `e${n}`, user_id: n === 2 ? "other" : "u" })
+  );
+  await handler(batch(events.map(encode)));
+  const names = sent[0]!.messages.map((m) => JSON.parse(m.value as string).event);
+  assertEquals(names, ["e1", "e2", "e3"]);
+});

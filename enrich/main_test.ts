@@ -1,0 +1,162 @@
+/**
+ * End to end: runs the real `enrich/main.ts` against local Kafka, PostgreSQL and Redis, produces
+ * the brief's add-to-cart example and a garbage message, and reads the enriched event and the
+ * dead-letter record back from Kafka.
+ */
+import { DeadLetterSchema, EnrichedEventSchema, type RawEvent } from "../shared/events/mod.ts";
+import { createRedis } from "../shared/redis/mod.ts";
+import { assert, assertEquals } from "./_test_util.ts";
+import { IPHONE_CHROME_UA, rawEvent } from "./_fixtures.ts";
+import { produce, readMessages, startEnrich, testName, testSql, testTopics } from "./_test_env.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+
+const EMAIL = "jane.doe@example.com";
+const PHONE = "+49 30 12345678";
+
+Deno.test(
+  "enrich turns the brief's add-to-cart into a fully enriched event and dead-letters garbage",
+  opts,
+  async () => {
+    await using sql = await testSql();
+    await using topics = await testTopics(["raw", "enriched", "dlq"]);
+    const [raw, enriched, dlq] = topics.names as [string, string, string];
+    const prefix = `${testName("keys")}:`;
+    const campaignId = testName("campaign");
+    await sql`INSERT INTO users (user_id, tier, signup_at, country_code)
+    VALUES ('user_789', 'premium', '2025-11-02T10:00:00Z', 'DE')
+    ON CONFLICT (user_id) DO UPDATE SET tier = 'premium', signup_at = EXCLUDED.signup_at,
+      country_code = 'DE'`;
+    await sql`INSERT INTO products (product_id, name, category, price, currency)
+    VALUES ('123', 'Wireless Headphones', 'Audio', 199.00, 'USD')
+    ON CONFLICT (product_id) DO UPDATE SET name = EXCLUDED.name, category = 'Audio', price = 199.00`;
+    const now = Date.now();
+    const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
+    await sql`INSERT INTO campaigns (campaign_id, name, utm_campaign, starts_at, ends_at)
+    VALUES (${campaignId}, 'Spring sale', 'spring_sale', ${at(-86_400_000)}, ${at(86_400_000)})`;
+    const redis = createRedis("redis://127.0.0.1:6379/0");
+    const service = await startEnrich({
+      TOPIC_RAW: raw,
+      TOPIC_ENRICHED: enriched,
+      TOPIC_DEAD_LETTER: dlq,
+      CONSUMER_GROUP: testName("group"),
+      REDIS_KEY_PREFIX: prefix,
+      LAG_INTERVAL_MS: "200",
+    });
+    try {
+      const event: RawEvent = rawEvent({
+        event: "Add To Cart",
+        timestamp: at(0),
+        received_at: at(0),
+        properties: {
+          product_id: "123",
+          price: "199.00",
+          quantity: "1",
+          currency: "USD",
+          contact_email: EMAIL,
+          contact_phone: PHONE,
+        },
+        url:
+          `https://shop.example.com/p/123?utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&email=${
+            encodeURIComponent(EMAIL)
+          }`,
+        ip: "85.214.132.64",
+        user_agent: IPHONE_CHROME_UA,
+      });
+      await produce(raw, [
+        { key: "user_789", value: JSON.stringify(event) },
+        { key: null, value: "this is not json" },
+      ]);
+      const [out] = await readMessages(enriched, 1);
+      const text = new TextDecoder().decode(out!.value);
+      const result = EnrichedEventSchema.parse(JSON.parse(text));
+      assertEquals(out!.key, "user_789");
+      assertEquals(result.event_id, event.event_id);
+      assertEquals([result.event, result.original_event], ["add_to_cart", "Add To Cart"]);
+      assertEquals(result.geo, {
+        country_code: "DE",
+        country: "Germany",
+        region: "Berlin",
+        city: "Berlin (Charlottenburg-Wilmersdorf)",
+        timezone: "Europe/Berlin",
+        latitude: result.geo.latitude,
+        longitude: result.geo.longitude,
+      });
+      assertEquals(
+        [result.device.device_model, result.device.device_vendor, result.device.device_type],
+        ["iPhone", "Apple", "mobile"],
+      );
+      assertEquals([result.device.browser, result.device.os, result.device.is_bot], [
+        "Chrome",
+        "iOS",
+        false,
+      ]);
+      assertEquals(result.user, {
+        tier: "premium",
+        signup_at: "2025-11-02T10:00:00.000Z",
+        country_code: "DE",
+        identity_resolved: false,
+      });
+      assertEquals(result.product, {
+        product_id: "123",
+        name: "Wireless Headphones",
+        category: "Audio",
+        price: 199,
+        currency: "USD",
+      });
+      assertEquals(result.marketing.campaigns, ["Spring sale"]);
+      assertEquals([result.marketing.channel, result.marketing.utm_source], [
+        "email",
+        "newsletter",
+      ]);
+      assertEquals(result.properties.price, 199);
+      assertEquals(result.revenue, {
+        amount: 199,
+        currency: "USD",
+        amount_base: 199,
+        base_currency: "USD",
+      });
+      assertEquals(result.ip, "85.214.132.0");
+      assertEquals(result.session_derived, true);
+      assertEquals(result.enrichment_errors, []);
+      for (const secret of [EMAIL, encodeURIComponent(EMAIL), PHONE, "85.214.132.64"]) {
+        assert(!text.includes(secret), `enriched output still contains ${secret}`);
+      }
+      assertEquals(result.properties.contact_email, "***@example.com");
+      assertEquals(result.properties.contact_phone, "[phone]");
+
+      const [dead] = await readMessages(dlq, 1);
+      const record = DeadLetterSchema.parse(JSON.parse(new TextDecoder().decode(dead!.value)));
+      assertEquals([record.stage, record.reason, record.payload, record.source.topic], [
+        "enrich",
+        "INVALID_JSON",
+        "this is not json",
+        raw,
+      ]);
+      assert(record.error.startsWith("Message is not valid JSON:"), record.error);
+
+      const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+      assert(/eventflow_enrich_consumed_total\{service="enrich"\} 2/.test(metrics), "consumed 2");
+      assert(
+        /eventflow_enrich_dead_letter_total\{reason="INVALID_JSON",service="enrich"\} 1/.test(
+          metrics,
+        ),
+        metrics,
+      );
+      assert(
+        /eventflow_enrich_cache_requests_total\{cache="user_redis",result="miss"/.test(metrics),
+        "user cache metric",
+      );
+      const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+      assertEquals([ready.status, (await ready.json()).status], [200, "ready"]);
+      assertEquals(await redis.exists(`${prefix}user:user_789`), 1);
+    } finally {
+      const status = await service.stop();
+      await sql`DELETE FROM campaigns WHERE campaign_id = ${campaignId}`;
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      redis.disconnect();
+      assertEquals(status.code, 0, `enrich exit status; log:\n${service.log()}`);
+    }
+  },
+);

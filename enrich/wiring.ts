@@ -1,0 +1,157 @@
+/**
+ * Builds the enrichment pipeline from configuration and clients: which steps, which caches,
+ * which geo source. Kept apart from `main.ts` so the benchmark builds the very same pipeline.
+ */
+import type { Redis } from "../shared/redis/mod.ts";
+import type { Sql } from "../shared/postgres/mod.ts";
+import { geoKey, productKey, userKey } from "../shared/redis/keys.ts";
+import type { Logger } from "../shared/log.ts";
+import { errorMessage } from "../shared/errors.ts";
+import type { EnrichConfig } from "./config.ts";
+import type { EnrichMetrics } from "./metrics.ts";
+import { cachedLookup } from "./adapters/cache.ts";
+import { createCircuitBreaker } from "./adapters/circuit_breaker.ts";
+import { createHttpGeo, withFallback } from "./adapters/http_geo.ts";
+import { createLru } from "./adapters/lru.ts";
+import { openMmdbGeo } from "./adapters/mmdb.ts";
+import { createPostgresLookups } from "./adapters/postgres.ts";
+import { createIdentityStore, createSessionStore } from "./adapters/redis_stores.ts";
+import { createRefresher, type Refreshed } from "./adapters/refresher.ts";
+import { deviceStep } from "./steps/device.ts";
+import { type GeoLookup, geoStep } from "./steps/geo.ts";
+import { identityStep } from "./steps/identity.ts";
+import { marketingStep } from "./steps/marketing.ts";
+import { normalizeStep } from "./steps/normalize.ts";
+import { createPipeline, type Pipeline } from "./steps/pipeline.ts";
+import { privacyStep } from "./steps/privacy.ts";
+import { productStep } from "./steps/product.ts";
+import { revenueStep } from "./steps/revenue.ts";
+import { sessionStep } from "./steps/session.ts";
+import { userStep } from "./steps/user.ts";
+
+/** The pipeline and the background work it needs stopped at shutdown. */
+export interface Enrichment {
+  pipeline: Pipeline;
+  geoSources: string[];
+  refreshers: Refreshed<unknown>[];
+  stop(): void;
+}
+
+/** Builds every step with its adapters. */
+export async function buildEnrichment(
+  config: EnrichConfig,
+  deps: { redis: Redis; sql: Sql; metrics: EnrichMetrics; logger: Logger; keyPrefix?: string },
+): Promise<Enrichment> {
+  const { redis, metrics, logger } = deps;
+  const record = (cache: string, result: "hit" | "miss" | "error") =>
+    metrics.cacheRequests.inc({ cache, result });
+  let lastCacheWarning = 0;
+  const onCacheError = (error: unknown) => {
+    // One warning per 10 s: a down Redis would otherwise log on every event.
+    if (Date.now() - lastCacheWarning < 10_000) return;
+    lastCacheWarning = Date.now();
+    logger.warn("Redis cache unavailable, reading the source directly", {
+      error: errorMessage(error),
+    });
+  };
+  const breakerLog = (name: string) => (state: string) =>
+    logger.warn(`Circuit of ${name} is now ${state}`);
+  const pg = createPostgresLookups(deps.sql, {
+    breaker: createCircuitBreaker("PostgreSQL", { onStateChange: breakerLog("PostgreSQL") }),
+    timeoutMs: config.POSTGRES_TIMEOUT_MS,
+  });
+  const prefix = deps.keyPrefix;
+  const cacheBase = {
+    redis,
+    record,
+    onError: onCacheError,
+    redisTimeoutMs: config.REDIS_TIMEOUT_MS,
+  };
+
+  const local = await openMmdbGeo({ path: config.GEOIP_DB_PATH });
+  let geo: GeoLookup = local;
+  const geoSources = [...local.sources];
+  if (config.GEO_HTTP_URL) {
+    const http = createHttpGeo({
+      urlTemplate: config.GEO_HTTP_URL,
+      timeoutMs: config.GEO_HTTP_TIMEOUT_MS,
+      breaker: createCircuitBreaker("Geo API", { onStateChange: breakerLog("Geo API") }),
+    });
+    const cached = cachedLookup((ip) => http.lookup(ip), {
+      ...cacheBase,
+      name: "geo",
+      key: (ip) => geoKey(ip, prefix),
+      lru: createLru({ max: 50_000, ttlMs: 3_600_000 }),
+      ttlSeconds: config.GEO_CACHE_TTL_SECONDS,
+      negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
+    });
+    geo = withFallback({ lookup: cached }, local, { onError: onCacheError });
+    geoSources.unshift(config.GEO_HTTP_URL);
+  }
+
+  // No in-process LRU for users: the sink invalidates ef:user:* in Redis, an LRU would go stale.
+  const user = cachedLookup(pg.user, {
+    ...cacheBase,
+    name: "user",
+    key: (id) => userKey(id, prefix),
+    ttlSeconds: config.USER_CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
+  });
+  const product = cachedLookup(pg.product, {
+    ...cacheBase,
+    name: "product",
+    key: (id) => productKey(id, prefix),
+    lru: createLru({ max: 20_000, ttlMs: 60_000 }),
+    ttlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
+    negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
+  });
+  const identities = createIdentityStore(redis, {
+    prefix,
+    record,
+    timeoutMs: config.REDIS_TIMEOUT_MS,
+    fromPostgres: pg.identity,
+  });
+  const sessionTimeoutMs = config.SESSION_TIMEOUT_MINUTES * 60_000;
+  const sessions = createSessionStore(redis, {
+    prefix,
+    timeoutMs: config.REDIS_TIMEOUT_MS,
+    sessionTimeoutMs,
+  });
+  const refreshError = (what: string) => (error: unknown) =>
+    logger.warn(`Could not reload ${what}; keeping the previous copy`, {
+      error: errorMessage(error),
+    });
+  const campaigns = createRefresher(pg.campaigns, {
+    intervalMs: config.REFRESH_INTERVAL_MS,
+    onError: refreshError("campaigns"),
+  });
+  const rates = createRefresher(pg.rates, {
+    intervalMs: config.REFRESH_INTERVAL_MS,
+    onError: refreshError("currency rates"),
+  });
+  await Promise.all([campaigns.refresh(), rates.refresh()]);
+
+  const pipeline = createPipeline([
+    normalizeStep(),
+    identityStep(identities),
+    userStep({ get: user }),
+    geoStep(geo),
+    deviceStep(),
+    productStep({ get: product }),
+    marketingStep(campaigns),
+    sessionStep(sessions, { timeoutMs: sessionTimeoutMs }),
+    revenueStep(rates),
+    privacyStep({
+      pseudonymizeFields: config.PSEUDONYMIZE_FIELDS,
+      salt: config.PII_SALT,
+      ipPolicy: config.IP_POLICY,
+    }),
+  ], {
+    observe: (step, seconds, failed) => {
+      metrics.stepDuration.observe({ step }, seconds);
+      if (failed) metrics.stepErrors.inc({ step });
+    },
+  });
+  const refreshers = [campaigns, rates] as Refreshed<unknown>[];
+  return { pipeline, geoSources, refreshers, stop: () => refreshers.forEach((r) => r.stop()) };
+}
