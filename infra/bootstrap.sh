@@ -15,7 +15,14 @@ if [ ! -x node_modules/.bin/deno ] || [ ! -f "$stamp" ] ||
   [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
   if [ -f package-lock.json ] && [ ! -d node_modules ]; then
     log "installing npm packages (npm ci)"
-    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+    npm_log=$(mktemp)
+    if ! npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>"$npm_log"; then
+      # The lock lacks chdb's optional darwin/arm packages (the registry here does not serve
+      # them), which npm ci rejects as out of sync; npm install honours the same lock.
+      log "npm ci failed ($(grep -m1 -v '^npm error *$' "$npm_log" | cut -c1-120)); using npm install"
+      npm install --no-audit --no-fund --loglevel=error >/dev/null
+    fi
+    rm -f "$npm_log"
   else
     # Incremental on an existing tree: npm ci would delete node_modules under running processes.
     log "updating npm packages (npm install)"
