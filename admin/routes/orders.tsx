@@ -39,6 +39,14 @@ export function orderRoutes(deps: PageDeps): Hono {
       ),
       withPostgres(deps.stores, orderStatuses),
     ]);
+    if (rows.length === 0 && page > 1) {
+      const pages = Math.max(1, Math.ceil(total / deps.pageSize));
+      throw new NotFoundError(
+        `Page ${page} of the orders does not exist: there ${
+          pages === 1 ? "is 1 page" : `are ${pages} pages`
+        }.`,
+      );
+    }
     return renderPage(
       c,
       <Layout title="Orders" active="/orders">

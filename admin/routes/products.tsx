@@ -194,7 +194,9 @@ export function productRoutes(deps: PageDeps): Hono {
           <div class="kpi">
             <div class="label">Rating</div>
             <div class="value">{product.rating !== null ? product.rating.toFixed(1) : "—"}</div>
-            <div class="hint">{formatCount(product.reviews)} reviews</div>
+            <div class="hint">
+              {formatCount(product.reviews)} {product.reviews === 1 ? "review" : "reviews"}
+            </div>
           </div>
         </div>
         <div class="panel">

@@ -30,6 +30,13 @@ export function userRoutes(deps: PageDeps): Hono {
       ),
       withPostgres(deps.stores, userTiers),
     ]);
+    if (rows.length === 0 && page > 1) {
+      throw new NotFoundError(
+        `Page ${page} of the customers does not exist: there are ${
+          Math.ceil(total / deps.pageSize)
+        } pages.`,
+      );
+    }
     return renderPage(
       c,
       <Layout title="Customers" active="/users">

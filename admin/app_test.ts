@@ -1,0 +1,282 @@
+/**
+ * The console's pages in-process (`app.request()`) against the real local PostgreSQL and
+ * ClickHouse (`eventflow_test`), over a world seeded under a random prefix in a private
+ * far-future time window, so every figure on the page is ours alone.
+ */
+import assert from "node:assert/strict";
+import { createApp } from "./app.tsx";
+import { createLogger } from "../shared/log.ts";
+import { createRegistry } from "../shared/metrics.ts";
+import { farFutureNow, randomPrefix, removeWorld, seedWorld, type World } from "./testing/seed.ts";
+import { openTestStores } from "./testing/stores.ts";
+import { get, kpi, tableRows } from "./testing/http.ts";
+import type { Stores } from "./adapters/stores.ts";
+
+const quiet = createLogger("admin", { write: () => {} });
+
+function appFor(
+  stores: Stores,
+  now: Date,
+  opts: { auth?: { username: string; password: string } } = {},
+) {
+  const registry = createRegistry("admin", { processMetrics: false });
+  return {
+    app: createApp({ stores, registry, logger: quiet, now: () => now, pageSize: 2, ...opts }),
+    registry,
+  };
+}
+
+Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", async (t) => {
+  await using stores = await openTestStores();
+  const now = farFutureNow();
+  const world: World = await seedWorld(stores, randomPrefix(), { now });
+  const { ids, prefix } = world;
+  const { app, registry } = appFor(stores, now);
+  try {
+    await t.step(
+      "overview today: 2 paid orders of 100 and 50 → revenue 150.00, AOV 75.00",
+      async () => {
+        const page = await get(app, "/?period=today");
+        assert.equal(page.status, 200);
+        assert.equal(kpi(page.html, "orders"), "2");
+        assert.equal(kpi(page.html, "revenue"), "150.00 USD");
+        assert.equal(kpi(page.html, "aov"), "75.00 USD");
+        assert.equal(kpi(page.html, "signups"), "1");
+        // alice, bob and one anonymous visitor; the crawler is not a user.
+        assert.equal(kpi(page.html, "active-users"), "3");
+        // seven distinct events; the twice-delivered view counts once.
+        assert.equal(kpi(page.html, "events"), "7");
+        assert.deepEqual(tableRows(page.html, "top-products"), [
+          ["Pixel Phone", "1", "1", "80.00 USD"],
+          ["Leather Case", "7", "2", "70.00 USD"],
+        ]);
+        assert.match(page.html, /<rect class="bar"[^>]*><title>\d\d:00: 100.00 USD<\/title>/);
+        assert.match(
+          page.html,
+          new RegExp(`order_completed</strong> <a href="/users/${ids.alice}">`),
+        );
+        assert.match(
+          page.html,
+          /IP geolocation by <a href="https:\/\/db-ip.com">DB-IP<\/a> \(https:\/\/db-ip.com\), CC BY 4.0/,
+        );
+      },
+    );
+
+    await t.step("overview 30 days also counts the order placed eight days ago", async () => {
+      const page = await get(app, "/?period=30d");
+      assert.equal(kpi(page.html, "orders"), "3");
+      assert.equal(kpi(page.html, "revenue"), "170.00 USD");
+      assert.equal(kpi(page.html, "aov"), "56.67 USD");
+    });
+
+    await t.step("orders list filters by search and status and pages by two", async () => {
+      const first = await get(app, `/orders?q=${prefix}`);
+      assert.equal(first.status, 200);
+      assert.deepEqual(tableRows(first.html, "orders").map((r) => r[0]), [
+        ids.orderBig,
+        ids.orderSmall,
+      ]);
+      assert.match(first.html, /Showing 1–2 of 4/);
+      const second = await get(app, `/orders?q=${prefix}&page=2`);
+      assert.deepEqual(tableRows(second.html, "orders").map((r) => r[0]), [
+        ids.orderRefunded,
+        ids.orderOld,
+      ]);
+      assert.match(second.html, /Showing 3–4 of 4/);
+      const refunded = await get(app, `/orders?q=${prefix}&status=refunded`);
+      assert.deepEqual(tableRows(refunded.html, "orders").map((r) => [r[0], r[3], r[5]]), [
+        [ids.orderRefunded, "refunded", "999.00 USD"],
+      ]);
+      const day = now.toISOString().slice(0, 10);
+      const today = await get(app, `/orders?q=${ids.alice}&from=${day}&to=${day}`);
+      assert.deepEqual(tableRows(today.html, "orders").map((r) => r[0]), [ids.orderBig]);
+    });
+
+    await t.step(
+      "order page lists items with products, customer, campaign, channel and city",
+      async () => {
+        const page = await get(app, `/orders/${ids.orderBig}`);
+        assert.equal(page.status, 200);
+        assert.deepEqual(tableRows(page.html, "order-items"), [
+          ["1", `Pixel Phone ${ids.phone}`, "phones", "1", "80.00 USD", "80.00 USD"],
+          ["2", `Leather Case ${ids.case}`, "accessories", "2", "10.00 USD", "20.00 USD"],
+        ]);
+        assert.match(page.html, new RegExp(`<a href="/users/${ids.alice}">${ids.alice}</a>`));
+        assert.match(
+          page.html,
+          new RegExp(`<dt>Campaign</dt><dd><a href="/campaigns">${ids.utm}</a>`),
+        );
+        assert.match(page.html, /<dt>Channel<\/dt><dd>paid_social<\/dd>/);
+        assert.match(page.html, /<dt>City<\/dt><dd>Berlin, DE<\/dd>/);
+      },
+    );
+
+    await t.step("customers list searches by prefix and filters by tier", async () => {
+      const all = await get(app, `/users?q=${prefix}`);
+      assert.match(all.html, /2 matching customers/);
+      const gold = await get(app, `/users?q=${prefix}&tier=gold`);
+      const rows = tableRows(gold.html, "users");
+      assert.equal(rows.length, 1);
+      assert.deepEqual(rows[0]!.slice(1), [
+        `${prefix}alice@example.com`,
+        "gold",
+        "DE",
+        rows[0]![4],
+        "2",
+        "120.00 USD",
+      ]);
+    });
+
+    await t.step(
+      "customer page shows profile, escaped traits, orders, reviews and ClickHouse activity",
+      async () => {
+        const page = await get(app, `/users/${ids.alice}`);
+        assert.equal(page.status, 200);
+        assert.ok(!page.html.includes("<script>alert(1)</script>"), "trait HTML must be escaped");
+        assert.match(page.html, /Alice &lt;script&gt;alert\(1\)&lt;\/script&gt;/);
+        assert.deepEqual(tableRows(page.html, "user-orders").map((r) => r[0]), [
+          ids.orderBig,
+          ids.orderOld,
+        ]);
+        assert.match(page.html, /Great phone &lt;b&gt;really&lt;\/b&gt;/);
+        assert.deepEqual(tableRows(page.html, "timeline").map((r) => r[1]), [
+          "page",
+          "order_completed",
+          "product_viewed",
+          "product_viewed",
+        ]);
+        assert.match(page.html, /via email on web/);
+      },
+    );
+
+    await t.step("products page joins sales with ClickHouse views into a conversion", async () => {
+      const page = await get(app, "/products?period=30d");
+      const rows = tableRows(page.html, "products").filter((r) => r[0]!.includes(prefix));
+      // [product, category, price, views, orders, conversion, units, revenue, rating]
+      assert.deepEqual(rows.map((r) => r.slice(3, 8)), [
+        ["2", "3", "150.0%", "9", "90.00 USD"],
+        ["2", "1", "50.0%", "1", "80.00 USD"],
+      ]);
+      const detail = await get(app, `/products/${ids.phone}?period=today`);
+      assert.equal(detail.status, 200);
+      assert.match(
+        detail.html,
+        /Views<\/div><div class="value">2<\/div><div class="hint">2 viewers/,
+      );
+      assert.match(detail.html, /View → purchase<\/div><div class="value">50.0%<\/div>/);
+      assert.match(
+        detail.html,
+        /Rating<\/div><div class="value">4.0<\/div><div class="hint">1 review</,
+      );
+    });
+
+    await t.step("campaigns page shows attributed orders and utm traffic", async () => {
+      const page = await get(app, "/campaigns?period=7d");
+      const row = tableRows(page.html, "campaigns").find((r) => r[0]!.includes(ids.campaign));
+      assert.ok(row, "the seeded campaign is listed");
+      // [name, status, utm, channel, runs, visitors, orders, customers, revenue]
+      assert.deepEqual([row[1], row[2], row[5], row[6], row[7], row[8]], [
+        "active",
+        ids.utm,
+        "2",
+        "1",
+        "1",
+        "100.00 USD",
+      ]);
+      assert.deepEqual(tableRows(page.html, "campaign-traffic"), [[
+        ids.utm,
+        "—",
+        "2",
+        "1",
+        "3",
+        "100.0%",
+      ]]);
+    });
+
+    await t.step(
+      "live events lists recent events once each and filters by platform and type",
+      async () => {
+        const all = await get(app, "/events");
+        assert.equal(tableRows(all.html, "events").length, 7);
+        assert.ok(!all.html.includes('http-equiv="refresh"'));
+        const ios = await get(app, "/events?platform=ios&refresh=10");
+        assert.deepEqual(tableRows(ios.html, "events").map((r) => [r[1], r[2], r[3]]), [[
+          "product_viewed",
+          ids.bob,
+          "ios",
+        ]]);
+        assert.match(ios.html, /<meta http-equiv="refresh" content="10">/);
+        const pages = await get(app, "/events?event=page");
+        assert.deepEqual(tableRows(pages.html, "events").map((r) => r[4]), [
+          "https://gadgetstore.example/cart",
+        ]);
+      },
+    );
+
+    await t.step(
+      "bad input answers 400/404 pages naming the problem, or JSON when asked",
+      async () => {
+        const badPage = await get(app, "/orders?page=abc");
+        assert.equal(badPage.status, 400);
+        assert.match(badPage.type, /text\/html/);
+        assert.match(
+          badPage.html,
+          /Parameter &quot;page&quot; must be a whole number from 1 to 10000, got &quot;abc&quot;/,
+        );
+        const json = await get(app, "/orders?page=-1", { accept: "application/json" });
+        assert.equal(json.status, 400);
+        assert.deepEqual(JSON.parse(json.html).error.field, "page");
+        const beyond = await get(app, `/orders?q=${prefix}&page=9`);
+        assert.equal(beyond.status, 404);
+        assert.match(beyond.html, /Page 9 of the orders does not exist: there are 2 pages/);
+        const unknown = await get(app, `/users/${prefix}nobody`, { accept: "application/json" });
+        assert.equal(unknown.status, 404);
+        assert.equal(
+          JSON.parse(unknown.html).error.message,
+          `There is no customer with id "${prefix}nobody".`,
+        );
+        assert.equal((await get(app, `/products/${prefix}none`)).status, 404);
+        const badDate = await get(app, "/orders?from=2024-02-31");
+        assert.equal(badDate.status, 400);
+        assert.match(badDate.html, /Parameter &quot;from&quot; must be a date like 2025-01-31/);
+        assert.equal((await get(app, "/?period=year")).status, 400);
+        assert.equal((await get(app, "/no/such/page")).status, 404);
+      },
+    );
+
+    await t.step("metrics count requests by route pattern and status", async () => {
+      const text = await registry.metrics();
+      assert.match(
+        text,
+        /eventflow_admin_requests_total\{route="\/orders\/:id",status="200",service="admin"\} 1/,
+      );
+      assert.match(
+        text,
+        /eventflow_admin_requests_total\{route="\/orders",status="400",service="admin"\} 3/,
+      );
+      assert.match(
+        text,
+        /eventflow_admin_requests_total\{route="unmatched",status="404",service="admin"\} 1/,
+      );
+      assert.match(
+        text,
+        /eventflow_admin_request_duration_seconds_count\{service="admin",route="\/"\} \d+/,
+      );
+    });
+
+    await t.step("readyz reports both stores ready", async () => {
+      const ready = await get(app, "/readyz");
+      assert.equal(ready.status, 200);
+      assert.deepEqual(JSON.parse(ready.html).checks, {
+        postgres: { ok: true },
+        clickhouse: { ok: true },
+      });
+    });
+  } finally {
+    await removeWorld(stores, world);
+  }
+  const left = await stores.pg`SELECT count(*)::int AS n FROM orders WHERE order_id LIKE ${
+    prefix + "%"
+  }`;
+  assert.equal(left[0]!.n, 0);
+});
