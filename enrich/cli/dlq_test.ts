@@ -1,0 +1,48 @@
+import { deadLetter } from "../../shared/events/mod.ts";
+import { assertEquals } from "../_test_util.ts";
+import { BROKERS, produce, readMessages, testTopics } from "../_test_env.ts";
+import { REPLAYS_HEADER } from "../handler.ts";
+import { filterRecords, formatLine, readDeadLetters, replay } from "./dlq.ts";
+
+const opts = { sanitizeOps: false, sanitizeResources: false };
+const kafka = { brokers: BROKERS, clientId: "dlq-test" };
+
+Deno.test(
+  "dlq list filters by reason and replay re-produces payloads with the replay count",
+  opts,
+  async () => {
+    await using topics = await testTopics(["raw", "dlq"], 1);
+    const [raw, dlq] = topics.names as [string, string];
+    const message = (offset: string, text: string) => ({
+      topic: raw,
+      partition: 0,
+      offset,
+      value: new TextEncoder().encode(text),
+    });
+    const now = new Date("2026-04-10T12:00:00Z");
+    const records = [
+      deadLetter(
+        message("7", "{oops"),
+        { stage: "enrich", reason: "INVALID_JSON", error: "bad" },
+        now,
+      ),
+      deadLetter(message("8", '{"schema_version":2}'), {
+        stage: "enrich",
+        reason: "UNKNOWN_SCHEMA_VERSION",
+        error: "v2",
+        eventId: "e-2",
+      }, now),
+    ];
+    await produce(dlq, records.map((r) => ({ key: r.event_id, value: JSON.stringify(r) })));
+    const all = await readDeadLetters(kafka, dlq, { idleMs: 1500 });
+    assertEquals(all.length, 2);
+    const v2 = filterRecords(all, { reason: "UNKNOWN_SCHEMA_VERSION", stage: "enrich" });
+    assertEquals(v2.map(formatLine), [
+      "0:1\t2026-04-10T12:00:00.000Z\tenrich\tUNKNOWN_SCHEMA_VERSION\te-2\treplays=0\tv2",
+    ]);
+    assertEquals(await replay(kafka, v2), 1);
+    const [replayed] = await readMessages(raw, 1);
+    assertEquals(new TextDecoder().decode(replayed!.value), '{"schema_version":2}');
+    assertEquals([replayed!.key, replayed!.headers[REPLAYS_HEADER]], ["e-2", "1"]);
+  },
+);
