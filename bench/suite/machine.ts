@@ -11,7 +11,7 @@ export async function describeMachine(extra: Record<string, string> = {}): Promi
   const java = await runCommand("java", ["-version"]).catch(() => "");
   versions.java = /version "([^"]+)"/.exec(java)?.[1] ?? "unknown";
   const wrk = await runCommand("wrk", ["-v"]).catch((e) => String(e));
-  versions.wrk = /wrk (\S+)/.exec(wrk)?.[1] ?? "unknown";
+  versions.wrk = /wrk (\S*\d\S*)/.exec(wrk)?.[1] ?? "unknown";
   const chdb = await Deno.readTextFile(`${repoRoot()}/node_modules/chdb/package.json`).catch(() =>
     "{}"
   );

@@ -20,12 +20,15 @@ export function wrkScript(body: string, headers: Record<string, string>): string
     `wrk.headers["Content-Type"] = "application/json"`,
   ];
   for (const [k, v] of Object.entries(headers)) {
-    lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`);
+    lines.push(`wrk.headers[ ${luaString(k)} ] = ${luaString(v)}`);
   }
   return lines.join("\n") + "\n";
 }
 
-/** A Lua long-bracket string literal that cannot be closed by the text inside it. */
+/**
+ * A Lua long-bracket string literal that cannot be closed by the text inside it. As an index it
+ * needs spaces: `t[[[k]]]` would parse as a call `t [[ [k ]]`.
+ */
 function luaString(text: string): string {
   let level = 0;
   while (text.includes(`]${"=".repeat(level)}]`)) level++;

@@ -48,6 +48,6 @@ Deno.test("wrkScript() embeds the body so that no text can close the Lua string 
   assert.equal(
     script,
     'wrk.method = "POST"\nwrk.body = [=[{"a":"]]"}]=]\nwrk.headers["Content-Type"] = "application/json"\n' +
-      "wrk.headers[[[Authorization]]] = [[Basic eDo=]]\n",
+      "wrk.headers[ [[Authorization]] ] = [[Basic eDo=]]\n",
   );
 });
