@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { writeIsolatingRejects } from "./core/bisect.ts";
+import { planEvent } from "./core/postgres_plan.ts";
+import type { WritePlan } from "./core/postgres_rows.ts";
+import { errorMessage } from "../shared/errors.ts";
+import { createRegistry } from "../shared/metrics.ts";
+import { createLogger } from "../shared/log.ts";
+import { createSinkMetrics } from "./metrics.ts";
+import { postgresStore } from "./stores.ts";
+import { enrichedEvent, shopperSession } from "./testing/events.ts";
+import { testId, testStores } from "./testing/stack.ts";
+
+Deno.test("postgres store writes a replayed batch once and isolates a review PostgreSQL refuses", async () => {
+  const prefix = `${testId()}_`;
+  await using stores = await testStores(prefix);
+  const store = postgresStore(stores.sql, {
+    criticalEvents: ["purchase", "signup", "review"],
+    metrics: createSinkMetrics(createRegistry("t", { processMetrics: false })),
+    logger: createLogger("t", { level: "error" }),
+  });
+  const bad = enrichedEvent({
+    event_id: `${prefix}bad`,
+    event: "review",
+    user_id: `${prefix}user`,
+    properties: { product_id: `${prefix}p1`, rating: 7 },
+  });
+  const events = [...shopperSession(prefix).slice(4), bad];
+  const items = events.map((event, i) => ({
+    event,
+    value: (planEvent(event) as { value: WritePlan }).value,
+    message: {
+      topic: "t",
+      partition: 0,
+      offset: String(i),
+      key: null,
+      value: new Uint8Array(),
+      headers: {},
+      timestamp: "0",
+    },
+  }));
+  const write = async (part: readonly (typeof items)[number][]) => void await store.write(part);
+  const opts = { isContentError: store.isContentError, describe: errorMessage };
+  const rejected = await writeIsolatingRejects(items, write, opts);
+  assert.deepEqual(rejected.map((r) => r.item.event.event_id), [`${prefix}bad`]);
+  assert.match(rejected[0]!.error, /reviews_rating_check/);
+  // A replay of the good events changes nothing.
+  assert.deepEqual(await writeIsolatingRejects(items.slice(0, 3), write, opts), []);
+  const [counts] = await stores.sql`SELECT
+    (SELECT count(*) FROM business_events WHERE event_id LIKE ${prefix + "%"})::int AS events,
+    (SELECT count(*) FROM order_items WHERE order_id LIKE ${prefix + "%"})::int AS items,
+    (SELECT count(*) FROM reviews WHERE event_id LIKE ${prefix + "%"})::int AS reviews`;
+  assert.deepEqual({ ...counts }, { events: 3, items: 2, reviews: 1 });
+});
