@@ -14,7 +14,7 @@ import type { Stores } from "./adapters/stores.ts";
 
 const quiet = createLogger("admin", { write: () => {} });
 
-async function closedPort(): Promise<number> {
+function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -32,7 +32,7 @@ function appFor(stores: Stores, opts: { auth?: { username: string; password: str
 
 Deno.test("a PostgreSQL outage shows a 503 page naming PostgreSQL and fails /readyz", async () => {
   await using real = await openTestStores();
-  const pg = createPostgres(`postgres://postgres@127.0.0.1:${await closedPort()}/eventflow_test`, {
+  const pg = createPostgres(`postgres://postgres@127.0.0.1:${closedPort()}/eventflow_test`, {
     max: 1,
   });
   try {
@@ -56,7 +56,7 @@ Deno.test("a PostgreSQL outage shows a 503 page naming PostgreSQL and fails /rea
 Deno.test("a ClickHouse outage shows a 503 page naming ClickHouse on pages that need it", async () => {
   await using real = await openTestStores();
   const ch = createClickHouse({
-    url: `http://127.0.0.1:${await closedPort()}`,
+    url: `http://127.0.0.1:${closedPort()}`,
     database: TEST_TARGETS.clickhouseDatabase,
   });
   try {
