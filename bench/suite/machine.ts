@@ -21,6 +21,9 @@ export async function describeMachine(extra: Record<string, string> = {}): Promi
     memoryGiB: Math.round(memKb / 1024 / 1024),
     cpuModel: /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? "unknown",
     kernel: `${Deno.build.os} ${Deno.osRelease()}`,
+    loadAverage1m: Number(
+      (await Deno.readTextFile("/proc/loadavg").catch(() => "0")).split(" ")[0],
+    ),
     versions: { ...versions, ...extra },
   };
 }

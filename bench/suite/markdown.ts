@@ -25,7 +25,8 @@ export function renderMarkdown(r: BenchResults): string {
   );
   out.push("");
   out.push(
-    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.kernel}; ` +
+    `Machine: ${m.nproc} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB RAM, ${m.kernel}, ` +
+      `load average ${m.loadAverage1m} at start; ` +
       Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ") + ".",
   );
   out.push("", "| Measurement | EventFlow | Baseline | Ratio |", "| --- | --- | --- | --- |");

@@ -23,6 +23,7 @@ function run(): BenchResults {
       memoryGiB: 24,
       cpuModel: "Test CPU",
       kernel: "Linux 6",
+      loadAverage1m: 3.5,
       versions: { deno: "2.9.6" },
     },
     ingestSingle: {
@@ -97,6 +98,10 @@ Deno.test("renderMarkdown() shows figures, baselines, ratios, targets and gaps",
   assert.match(md, /ingest 0\.123, enrich 0\.200, sink 0\.050/);
   assert.match(md, /\| Freshness p95 < 2 s at half the max rate \| 2\.40 s \| missed \|/);
   assert.match(md, /- sink postgres: COPY failed: relation missing/);
+  assert.match(
+    md,
+    /2 CPUs \(Test CPU\), 24 GiB RAM, Linux 6, load average 3\.5 at start; deno 2\.9\.6\./,
+  );
   assert.doesNotMatch(md, /PostgreSQL, rows/);
 });
 

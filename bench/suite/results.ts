@@ -7,6 +7,8 @@ export interface Machine {
   memoryGiB: number;
   cpuModel: string;
   kernel: string;
+  /** 1-minute load average when the run started: above nproc, other work competed for the CPUs. */
+  loadAverage1m: number;
   versions: Record<string, string>;
 }
 
