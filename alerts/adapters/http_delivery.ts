@@ -1,0 +1,104 @@
+/**
+ * One HTTP delivery with bounded retries: timeout per attempt, jittered exponential backoff on
+ * network errors, 429 and 5xx (honouring Retry-After), no retry on other 4xx.
+ */
+import { type AttemptResult, describe, isRetriable, retryDelay } from "../core/retry.ts";
+
+/** The request of one attempt (built again per attempt: a body can be read only once). */
+export interface HttpRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** How a delivery ended after all its attempts. */
+export type DeliveryResult =
+  | { ok: true; attempts: number; status: number }
+  | {
+    ok: false;
+    /** `DELIVERY_REJECTED`: the destination refused it (4xx); `DELIVERY_EXHAUSTED`: gave up. */
+    reason: "DELIVERY_REJECTED" | "DELIVERY_EXHAUSTED";
+    error: string;
+    attempts: number;
+  };
+
+/** Options of {@link deliverHttp}. */
+export interface DeliveryOptions {
+  /** Attempts before giving up (default 5). */
+  attempts?: number;
+  /** Timeout of one attempt (default 5000 ms). */
+  timeoutMs?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Waits `ms` (default setTimeout); injected so tests need no real waits. */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => Date;
+  fetch?: typeof fetch;
+  /** Told before each retry wait. */
+  onRetry?: (attempt: number, delayMs: number, failure: string) => void;
+  /** Hides secrets (e.g. a bot token in the URL) in error texts. */
+  redact?: (text: string) => string;
+  /** Reads a retry hint from a body when the destination has no Retry-After (Telegram). */
+  retryAfterFromBody?: (body: string) => string | null;
+}
+
+/** Makes one attempt; never throws. */
+async function attempt(request: HttpRequest, opts: DeliveryOptions): Promise<AttemptResult> {
+  try {
+    const response = await (opts.fetch ?? fetch)(request.url, {
+      method: "POST",
+      headers: request.headers,
+      body: request.body,
+      redirect: "manual",
+      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+    });
+    const body = await response.text().catch(() => "");
+    if (response.status >= 200 && response.status < 300) {
+      return { kind: "ok", status: response.status };
+    }
+    const retryAfter = response.headers.get("retry-after") ?? opts.retryAfterFromBody?.(body) ??
+      null;
+    return { kind: "http", status: response.status, body, retryAfter };
+  } catch (error) {
+    const name = (error as Error).name;
+    const text = name === "TimeoutError"
+      ? `timed out after ${opts.timeoutMs ?? 5000} ms`
+      : `network error: ${(error as Error).message}`;
+    return { kind: "network", error: text };
+  }
+}
+
+/** POSTs `request`, retrying as the policy allows; resolves with the outcome, never throws. */
+export async function deliverHttp(
+  request: () => HttpRequest | Promise<HttpRequest>,
+  opts: DeliveryOptions = {},
+): Promise<DeliveryResult> {
+  const attempts = opts.attempts ?? 5;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const redact = opts.redact ?? ((text: string) => text);
+  for (let n = 1;; n++) {
+    const result = await attempt(await request(), opts);
+    if (result.kind === "ok") return { ok: true, attempts: n, status: result.status };
+    const failure = redact(describe(result));
+    if (!isRetriable(result)) {
+      return { ok: false, reason: "DELIVERY_REJECTED", error: failure, attempts: n };
+    }
+    if (n >= attempts) {
+      return {
+        ok: false,
+        reason: "DELIVERY_EXHAUSTED",
+        error: `gave up after ${n} attempts, last ${failure}`,
+        attempts: n,
+      };
+    }
+    const delay = retryDelay(n - 1, result, {
+      baseMs: opts.baseDelayMs,
+      maxMs: opts.maxDelayMs,
+      random: opts.random,
+      now: opts.now?.(),
+    });
+    opts.onRetry?.(n, delay, failure);
+    await sleep(delay);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The batch handler: enriched events in, alerts out (and dead letters for what could not go).
+ *
+ * At-least-once: the handler resolves only after every alert of the batch was delivered or
+ * dead-lettered, and shared/kafka commits the batch only then. Deliveries are remembered in
+ * Redis, so a redelivered batch does not alert twice.
+ */
+import { deadLetter, EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
+import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
+import type { Logger } from "../shared/log.ts";
+import type { Destination } from "./adapters/destination.ts";
+import { type Ledger, UNKNOWN } from "./adapters/ledger.ts";
+import type { Alert } from "./core/format.ts";
+import { matchingRules, throttleKey } from "./core/match.ts";
+import type { Rule } from "./core/rules.ts";
+import type { AlertsMetrics } from "./metrics.ts";
+
+/** The dead-letter `stage` of this service. */
+export const STAGE = "alerts";
+
+/** Dependencies of {@link createAlertHandler}. */
+export interface AlertHandlerDeps {
+  rules: Rule[];
+  destinations: Map<string, Destination>;
+  ledger: Ledger;
+  producer: Pick<Producer, "send">;
+  deadLetterTopic: string;
+  metrics: AlertsMetrics;
+  logger: Logger;
+  /** Alerts delivered at once within a batch (default 16). */
+  concurrency?: number;
+  now?: () => Date;
+}
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+}
+
+/** Builds the handler passed to `consumer.run`. */
+export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Promise<void> {
+  const { metrics, logger, ledger } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  const toDeadLetter = (
+    message: IncomingMessage,
+    failure: { reason: string; error: string; eventId: string | null },
+  ): OutgoingMessage => {
+    metrics.deadLetter.inc({ reason: failure.reason });
+    const record = deadLetter(message, { stage: STAGE, ...failure }, now());
+    return { key: failure.eventId, value: JSON.stringify(record) };
+  };
+
+  /** Sends one alert to one destination unless it already went there. */
+  const deliver = async (alert: Alert, destination: Destination) => {
+    const { rule, event } = alert;
+    const started = performance.now();
+    const result = await destination.send(alert);
+    metrics.deliveryDuration.observe(
+      { destination: destination.id },
+      (performance.now() - started) / 1000,
+    );
+    if (result.ok) {
+      metrics.delivered.inc({ destination: destination.id, outcome: "delivered" });
+      if (!(await ledger.markDelivered(rule.id, event.event_id, destination.id))) {
+        logger.warn("Delivered alert could not be recorded; a redelivery would send it again", {
+          rule: rule.id,
+          event_id: event.event_id,
+          destination: destination.id,
+        });
+      }
+      return null;
+    }
+    const outcome = result.reason === "DELIVERY_REJECTED" ? "rejected" : "exhausted";
+    metrics.delivered.inc({ destination: destination.id, outcome });
+    const error = `Alert "${rule.id}" to ${destination.id} failed: ${result.error}`;
+    logger.warn("Alert not delivered, dead-lettering it", {
+      rule: rule.id,
+      event_id: event.event_id,
+      destination: destination.id,
+      error,
+    });
+    return { reason: result.reason, error, eventId: event.event_id };
+  };
+
+  /** Everything for one alert: idempotency, throttle, delivery to each destination. */
+  const process = async (alert: Alert, message: IncomingMessage, dead: OutgoingMessage[]) => {
+    const { rule, event } = alert;
+    const pending: Destination[] = [];
+    for (const id of rule.destinations) {
+      const destination = deps.destinations.get(id);
+      if (!destination) {
+        metrics.delivered.inc({ destination: id, outcome: "unconfigured" });
+        continue;
+      }
+      const done = await ledger.wasDelivered(rule.id, event.event_id, id);
+      if (done === true) metrics.delivered.inc({ destination: id, outcome: "duplicate" });
+      else pending.push(destination);
+    }
+    if (pending.length === 0) return;
+    const key = throttleKey(rule, event);
+    if (key !== null && rule.throttle) {
+      const claim = await ledger.claimThrottle(
+        rule.id,
+        key,
+        event.event_id,
+        rule.throttle.windowSeconds,
+      );
+      if (claim === false) {
+        metrics.throttled.inc({ rule: rule.id });
+        return;
+      }
+      if (claim === UNKNOWN) logger.debug("Throttle unknown (Redis down), alerting anyway");
+    }
+    const failures = await Promise.all(pending.map((d) => deliver(alert, d)));
+    for (const failure of failures) if (failure) dead.push(toDeadLetter(message, failure));
+  };
+
+  return async (batch) => {
+    metrics.consumed.inc(batch.messages.length);
+    const dead: OutgoingMessage[] = [];
+    const tasks: Array<() => Promise<void>> = [];
+    const seen = new Set<string>();
+    for (const message of batch.messages) {
+      const parsed = parseMessage(EnrichedEventSchema, message.value);
+      if (!parsed.ok) {
+        dead.push(toDeadLetter(message, parsed));
+        continue;
+      }
+      const event = parsed.value;
+      // A producer retry can put one event twice in a batch: alert once.
+      if (seen.has(event.event_id)) continue;
+      seen.add(event.event_id);
+      for (const rule of matchingRules(deps.rules, event)) {
+        metrics.matched.inc({ rule: rule.id });
+        tasks.push(() => process({ rule, event }, message, dead));
+      }
+    }
+    await runLimited(tasks, deps.concurrency ?? 16);
+    // A failed produce rejects the handler: the batch is redelivered, sent alerts are skipped.
+    if (dead.length > 0) await deps.producer.send(deps.deadLetterTopic, dead);
+  };
+}

@@ -1,0 +1,156 @@
+/**
+ * alerts: reads enriched_events, matches alert rules, sends webhooks and Telegram messages.
+ * Composition root: configuration, rules, destinations, consumer, ops endpoints, shutdown.
+ */
+import { Hono } from "hono";
+import { createAdmin, createConsumer, createProducer } from "../shared/kafka/mod.ts";
+import { createLogger } from "../shared/log.ts";
+import { createRegistry } from "../shared/metrics.ts";
+import { createRedis } from "../shared/redis/mod.ts";
+import { opsRoutes } from "../shared/http/ops.ts";
+import { serveUntilSignal } from "../shared/http/serve.ts";
+import { errorMessage } from "../shared/errors.ts";
+import { loadConfig } from "./config.ts";
+import { parseRules, unknownDestinations } from "./core/rules.ts";
+import { createDestinations } from "./adapters/destination.ts";
+import { createRedisLedger } from "./adapters/ledger.ts";
+import { createAlertHandler } from "./handler.ts";
+import { createAlertsMetrics } from "./metrics.ts";
+
+const config = loadConfig(Deno.env.toObject());
+const logger = createLogger("alerts", { level: config.LOG_LEVEL });
+const rules = parseRules(await Deno.readTextFile(config.ALERT_RULES_FILE), config.ALERT_RULES_FILE);
+const registry = createRegistry("alerts");
+const metrics = createAlertsMetrics(registry);
+const kafka = { brokers: config.KAFKA_BROKERS, clientId: "alerts" };
+
+const telegramChats = {
+  ...(config.TELEGRAM_CHAT_ID ? { default: config.TELEGRAM_CHAT_ID } : {}),
+  ...config.TELEGRAM_CHATS,
+};
+const destinations = createDestinations({
+  webhooks: config.ALERT_WEBHOOKS,
+  telegram: config.TELEGRAM_BOT_TOKEN
+    ? { apiUrl: config.TELEGRAM_API_URL, token: config.TELEGRAM_BOT_TOKEN, chats: telegramChats }
+    : undefined,
+}, {
+  delivery: {
+    attempts: config.DELIVERY_ATTEMPTS,
+    timeoutMs: config.DELIVERY_TIMEOUT_MS,
+    baseDelayMs: config.DELIVERY_BASE_DELAY_MS,
+    maxDelayMs: config.DELIVERY_MAX_DELAY_MS,
+  },
+  onRetry: (destination, attempt, delayMs, failure) => {
+    metrics.retries.inc({ destination });
+    logger.info("Delivery failed, retrying", { destination, attempt, delay_ms: delayMs, failure });
+  },
+});
+// A rule naming an unconfigured destination is a deployment choice (no Telegram bot yet), not a
+// crash: say so once, loudly, and count each skipped alert as outcome "unconfigured".
+const missing = unknownDestinations(rules, new Set(destinations.keys()));
+if (missing.length > 0) {
+  logger.warn("Rules name destinations that are not configured; those alerts are skipped", {
+    missing,
+  });
+}
+
+const redis = createRedis(config.REDIS_URL);
+redis.on("error", () => {}); // counted by eventflow_alerts_ledger_errors_total, not once per retry
+let lastLedgerWarning = 0;
+const ledger = createRedisLedger(redis, {
+  prefix: config.REDIS_KEY_PREFIX,
+  ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
+  timeoutMs: config.REDIS_TIMEOUT_MS,
+  onError: (error) => {
+    metrics.ledgerErrors.inc();
+    if (Date.now() - lastLedgerWarning < 10_000) return;
+    lastLedgerWarning = Date.now();
+    logger.warn("Redis unavailable: alerts are sent without the duplicate check", {
+      error: errorMessage(error),
+    });
+  },
+});
+
+const admin = await createAdmin({ ...kafka, clientId: "alerts-admin" });
+const producer = await createProducer(kafka);
+const consumer = await createConsumer(kafka, {
+  groupId: config.CONSUMER_GROUP,
+  topics: [config.TOPIC_ENRICHED],
+  fromBeginning: config.FROM_BEGINNING,
+  maxBatchSize: config.BATCH_SIZE,
+  onError: (error, context) =>
+    logger.error("Batch failed, it will be redelivered", {
+      error: errorMessage(error),
+      attempt: context.attempt,
+      partition: context.batch?.partition,
+    }),
+});
+
+const lagTimer = setInterval(async () => {
+  try {
+    for (const { topic, partition, lag } of await consumer.lag()) {
+      metrics.consumerLag.set(
+        { group: config.CONSUMER_GROUP, topic, partition: String(partition) },
+        lag,
+      );
+    }
+  } catch (error) {
+    logger.debug("Could not read consumer lag", { error: errorMessage(error) });
+  }
+}, config.LAG_INTERVAL_MS);
+
+let draining = false;
+const app = new Hono();
+// Only Kafka gates readiness: without Redis alerts still flow (at least once, maybe twice).
+app.route(
+  "/",
+  opsRoutes({
+    registry,
+    isDraining: () => draining,
+    checks: [{
+      name: "kafka",
+      check: async () => {
+        if (!(await admin.ping())) throw new Error("no broker answered");
+      },
+    }],
+  }),
+);
+
+const server = serveUntilSignal(app.fetch, {
+  port: config.PORT,
+  logger,
+  onSignal: () => {
+    draining = true;
+  },
+  onShutdown: async () => {
+    clearInterval(lagTimer);
+    // close() waits for the in-flight batch (its deliveries included), commits, leaves the group.
+    await consumer.close();
+    await producer.close();
+    await admin.close();
+    redis.disconnect();
+  },
+});
+
+const handler = createAlertHandler({
+  rules,
+  destinations,
+  ledger,
+  producer,
+  deadLetterTopic: config.TOPIC_DEAD_LETTER,
+  metrics,
+  logger,
+  concurrency: config.DELIVERY_CONCURRENCY,
+});
+logger.info("Consuming", {
+  topic: config.TOPIC_ENRICHED,
+  group: config.CONSUMER_GROUP,
+  rules: rules.map((r) => r.id),
+  destinations: [...destinations.keys()],
+  port: server.port,
+});
+consumer.run(handler).catch((error) => {
+  logger.error("Consumer stopped", { error: errorMessage(error) });
+  Deno.exit(1);
+});
+await server.finished;
