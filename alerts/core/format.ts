@@ -43,7 +43,9 @@ const EMOJI: Record<string, string> = {
 /** `1249` in USD → `$1,249.00`; unknown currency codes fall back to `1,249.00 XYZ`. */
 export function formatMoney(amount: number, currency: string): string {
   try {
-    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount);
+    // Intl puts a no-break space after codes like "RUB"; plain text reads the same everywhere.
+    return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(amount)
+      .replace(/\u00a0/g, " ");
   } catch {
     const n = new Intl.NumberFormat("en-US", {
       minimumFractionDigits: 2,
