@@ -127,3 +127,11 @@ export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays
   const delays: number[] = [];
   return { delays, sleep: (ms) => (delays.push(ms), Promise.resolve()) };
 }
+
+/** A 127.0.0.1 port nothing listens on (fetch refuses some well-known ports outright). */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}

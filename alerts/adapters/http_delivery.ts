@@ -43,6 +43,15 @@ export interface DeliveryOptions {
   retryAfterFromBody?: (body: string) => string | null;
 }
 
+/** fetch says only "fetch failed"; the reason (refused, DNS, TLS) is in its cause. */
+function networkDetail(error: unknown): string {
+  const message = (error as Error).message;
+  const cause = (error as Error).cause;
+  return cause instanceof Error && cause.message !== message
+    ? `${message} (${cause.message})`
+    : message;
+}
+
 /** Makes one attempt; never throws. */
 async function attempt(request: HttpRequest, opts: DeliveryOptions): Promise<AttemptResult> {
   try {
@@ -64,7 +73,7 @@ async function attempt(request: HttpRequest, opts: DeliveryOptions): Promise<Att
     const name = (error as Error).name;
     const text = name === "TimeoutError"
       ? `timed out after ${opts.timeoutMs ?? 5000} ms`
-      : `network error: ${(error as Error).message}`;
+      : `network error: ${networkDetail(error)}`;
     return { kind: "network", error: text };
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bigPurchase, enrichedEvent, recordingSleep, standIn } from "../_fixtures.ts";
+import { bigPurchase, closedPort, enrichedEvent, recordingSleep, standIn } from "../_fixtures.ts";
 import { createTelegramDestination, telegramRetryAfter } from "./telegram.ts";
 
 const TOKEN = "123456:ABC-test_token";
@@ -65,14 +65,19 @@ Deno.test("telegram reports 'chat not found' as rejected without retrying or lea
 
   const { sleep } = recordingSleep();
   const down = createTelegramDestination("ops", {
-    apiUrl: "http://127.0.0.1:9",
+    apiUrl: `http://127.0.0.1:${closedPort()}`,
     token: TOKEN,
     chatId: "1",
     delivery: { sleep, attempts: 2 },
   });
   const failed = await down.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.equal(failed.ok, false);
-  assert.ok(!failed.ok && !failed.error.includes(TOKEN), !failed.ok ? failed.error : "");
+  assert.ok(!failed.ok);
+  assert.match(
+    failed.error,
+    /^gave up after 2 attempts, last network error: .*bot<token>\/sendMessage/,
+  );
+  assert.ok(!failed.error.includes(TOKEN), failed.error);
 });
 
 Deno.test("telegramRetryAfter() reads the seconds from an error body", () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bigPurchase, enrichedEvent, recordingSleep, standIn } from "../_fixtures.ts";
+import { bigPurchase, closedPort, enrichedEvent, recordingSleep, standIn } from "../_fixtures.ts";
 import { verify } from "../core/signature.ts";
 import { createWebhookDestination } from "./webhook.ts";
 
@@ -129,7 +129,7 @@ Deno.test("webhook retries a timeout and a refused connection", async () => {
   assert.deepEqual(failures, ["timed out after 50 ms"]);
 
   const closed = createWebhookDestination("gone", {
-    url: "http://127.0.0.1:9/",
+    url: `http://127.0.0.1:${closedPort()}/`,
     secret: SECRET,
     delivery: { sleep, attempts: 2 },
   });
