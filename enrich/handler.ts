@@ -30,6 +30,8 @@ export interface HandlerDeps {
   topics: { enriched: string; deadLetter: string };
   metrics: EnrichMetrics;
   logger: Logger;
+  /** Visitor groups enriched at once (default 16): bounded so lookups do not outrun the DB pool. */
+  concurrency?: number;
   /** Produce attempts before the handler gives up and the batch is redelivered (default 5). */
   produceAttempts?: number;
   /** Sleep between attempts (default setTimeout), injected so tests need no real waits. */
@@ -117,12 +119,16 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
       groups.set(key, group);
     });
     const enriched: Array<{ index: number; message: OutgoingMessage }> = [];
-    await Promise.all([...groups.values()].map(async (group) => {
-      for (const { index, event } of group) {
-        const out = await deps.pipeline(event);
-        enriched.push({ index, message: { key: partitionKey(out), value: JSON.stringify(out) } });
+    const queue = [...groups.values()];
+    const worker = async () => {
+      for (let group = queue.shift(); group; group = queue.shift()) {
+        for (const { index, event } of group) {
+          const out = await deps.pipeline(event);
+          enriched.push({ index, message: { key: partitionKey(out), value: JSON.stringify(out) } });
+        }
       }
-    }));
+    };
+    await Promise.all(Array.from({ length: deps.concurrency ?? 16 }, worker));
     enriched.sort((a, b) => a.index - b.index);
     await Promise.all([
       send(deps.topics.enriched, enriched.map((e) => e.message)),
