@@ -13,7 +13,7 @@ const EXAMPLE = {
 };
 const PEER = { remoteAddr: "203.0.113.50" };
 
-async function gzip(text: string): Promise<Uint8Array> {
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }

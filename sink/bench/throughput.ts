@@ -115,7 +115,7 @@ await deletePrefix(sql, ch, prefix);
 const tsv = (v: unknown) =>
   v === null || v === undefined ? "\\N" : String(typeof v === "object" ? JSON.stringify(v) : v)
     .replaceAll("\\", "\\\\").replaceAll("\t", "\\t").replaceAll("\n", "\\n");
-async function copy(table: string, rows: Record<string, unknown>[], cols: string[]) {
+async function copy<T extends object>(table: string, rows: T[], cols: (keyof T & string)[]) {
   const writable = await sql.unsafe(`COPY ${table} (${cols.join(",")}) FROM STDIN`).writable();
   const done = new Promise((resolve, reject) => writable.on("finish", resolve).on("error", reject));
   for (let i = 0; i < rows.length; i += 1000) {
