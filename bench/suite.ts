@@ -137,6 +137,7 @@ async function main(args: string[]): Promise<number> {
     await phase("pipeline", "end-to-end freshness and CPU per 1,000 events", async () => {
       const r = await measurePipeline(env, {
         ingestMaxEventsPerSec: results.ingestSingle?.ingest.requestsPerSec ?? null,
+        sinkMaxRowsPerSec: results.sink?.clickhouse?.sinkRowsPerSec ?? null,
         onLine: log,
       });
       results.freshness = r.freshness;

@@ -194,7 +194,11 @@ async function waitForCount(
  */
 export async function measurePipeline(
   env: BenchEnv,
-  opts: { ingestMaxEventsPerSec: number | null; onLine: (s: string) => void },
+  opts: {
+    ingestMaxEventsPerSec: number | null;
+    sinkMaxRowsPerSec: number | null;
+    onLine: (s: string) => void;
+  },
 ): Promise<
   {
     freshness: NonNullable<BenchResults["freshness"]>;
@@ -238,7 +242,9 @@ export async function measurePipeline(
     const sinkCount = async () =>
       sumOf(await scrape(PORTS.sink), "eventflow_sink_rows_written_total", { store: "clickhouse" });
 
-    // 1. Backlog drain: 30,000 events as fast as ingest takes them, then time enrich and sink.
+    // 1. Backlog drain: 30,000 events as fast as ingest takes them; enrich's drain rate is its
+    // capacity. The sink consumes concurrently, so its drain is paced by enrich and says nothing
+    // about its own capacity: the sink store bench figure stands in for it.
     const e0 = await enrichCount();
     const s0 = await sinkCount();
     const backlog = await runBackfill({ shop: createShop({ seed: 3 }), send }, {
@@ -248,15 +254,16 @@ export async function measurePipeline(
       concurrency: 4,
     });
     const e = await waitForCount(async () => (await enrichCount()) - e0, backlog.accepted, 120_000);
-    const s = await waitForCount(async () => (await sinkCount()) - s0, backlog.accepted, 120_000);
+    await waitForCount(async () => (await sinkCount()) - s0, backlog.accepted, 120_000);
     const enrichRate = e.count / Math.max((e.lastMs - e.firstMs) / 1000, 0.001);
-    const sinkRate = s.count / Math.max((s.lastMs - s.firstMs) / 1000, 0.001);
     opts.onLine(
-      `  drain: enrich ${Math.round(enrichRate)} events/s, sink ${
-        Math.round(sinkRate)
-      } rows/s (${backlog.accepted} events)`,
+      `  drain: enrich ${Math.round(enrichRate)} events/s over ${backlog.accepted} events`,
     );
-    const candidates = [enrichRate, sinkRate, opts.ingestMaxEventsPerSec ?? Infinity];
+    const candidates = [
+      enrichRate,
+      opts.sinkMaxRowsPerSec ?? Infinity,
+      opts.ingestMaxEventsPerSec ?? Infinity,
+    ];
     const maxRate = Math.min(...candidates);
     const rate = Math.max(10, Math.round(maxRate / 2));
 
@@ -294,7 +301,7 @@ export async function measurePipeline(
         p99S: histogramQuantile(0.99, delta),
       },
       cpuPer1000,
-      drain: { enrichEventsPerSec: Math.round(enrichRate), sinkRowsPerSec: Math.round(sinkRate) },
+      drain: { enrichEventsPerSec: Math.round(enrichRate) },
     };
   } finally {
     for (const c of children.reverse()) await c.stop();
