@@ -7,6 +7,10 @@
 import { z } from "zod";
 import { EventFlowError } from "./errors.ts";
 
+// Values of these variables never appear in error messages: they hold keys, tokens or URLs
+// with credentials.
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|WEBHOOK|SALT|KEY|_URL$/;
+
 /** Parses `env` with `schema`, throwing one error that lists every invalid variable. */
 export function parseConfig<T extends z.ZodType>(
   schema: T,
@@ -16,8 +20,13 @@ export function parseConfig<T extends z.ZodType>(
   if (result.success) return result.data;
   const lines = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "(environment)";
-    const value = env[String(issue.path[0])];
-    const shown = value === undefined ? "is not set" : `has value ${JSON.stringify(value)}`;
+    const variable = String(issue.path[0]);
+    const value = env[variable];
+    const shown = value === undefined
+      ? "is not set"
+      : SECRET_NAME.test(variable)
+      ? "has a value (hidden: it may be a secret)"
+      : `has value ${JSON.stringify(value)}`;
     return `  ${name} ${shown}: ${issue.message}`;
   });
   throw new EventFlowError(

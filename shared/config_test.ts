@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { z } from "zod";
+import { parseConfig, port } from "./config.ts";
+import { EventFlowError } from "./errors.ts";
+
+Deno.test("parseConfig() lists every bad variable at once", () => {
+  const schema = z.object({ PORT: port(8080), MODE: z.enum(["a", "b"]) });
+  assert.throws(
+    () => parseConfig(schema, { PORT: "99999", MODE: "c" }),
+    (error: unknown) => {
+      assert.ok(error instanceof EventFlowError);
+      assert.equal(error.code, "CONFIG_INVALID");
+      assert.match(error.message, /PORT has value "99999"/);
+      assert.match(error.message, /MODE has value "c"/);
+      return true;
+    },
+  );
+});
+
+Deno.test("parseConfig() never prints the value of a secret-looking variable", () => {
+  const schema = z.object({ TELEGRAM_BOT_TOKEN: z.string().min(40), PII_SALT: z.string().min(16) });
+  assert.throws(
+    () => parseConfig(schema, { TELEGRAM_BOT_TOKEN: "12345:abc", PII_SALT: "short" }),
+    (error: unknown) => {
+      const message = (error as Error).message;
+      assert.match(message, /TELEGRAM_BOT_TOKEN has a value \(hidden/);
+      assert.match(message, /PII_SALT has a value \(hidden/);
+      assert.ok(!message.includes("12345:abc") && !message.includes('short"'));
+      return true;
+    },
+  );
+});
+
+Deno.test("parseConfig() applies defaults for unset variables", () => {
+  const config = parseConfig(z.object({ PORT: port(8080) }), {});
+  assert.equal(config.PORT, 8080);
+});
