@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createAdmin, createConsumer, createProducer } from "../shared/kafka/mod.ts";
 import { type EnrichedEvent, partitionKey } from "../shared/events/mod.ts";
 import { enrichedEvent, shopperSession } from "./testing/events.ts";
-import { chNumber, TEST_ENV, testId, testStores, waitFor } from "./testing/stack.ts";
+import { chNumber, TEST_ENV, testId, testStores, waitFor } from "../shared/testing/stores.ts";
 
 const BACKLOG = 3000;
 

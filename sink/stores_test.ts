@@ -8,7 +8,7 @@ import { createLogger } from "../shared/log.ts";
 import { createSinkMetrics } from "./metrics.ts";
 import { postgresStore } from "./stores.ts";
 import { enrichedEvent, shopperSession } from "./testing/events.ts";
-import { testId, testStores } from "./testing/stack.ts";
+import { testId, testStores } from "../shared/testing/stores.ts";
 
 Deno.test("postgres store writes a replayed batch once and isolates a review PostgreSQL refuses", async () => {
   const prefix = `${testId()}_`;

@@ -1,10 +1,11 @@
 /**
- * The real local stack for sink integration tests: migrated `eventflow_test` databases, and
- * cleanup of everything a test wrote under its id prefix.
+ * The real local stores for integration and end-to-end tests: migrated `eventflow_test`
+ * databases, and cleanup of everything a test wrote under its id prefix (moved here from
+ * sink/testing so the sink and the e2e tests share one copy).
  */
-import { migrateAll } from "../../shared/migrate.ts";
-import { assertTestDatabase, createPostgres, type Sql } from "../../shared/postgres/mod.ts";
-import { type ClickHouseClient, createClickHouse } from "../../shared/clickhouse/mod.ts";
+import { migrateAll } from "../migrate.ts";
+import { assertTestDatabase, createPostgres, type Sql } from "../postgres/mod.ts";
+import { type ClickHouseClient, createClickHouse } from "../clickhouse/mod.ts";
 
 /** Where tests write. */
 export const TEST_ENV = {
@@ -13,7 +14,7 @@ export const TEST_ENV = {
   CLICKHOUSE_URL: Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123",
   CLICKHOUSE_DATABASE: "eventflow_test",
   KAFKA_BROKERS: Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092",
-  REDIS_URL: Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/0",
+  REDIS_URL: Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/15",
 };
 
 /** A random id for a test's topics, groups and row prefixes. */
@@ -54,12 +55,15 @@ export async function testStores(prefix: string): Promise<
 export async function deletePrefix(sql: Sql, ch: ClickHouseClient, prefix: string): Promise<void> {
   const like = `${prefix}%`;
   await sql`DELETE FROM order_items WHERE order_id LIKE ${like}`;
-  await sql`DELETE FROM orders WHERE order_id LIKE ${like} OR event_id LIKE ${like}`;
+  await sql`DELETE FROM orders
+    WHERE order_id LIKE ${like} OR event_id LIKE ${like} OR user_id LIKE ${like}`;
   await sql`DELETE FROM reviews WHERE event_id LIKE ${like}`;
   await sql`DELETE FROM signups WHERE user_id LIKE ${like}`;
-  await sql`DELETE FROM business_events WHERE event_id LIKE ${like}`;
+  await sql`DELETE FROM business_events WHERE event_id LIKE ${like} OR user_id LIKE ${like}`;
   await sql`DELETE FROM identities WHERE anonymous_id LIKE ${like} OR user_id LIKE ${like}`;
-  await sql`DELETE FROM sessions WHERE session_id LIKE ${like}`;
+  // Derived session ids (sess_<hash>) do not carry the prefix; their visitor ids do.
+  await sql`DELETE FROM sessions
+    WHERE session_id LIKE ${like} OR user_id LIKE ${like} OR anonymous_id LIKE ${like}`;
   await sql`DELETE FROM users WHERE user_id LIKE ${like}`;
   await sql`DELETE FROM products WHERE product_id LIKE ${like}`;
   const settings = { mutations_sync: "2" as const };

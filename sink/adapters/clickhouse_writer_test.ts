@@ -6,7 +6,7 @@ import { writeIsolatingRejects } from "../core/bisect.ts";
 import { isClickHouseContentError } from "../core/store_errors.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import { enrichedEvent } from "../testing/events.ts";
-import { chNumber, testId, testStores } from "../testing/stack.ts";
+import { chNumber, testId, testStores } from "../../shared/testing/stores.ts";
 
 function rows(prefix: string, n: number) {
   return Array.from({ length: n }, (_, i) =>

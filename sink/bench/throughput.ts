@@ -17,7 +17,7 @@ import { createRegistry } from "../../shared/metrics.ts";
 import { createLogger } from "../../shared/log.ts";
 import type { LaneItem } from "../lane.ts";
 import { enrichedEvent } from "../testing/events.ts";
-import { deletePrefix, testId, testStores } from "../testing/stack.ts";
+import { deletePrefix, testId, testStores } from "../../shared/testing/stores.ts";
 
 function flag(name: string, fallback: number): number {
   const i = Deno.args.indexOf(`--${name}`);
