@@ -1,14 +1,13 @@
 /**
- * Runs a real service (`<service>/main.ts`) as a child process for end-to-end tests: on a free
- * port chosen by the service itself (`PORT=0`, read back from its "Listening" log line), with its
- * log kept for failure messages.
+ * Runs a real service (`<service>/main.ts`) as a child process for end-to-end tests, on a free
+ * port, with its log kept for failure messages.
  */
 
 /** Options for {@link startService}. */
 export interface StartServiceOptions {
   /** Environment on top of the parent's (default: none). */
   env?: Record<string, string>;
-  /** Longest wait for the "Listening" line, in ms (default 30 000). */
+  /** Longest wait for `/healthz`, in ms (default 30 000). */
   timeoutMs?: number;
 }
 
@@ -29,53 +28,51 @@ export function serviceEntry(service: string): string {
   return new URL(`../../${service}/main.ts`, import.meta.url).pathname;
 }
 
-/** Starts `entry` with `PORT=0`; resolves once it listens. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Starts `entry` on a free port; resolves once its `/healthz` answers. */
 export async function startService(
   entry: string,
   opts: StartServiceOptions = {},
 ): Promise<ServiceProcess> {
+  const port = freePort();
+  const url = `http://127.0.0.1:${port}`;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", entry],
-    env: { ...opts.env, PORT: "0" },
+    env: { ...opts.env, PORT: String(port) },
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let log = "";
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`${entry} did not listen within ${timeoutMs} ms; log:\n${log}`));
-    }, timeoutMs);
-  });
-  const listening = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`${entry} exited before listening; log:\n${log}`);
-      log += value;
-      const match = /"message":"Listening".*?"port":(\d+)/.exec(log);
-      if (match) return Number(match[1]);
-    }
-  })();
-  let port: number;
-  try {
-    port = await Promise.race([listening, timeout]);
-  } catch (error) {
-    await child.status;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
   // Keep draining stderr so the child never blocks on a full pipe.
   const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      log += value;
-    }
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) log += chunk;
   })();
+  const state: { exited: Deno.CommandStatus | null } = { exited: null };
+  child.status.then((status) => (state.exited = status));
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(`${url}/healthz`).catch(() => null);
+    await res?.body?.cancel();
+    if (res?.ok) break;
+    if (state.exited) {
+      await drained;
+      throw new Error(`${entry} exited (${state.exited.code}) before listening; log:\n${log}`);
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      await child.status;
+      await drained;
+      throw new Error(`${entry} did not answer /healthz within ${timeoutMs} ms; log:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   let stopped: Promise<Deno.CommandStatus> | null = null;
   const stop = () => {
     stopped ??= (async () => {
@@ -90,7 +87,7 @@ export async function startService(
   };
   return {
     port,
-    url: `http://127.0.0.1:${port}`,
+    url,
     log: () => log,
     stop,
     async [Symbol.asyncDispose]() {
