@@ -10,6 +10,7 @@
  */
 import { createAdmin } from "../shared/kafka/mod.ts";
 import { migrateAll } from "../shared/migrate.ts";
+import { createPostgres } from "../shared/postgres/mod.ts";
 import { KAFKA_TOOLS_VERSION } from "./suite/kafka_perf.ts";
 import { describeMachine } from "./suite/machine.ts";
 import { renderMarkdown, spliceSection } from "./suite/markdown.ts";
@@ -63,6 +64,12 @@ async function main(args: string[]): Promise<number> {
   await runCommand(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
     env: { DATABASE_URL: databaseUrl, EVENTFLOW_DEV_WRITE_KEY: writeKey },
   });
+  // The load generator speaks for many simulated clients, as a server-side source does: ingest
+  // honours context.ip / context.userAgent only from backend sources, and geo and device
+  // enrichment should see the simulated clients, not 127.0.0.1.
+  const sql = createPostgres(databaseUrl, { max: 1 });
+  await sql`UPDATE sources SET platform = 'backend' WHERE source_id = 'dev'`;
+  await sql.end();
   const env: BenchEnv = {
     id,
     logDir,
