@@ -1,10 +1,12 @@
 /**
  * Writing accepted events to the raw topic: one producer call per request (the shared producer
- * merges concurrent calls), bounded by a timeout so a Kafka outage answers 503 instead of hanging.
+ * merges concurrent calls), bounded by a timeout so a Kafka outage answers 503 instead of hanging
+ * (one shared timer for all pending sends, see deadlines.ts).
  */
 import { partitionKey, type RawEvent } from "../../shared/events/mod.ts";
 import type { Producer } from "../../shared/kafka/mod.ts";
 import { IngestError } from "../core/errors.ts";
+import { createDeadlines } from "./deadlines.ts";
 
 /** Writes events and resolves once Kafka acknowledged them all. */
 export interface Publisher {
@@ -29,6 +31,8 @@ export function createPublisher(
   producer: Pick<Producer, "send">,
   opts: PublisherOptions,
 ): Publisher {
+  const deadlines = createDeadlines(opts.timeoutMs);
+  const timeoutError = () => new Error(`no acknowledgement within ${opts.timeoutMs} ms`);
   return {
     async publish(events) {
       const messages = events.map((event) => ({
@@ -37,17 +41,8 @@ export function createPublisher(
         headers: { schema_version: String(event.schema_version), source_id: event.source_id },
       }));
       const started = performance.now();
-      let timer: ReturnType<typeof setTimeout> | undefined;
       try {
-        await Promise.race([
-          producer.send(opts.topic, messages),
-          new Promise<never>((_, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`no acknowledgement within ${opts.timeoutMs} ms`)),
-              opts.timeoutMs,
-            );
-          }),
-        ]);
+        await deadlines.race(producer.send(opts.topic, messages), timeoutError);
         opts.onAck?.((performance.now() - started) / 1000);
       } catch (error) {
         opts.onError?.(error);
@@ -57,8 +52,6 @@ export function createPublisher(
           "Events could not be stored because Kafka did not acknowledge the write; retry later",
           { retryAfter: opts.retryAfterSeconds, cause: error },
         );
-      } finally {
-        clearTimeout(timer);
       }
     },
   };

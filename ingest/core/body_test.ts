@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkContentType, parseJson, readBody } from "./body.ts";
+import { checkContentType, parseJson, readBody, readRequestBody } from "./body.ts";
 import { IngestError } from "./errors.ts";
 
 function streamOf(bytes: Uint8Array, chunk = 1024): ReadableStream<Uint8Array> {
@@ -13,7 +13,7 @@ function streamOf(bytes: Uint8Array, chunk = 1024): ReadableStream<Uint8Array> {
   });
 }
 
-async function gzip(text: string): Promise<Uint8Array> {
+async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
@@ -117,4 +117,60 @@ Deno.test("checkContentType() accepts JSON and sendBeacon text/plain only", () =
     () => checkContentType("application/x-www-form-urlencoded"),
     (error: IngestError) => error.status === 415 && error.field === "content-type",
   );
+});
+
+Deno.test("readRequestBody() reads an in-cap body with Content-Length in one call", async () => {
+  const text = JSON.stringify({ event_type: "é" });
+  const bytes = new TextEncoder().encode(text);
+  // A stream that fails when read: the fast path must use arrayBuffer() only.
+  const request = {
+    body: new ReadableStream<Uint8Array<ArrayBuffer>>({
+      pull: () => Promise.reject(new Error("the body stream was read")),
+    }),
+    arrayBuffer: () => Promise.resolve(bytes.slice().buffer),
+  };
+  const got = await readRequestBody(request, {
+    maxBytes: 100,
+    contentLength: String(bytes.byteLength),
+  });
+  assert.equal(got, text);
+  const real = new Request("http://x/", { method: "POST", body: text });
+  assert.equal(
+    await readRequestBody(real, { maxBytes: 100, contentLength: String(bytes.byteLength) }),
+    text,
+  );
+});
+
+Deno.test("readRequestBody() answers 413 when the body exceeds the cap despite a smaller Content-Length", async () => {
+  const request = new Request("http://x/", { method: "POST", body: "x".repeat(50) });
+  const error = await rejection(readRequestBody(request, { maxBytes: 10, contentLength: "5" }));
+  assert.deepEqual([error.status, error.code], [413, "PAYLOAD_TOO_LARGE"]);
+});
+
+Deno.test("readRequestBody() streams gzip and length-less bodies under the caps", async () => {
+  const text = JSON.stringify({ event_type: "x" });
+  const zipped = await gzip(text);
+  const gz = new Request("http://x/", { method: "POST", body: zipped });
+  assert.equal(
+    await readRequestBody(gz, {
+      maxBytes: 100,
+      contentEncoding: "gzip",
+      contentLength: String(zipped.byteLength),
+    }),
+    text,
+  );
+  const bomb = await gzip("x".repeat(200_000));
+  const error = await rejection(
+    readRequestBody(new Request("http://x/", { method: "POST", body: bomb }), {
+      maxBytes: 100_000,
+      contentEncoding: "gzip",
+      contentLength: String(bomb.byteLength),
+    }),
+  );
+  assert.deepEqual([error.status, error.code], [413, "PAYLOAD_TOO_LARGE"]);
+  const plain = new Request("http://x/", {
+    method: "POST",
+    body: streamOf(new TextEncoder().encode(text)),
+  });
+  assert.equal(await readRequestBody(plain, { maxBytes: 100 }), text);
 });

@@ -6,6 +6,7 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { opsRoutes } from "../../shared/http/ops.ts";
 import { IngestError } from "../core/errors.ts";
+import { createKeyHasher } from "../core/write_key.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
 import { eventflowRoutes } from "./eventflow.ts";
 import { segmentRoutes } from "./segment.ts";
@@ -13,7 +14,9 @@ import { segmentRoutes } from "./segment.ts";
 const OPS_PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
 
 /** Builds the whole ingest app from its dependencies. */
-export function createApp(deps: IngestDeps): Hono<IngestEnv> {
+export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
+  // Hashing each request's key costs more than the rest of authentication; memoize it per app.
+  const deps: IngestDeps = { ...appDeps, hashKey: appDeps.hashKey ?? createKeyHasher() };
   const app = new Hono<IngestEnv>();
   const { metrics } = deps;
 

@@ -36,4 +36,6 @@ export interface IngestDeps {
   isDraining: () => boolean;
   /** Clock, epoch ms (default Date.now). */
   now?: () => number;
+  /** Write key → SHA-256 hex; `createApp` defaults it to a bounded memo (`createKeyHasher`). */
+  hashKey?: (key: string) => string;
 }

@@ -6,11 +6,11 @@ import type { Context } from "hono";
 import type { RawEvent } from "../../shared/events/mod.ts";
 import type { Source } from "../adapters/sources.ts";
 import { type BatchOutcome, batchResponse } from "../core/batch.ts";
-import { checkContentType, parseJson, readBody } from "../core/body.ts";
+import { checkContentType, parseJson, readRequestBody } from "../core/body.ts";
 import { IngestError } from "../core/errors.ts";
 import type { RequestFacts } from "../core/event.ts";
 import { clientIp } from "../core/ip.ts";
-import { hashWriteKey, writeKeyFromBody, writeKeyFromHeaders } from "../core/write_key.ts";
+import { hashWriteKeySync, writeKeyFromBody, writeKeyFromHeaders } from "../core/write_key.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
 
 /** The parsed request: body, the source it authenticated as, and the per-request facts. */
@@ -21,7 +21,7 @@ export interface ParsedRequest {
 }
 
 async function authenticate(deps: IngestDeps, key: string): Promise<Source> {
-  const source = await deps.sources.findByHash(await hashWriteKey(key));
+  const source = await deps.sources.findByHash((deps.hashKey ?? hashWriteKeySync)(key));
   if (source === null) {
     throw new IngestError(
       401,
@@ -55,7 +55,7 @@ export async function parseRequest(
   // Authenticating before reading spares the body read for bad keys sent in headers.
   const early = headerKey === null ? null : await authenticate(deps, headerKey);
   checkContentType(headers.get("content-type"));
-  const text = await readBody(c.req.raw.body, {
+  const text = await readRequestBody(c.req.raw, {
     maxBytes: opts.batch ? deps.limits.maxBatchBytes : deps.limits.maxEventBytes,
     maxWireBytes: deps.limits.maxCompressedBytes,
     contentEncoding: headers.get("content-encoding"),
