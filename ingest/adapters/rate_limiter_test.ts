@@ -78,6 +78,45 @@ Deno.test("rate limiter counts requests per IP and reports Retry-After to the wi
   });
 });
 
+Deno.test("rate limiter decides concurrent checks as if they ran one after another in arrival order", async () => {
+  await withRedis(async (redis, prefix) => {
+    const now = 1_000_000_000;
+    const limiter = createRedisRateLimiter(redis, {
+      prefix,
+      windowMs: 10_000,
+      keyLimit: 10,
+      ipLimit: 3,
+      timeoutMs: 1000,
+      now: () => now,
+    });
+    // The first check goes alone; the others queue behind it and share one script call.
+    const decisions = await Promise.all([
+      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 3 }),
+      limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 3 }),
+      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 3 }),
+      limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }),
+      limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 3 }),
+      limiter.check({ ip: "3.3.3.3", sourceId: "s", cost: 1 }),
+    ]);
+    const ipDenied = { allowed: false, scope: "ip", retryAfterSeconds: 10, limit: 3 };
+    const keyDenied = { allowed: false, scope: "write_key", retryAfterSeconds: 10, limit: 10 };
+    assert.deepEqual(decisions, [
+      { allowed: true }, // s: 3, ip1: 1
+      { allowed: true }, // s: 6, ip2: 1
+      { allowed: true }, // s: 9, ip1: 2
+      { allowed: true }, // other: 1, ip1: 3
+      keyDenied, // s: 12, ip2: 2
+      keyDenied, // s: 13, ip3: 1
+    ]);
+    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }), ipDenied);
+    const window = Math.floor(now / 10_000);
+    assert.equal(await redis.get(`${prefix}:src:s:${window}`), "13");
+    assert.equal(await redis.get(`${prefix}:ip:1.1.1.1:${window}`), "4");
+    const ttl = await redis.pttl(`${prefix}:ip:2.2.2.2:${window}`);
+    assert.ok(ttl > 0 && ttl <= 20_000, `keys expire (pttl ${ttl})`);
+  });
+});
+
 Deno.test("rate limiter fails open and reports the error when Redis is unreachable", async () => {
   const redis = createRedis("redis://127.0.0.1:1/0", { lazyConnect: true });
   redis.on("error", () => {});
