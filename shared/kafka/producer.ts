@@ -53,6 +53,7 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
     timeout: 30_000,
   });
 
+  const headerBytes = headerBytesCache();
   let queue: Pending[] = [];
   let queued = 0;
   /** performance.now() when the oldest message still queued was sent. */
@@ -112,7 +113,11 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
       if (messages.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         if (queue.length === 0) oldestAt = performance.now();
-        queue.push({ messages: messages.map((m) => toClientMessage(topic, m)), resolve, reject });
+        queue.push({
+          messages: messages.map((m) => toClientMessage(topic, m, headerBytes)),
+          resolve,
+          reject,
+        });
         queued += messages.length;
         schedule();
       });
@@ -129,14 +134,41 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
   });
 }
 
-function toClientMessage(topic: string, message: OutgoingMessage): MessageToProduce {
+function toClientMessage(
+  topic: string,
+  message: OutgoingMessage,
+  headerBytes: (text: string) => Buffer,
+): MessageToProduce {
+  let headers: Map<Buffer, Buffer> | undefined;
+  if (message.headers) {
+    headers = new Map();
+    for (const name in message.headers) {
+      headers.set(headerBytes(name), headerBytes(message.headers[name]!));
+    }
+  }
   return {
     topic,
     key: message.key === null ? undefined : Buffer.from(message.key),
     value: toBuffer(message.value),
-    headers: message.headers
-      ? new Map(Object.entries(message.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)]))
-      : undefined,
+    headers,
+  };
+}
+
+/**
+ * Header names and most header values (schema version, source id) repeat on every message, so
+ * their bytes are made once; the client only reads them. Cleared when full so unique values
+ * cannot grow it.
+ */
+function headerBytesCache(maxEntries = 1000): (text: string) => Buffer {
+  const cache = new Map<string, Buffer>();
+  return (text) => {
+    let bytes = cache.get(text);
+    if (bytes === undefined) {
+      bytes = Buffer.from(text);
+      if (cache.size >= maxEntries) cache.clear();
+      cache.set(text, bytes);
+    }
+    return bytes;
   };
 }
 
