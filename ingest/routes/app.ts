@@ -36,16 +36,31 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
   });
 
   const allowAll = deps.corsOrigins.includes("*");
-  app.use(
-    "*",
-    cors({
-      origin: allowAll ? "*" : deps.corsOrigins,
-      allowMethods: ["POST", "OPTIONS"],
-      allowHeaders: ["Content-Type", "Content-Encoding", "Authorization", "X-Write-Key"],
-      exposeHeaders: ["Retry-After"],
-      maxAge: 86400,
-    }),
-  );
+  const preflight = cors({
+    origin: allowAll ? "*" : deps.corsOrigins,
+    allowMethods: ["POST", "OPTIONS"],
+    allowHeaders: ["Content-Type", "Content-Encoding", "Authorization", "X-Write-Key"],
+    exposeHeaders: ["Retry-After"],
+    maxAge: 86400,
+  });
+  const allowedOrigin = (origin: string | undefined) =>
+    allowAll ? "*" : origin !== undefined && deps.corsOrigins.includes(origin) ? origin : null;
+  app.use("*", async function corsHeaders(c, next) {
+    if (c.req.method === "OPTIONS") return preflight(c, next);
+    // The headers hono/cors adds to actual requests, set as prepared headers: hono/cors sets them
+    // on `c.res`, which builds a throwaway Response whose headers are then copied into the real
+    // one (~6 % of ingest's CPU per event).
+    const origin = allowedOrigin(c.req.header("origin"));
+    if (origin !== null) c.header("Access-Control-Allow-Origin", origin);
+    c.header("Access-Control-Expose-Headers", "Retry-After");
+    await next();
+    // Handlers that return a Response they built themselves bypass the prepared headers.
+    if (origin !== null && !c.res.headers.has("Access-Control-Allow-Origin")) {
+      c.header("Access-Control-Allow-Origin", origin);
+      c.header("Access-Control-Expose-Headers", "Retry-After");
+    }
+    if (!allowAll) c.header("Vary", "Origin", { append: true });
+  });
 
   app.route("/api/v1", eventflowRoutes(deps));
   app.route("/v1", segmentRoutes(deps));

@@ -304,6 +304,41 @@ Deno.test("CORS preflight is answered for the tracking routes", async () => {
   assert.equal(other.headers.get("access-control-allow-origin"), null);
 });
 
+Deno.test("CORS headers are on accepted, rejected and ops responses for allowed origins only", async () => {
+  const { app } = await testApp({ corsOrigins: ["https://shop.example"] });
+  const shop = { origin: "https://shop.example" };
+  const ok = await app.request(
+    "/api/v1/event",
+    post(EXAMPLE, { key: "good_key", headers: shop }),
+    PEER,
+  );
+  assert.equal(ok.status, 200);
+  assert.equal(ok.headers.get("access-control-allow-origin"), "https://shop.example");
+  assert.equal(ok.headers.get("access-control-expose-headers"), "Retry-After");
+  assert.equal(ok.headers.get("vary"), "Origin");
+  assert.equal(ok.headers.get("content-type"), "application/json");
+  const bad = await app.request(
+    "/api/v1/event",
+    post({}, { key: "good_key", headers: shop }),
+    PEER,
+  );
+  assert.equal(bad.status, 400);
+  assert.equal(bad.headers.get("access-control-allow-origin"), "https://shop.example");
+  const ops = await app.request("/healthz", { headers: shop });
+  assert.equal(ops.headers.get("access-control-allow-origin"), "https://shop.example");
+  const evil = await app.request(
+    "/api/v1/event",
+    post(EXAMPLE, { key: "good_key", headers: { origin: "https://evil.example" } }),
+    PEER,
+  );
+  assert.equal(evil.status, 200);
+  assert.equal(evil.headers.get("access-control-allow-origin"), null);
+  const { app: open } = await testApp();
+  const any = await open.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  assert.equal(any.headers.get("access-control-allow-origin"), "*");
+  assert.equal(any.headers.get("vary"), null);
+});
+
 Deno.test("metrics count requests by route and status; unknown paths answer 404 JSON", async () => {
   const { app } = await testApp();
   await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
