@@ -23,12 +23,22 @@ export interface Producer {
 export interface ProducerOptions {
   /** How long the first queued message waits for others to join its request. Default 5. */
   lingerMs?: number;
-  /** A request is sent without waiting for the linger once this many messages queue. Default 2000. */
+  /** A request is sent without waiting for the linger once this many messages queue, and carries at most this many (unless one send() has more). Default 2000. */
   maxBatchMessages?: number;
+  /**
+   * Most key + value + header bytes in one request, unless one send() alone has more. Default
+   * 768 KiB: under the broker's default `message.max.bytes` (1 MiB) with room for 2000 records'
+   * framing, so no partition's record batch can exceed it (even when every message has the same
+   * key) however much queues behind an in-flight request.
+   */
+  maxBatchBytes?: number;
 }
 
 interface Pending {
   messages: MessageToProduce[];
+  bytes: number;
+  /** performance.now() when send() was called. */
+  at: number;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -38,6 +48,7 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
   const { brokers, clientId } = validateKafkaConfig(config);
   const lingerMs = opts.lingerMs ?? 5;
   const maxBatchMessages = opts.maxBatchMessages ?? 2000;
+  const maxBatchBytes = opts.maxBatchBytes ?? 768 * 1024;
   if (!(lingerMs >= 0)) {
     throw new KafkaError("KAFKA_CONFIG_INVALID", `lingerMs must be >= 0, got ${lingerMs}`);
   }
@@ -56,8 +67,7 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
   const headerBytes = headerBytesCache();
   let queue: Pending[] = [];
   let queued = 0;
-  /** performance.now() when the oldest message still queued was sent. */
-  let oldestAt = 0;
+  let queuedBytes = 0;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
   let closed = false;
@@ -69,8 +79,8 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
   // every acknowledgement roughly doubled the per-message latency under load).
   function schedule(): void {
     if (inFlight || queue.length === 0) return;
-    const wait = oldestAt + lingerMs - performance.now();
-    if (queued >= maxBatchMessages || wait <= 0) {
+    const wait = queue[0]!.at + lingerMs - performance.now();
+    if (queued >= maxBatchMessages || queuedBytes >= maxBatchBytes || wait <= 0) {
       flush();
     } else if (timer === null) {
       timer = setTimeout(flush, wait);
@@ -83,10 +93,23 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
       timer = null;
     }
     if (inFlight || queue.length === 0) return;
-    const batch = queue;
-    queue = [];
-    queued = 0;
-    const messages = batch.flatMap((p) => p.messages);
+    // Whole send() calls from the front while they fit; the rest go in the next request.
+    let count = 0;
+    let bytes = 0;
+    let take = 0;
+    for (const pending of queue) {
+      const fits = count + pending.messages.length <= maxBatchMessages &&
+        bytes + pending.bytes <= maxBatchBytes;
+      if (take > 0 && !fits) break;
+      count += pending.messages.length;
+      bytes += pending.bytes;
+      take++;
+    }
+    const batch = take === queue.length ? queue : queue.slice(0, take);
+    queue = take === queue.length ? [] : queue.slice(take);
+    queued -= count;
+    queuedBytes -= bytes;
+    const messages = batch.length === 1 ? batch[0]!.messages : batch.flatMap((p) => p.messages);
     inFlight = client.send({ messages }).then(
       () => batch.forEach((p) => p.resolve()),
       (err) => {
@@ -112,13 +135,11 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
       }
       if (messages.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
-        if (queue.length === 0) oldestAt = performance.now();
-        queue.push({
-          messages: messages.map((m) => toClientMessage(topic, m, headerBytes)),
-          resolve,
-          reject,
-        });
+        const converted = messages.map((m) => toClientMessage(topic, m, headerBytes));
+        const bytes = converted.reduce((sum, m) => sum + sizeOf(m), 0);
+        queue.push({ messages: converted, bytes, at: performance.now(), resolve, reject });
         queued += messages.length;
+        queuedBytes += bytes;
         schedule();
       });
     },
@@ -170,6 +191,15 @@ function headerBytesCache(maxEntries = 1000): (text: string) => Buffer {
     }
     return bytes;
   };
+}
+
+/** Bytes a message adds to a request, near enough for the batch cap (record overhead aside). */
+function sizeOf(message: MessageToProduce): number {
+  let size = (message.key?.length ?? 0) + (message.value?.length ?? 0);
+  // toClientMessage() always builds a Map.
+  const headers = message.headers as Map<Buffer, Buffer> | undefined;
+  for (const [name, value] of headers ?? []) size += name.length + value.length;
+  return size;
 }
 
 function toBuffer(value: string | Uint8Array): Buffer {

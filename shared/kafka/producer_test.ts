@@ -51,6 +51,41 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "concurrent sends larger in total than the broker's request limit are split and all acknowledged",
+  opts,
+  async () => {
+    await using topic = await testTopic("producer-big");
+    const producer = await createProducer(testConfig("test-producer"), { lingerMs: 0 });
+    // 2.5 MiB to one partition (same key) while one request is in flight: sent as one request,
+    // the broker would reject the record batch as larger than message.max.bytes (1 MiB).
+    const value = "x".repeat(1024);
+    const sends = [];
+    for (let i = 0; i < 2500; i++) {
+      sends.push(producer.send(topic.name, [{ key: "same", value, headers: { seq: String(i) } }]));
+    }
+    const results = await Promise.allSettled(sends);
+    await producer.close();
+    const failed = results.filter((r) => r.status === "rejected");
+    assertEquals(failed.length, 0, `failed sends (first: ${String(failed[0]?.reason)})`);
+
+    const consumer = await createConsumer(testConfig("test-reader"), {
+      groupId: testName("group"),
+      topics: [topic.name],
+      fromBeginning: true,
+    });
+    const seqs = new Set<string>();
+    const running = consumer.run((batch) => {
+      for (const m of batch.messages) seqs.add(m.headers.seq!);
+      return Promise.resolve();
+    });
+    await waitFor("2500 messages", () => seqs.size >= 2500);
+    await consumer.close();
+    await running;
+    assertEquals(seqs.size, 2500, "distinct messages read back");
+  },
+);
+
 Deno.test("send() after close() rejects with KAFKA_CLOSED", opts, async () => {
   const producer = await createProducer(testConfig("test-producer"));
   await producer.close();
