@@ -1,6 +1,7 @@
 /**
  * Events per second of one enrich instance's pipeline (all steps, real Redis and PostgreSQL,
- * batch handler with an in-memory producer, so Kafka time is excluded).
+ * batch handler with an in-memory producer, so Kafka time is excluded). Through Kafka and the
+ * real service: `throughput_kafka.ts`.
  *
  *   node_modules/.bin/deno run -A enrich/bench/throughput.ts [events=20000] [visitors=500]
  */
@@ -9,7 +10,7 @@ import { createRegistry } from "../../shared/metrics.ts";
 import { createPostgres } from "../../shared/postgres/mod.ts";
 import { createRedis } from "../../shared/redis/mod.ts";
 import type { Batch } from "../../shared/kafka/mod.ts";
-import { rawEvent } from "../_fixtures.ts";
+import { benchEvents } from "./_events.ts";
 import { TEST_DATABASE_URL } from "../_test_env.ts";
 import { loadConfig } from "../config.ts";
 import { createBatchHandler } from "../handler.ts";
@@ -43,19 +44,14 @@ const handler = createBatchHandler({
   logger,
 });
 const encoder = new TextEncoder();
-const messages = Array.from({ length: total }, (_, i) => ({
+const messages = benchEvents(total, visitors).map((event, i) => ({
   topic: "raw",
   partition: 0,
   offset: String(i),
   key: null,
   headers: {},
   timestamp: "0",
-  value: encoder.encode(JSON.stringify(rawEvent({
-    user_id: i % 3 === 0 ? null : `user_${i % visitors}`,
-    anonymous_id: `anon_${i % visitors}`,
-    ip: `${(i * 7919) % 223 + 1}.${i % 256}.${(i * 31) % 256}.${i % 200}`,
-    properties: { product_id: String(i % 50), price: "19.99", currency: "EUR", email: "a@b.co" },
-  }))),
+  value: encoder.encode(JSON.stringify(event)),
 }));
 const started = performance.now();
 for (let i = 0; i < total; i += 500) {
