@@ -25,12 +25,21 @@ export const REPLAYS_HEADER = "x-eventflow-replays";
 
 /** Dependencies of {@link createBatchHandler}. */
 export interface HandlerDeps {
+  /** Per-event pipeline, used when `prepare` is not given. */
   pipeline: Pipeline;
+  /**
+   * Prefetches a batch's lookups and returns the pipeline reading them plus the write-back of the
+   * batch's state (wiring.ts); resolved once per batch, before any event is enriched.
+   */
+  prepare?: (events: RawEvent[]) => Promise<{ pipeline: Pipeline; flush(): Promise<void> }>;
   producer: Pick<Producer, "send">;
   topics: { enriched: string; deadLetter: string };
   metrics: EnrichMetrics;
   logger: Logger;
-  /** Visitor groups enriched at once (default 16): bounded so lookups do not outrun the DB pool. */
+  /**
+   * Visitor groups enriched at once (default 16): bounded so per-event fallback lookups do not
+   * outrun the DB pool; with prefetched lookups the steps are CPU work and need no more.
+   */
   concurrency?: number;
   /** Produce attempts before the handler gives up and the batch is redelivered (default 5). */
   produceAttempts?: number;
@@ -69,6 +78,44 @@ export function backoff(attempt: number): number {
   return Math.min(100 * 2 ** attempt, 5000);
 }
 
+/**
+ * Groups events that share a visitor: the same user id or the same anonymous id, transitively
+ * (an identify joins its anonymous and user events). Session state is keyed by anonymous id and
+ * partitions by user id, so grouping by either alone would let two groups race on one state.
+ * Groups and the events in them keep batch order.
+ */
+export function visitorGroups<E extends { event: RawEvent }>(events: E[]): Map<number, E[]> {
+  const parent: number[] = [];
+  const find = (i: number): number => {
+    while (parent[i] !== i) i = parent[i] = parent[parent[i]!]!;
+    return i;
+  };
+  const owner = new Map<string, number>();
+  events.forEach(({ event }, i) => {
+    parent[i] = i;
+    // Unprefixed on purpose: the session key is `anonymous_id ?? user_id`, one namespace.
+    const ids = [event.user_id, event.anonymous_id].filter((id) => id !== null);
+    if (ids.length === 0) ids.push(event.event_id);
+    for (const id of ids) {
+      const seen = owner.get(id);
+      if (seen === undefined) owner.set(id, i);
+      else {
+        const [a, b] = [find(seen), find(i)];
+        // The earlier event's root wins, so a group is ordered by its first event.
+        if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+      }
+    }
+  });
+  const groups = new Map<number, E[]>();
+  events.forEach((entry, i) => {
+    const root = find(i);
+    const group = groups.get(root);
+    if (group) group.push(entry);
+    else groups.set(root, [entry]);
+  });
+  return groups;
+}
+
 /** Builds the handler passed to `consumer.run`. */
 export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise<void> {
   const attempts = deps.produceAttempts ?? 5;
@@ -105,32 +152,32 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
   return async (batch) => {
     deps.metrics.consumed.inc(batch.messages.length);
     const dead: OutgoingMessage[] = [];
-    // One visitor's events stay in order (sessions depend on it); visitors run concurrently.
-    const groups = new Map<string, Array<{ index: number; event: RawEvent }>>();
+    const events: Array<{ index: number; event: RawEvent }> = [];
     batch.messages.forEach((message, index) => {
       const parsed = parseRaw(message.value);
-      if (!parsed.ok) {
-        dead.push(toDeadLetter(message, parsed));
-        return;
-      }
-      const key = partitionKey(parsed.event);
-      const group = groups.get(key) ?? [];
-      group.push({ index, event: parsed.event });
-      groups.set(key, group);
+      if (parsed.ok) events.push({ index, event: parsed.event });
+      else dead.push(toDeadLetter(message, parsed));
     });
+    const prepared = deps.prepare
+      ? await deps.prepare(events.map((e) => e.event))
+      : { pipeline: deps.pipeline, flush: () => Promise.resolve() };
     const enriched: Array<{ index: number; message: OutgoingMessage }> = [];
-    const queue = [...groups.values()];
+    // One visitor's events stay in order (sessions and identity links depend on it); visitors
+    // run concurrently.
+    const queue = [...visitorGroups(events).values()];
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (const { index, event } of group) {
-          const out = await deps.pipeline(event);
+          const out = await prepared.pipeline(event);
           enriched.push({ index, message: { key: partitionKey(out), value: JSON.stringify(out) } });
         }
       }
     };
     await Promise.all(Array.from({ length: deps.concurrency ?? 16 }, worker));
     enriched.sort((a, b) => a.index - b.index);
+    // Session state is written while Kafka acknowledges; both finish before the next batch.
     await Promise.all([
+      prepared.flush(),
       send(deps.topics.enriched, enriched.map((e) => e.message)),
       send(deps.topics.deadLetter, dead),
     ]);

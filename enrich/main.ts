@@ -107,6 +107,7 @@ const server = serveUntilSignal(app.fetch, {
 
 const handler = createBatchHandler({
   pipeline: enrichment.pipeline,
+  prepare: enrichment.prepare,
   producer,
   topics: { enriched: config.TOPIC_ENRICHED, deadLetter: config.TOPIC_DEAD_LETTER },
   metrics,

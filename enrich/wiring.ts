@@ -2,6 +2,7 @@
  * Builds the enrichment pipeline from configuration and clients: which steps, which caches,
  * which geo source. Kept apart from `main.ts` so the benchmark builds the very same pipeline.
  */
+import type { RawEvent } from "../shared/events/mod.ts";
 import type { Redis } from "../shared/redis/mod.ts";
 import type { Sql } from "../shared/postgres/mod.ts";
 import { geoKey, productKey, userKey } from "../shared/redis/keys.ts";
@@ -9,12 +10,13 @@ import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { EnrichConfig } from "./config.ts";
 import type { EnrichMetrics } from "./metrics.ts";
+import { type BatchLookups, createPrefetcher } from "./adapters/batch_lookups.ts";
 import { cachedLookup } from "./adapters/cache.ts";
 import { createCircuitBreaker } from "./adapters/circuit_breaker.ts";
 import { createHttpGeo, withFallback } from "./adapters/http_geo.ts";
 import { createLru } from "./adapters/lru.ts";
 import { openMmdbGeo } from "./adapters/mmdb.ts";
-import { createPostgresLookups } from "./adapters/postgres.ts";
+import { createPostgresLookups, type ProductRow } from "./adapters/postgres.ts";
 import { createIdentityStore, createSessionStore } from "./adapters/redis_stores.ts";
 import { createRefresher, type Refreshed } from "./adapters/refresher.ts";
 import { deviceStep } from "./steps/device.ts";
@@ -29,9 +31,19 @@ import { revenueStep } from "./steps/revenue.ts";
 import { sessionStep } from "./steps/session.ts";
 import { userStep } from "./steps/user.ts";
 
+/** A batch's pipeline, reading the lookups prefetched for it, and the write-back of its state. */
+export interface PreparedBatch {
+  pipeline: Pipeline;
+  /** Writes the session states the batch changed (one Redis pipeline); never rejects. */
+  flush(): Promise<void>;
+}
+
 /** The pipeline and the background work it needs stopped at shutdown. */
 export interface Enrichment {
+  /** Per-event pipeline: every lookup a round trip of its own (tests, tools). */
   pipeline: Pipeline;
+  /** Prefetches a batch's lookups in a few round trips; the handler's fast path. */
+  prepare(events: RawEvent[]): Promise<PreparedBatch>;
   geoSources: string[];
   refreshers: Refreshed<unknown>[];
   stop(): void;
@@ -97,11 +109,12 @@ export async function buildEnrichment(
     ttlSeconds: config.USER_CACHE_TTL_SECONDS,
     negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
   });
+  const productLru = createLru<ProductRow | null>({ max: 20_000, ttlMs: 60_000 });
   const product = cachedLookup(pg.product, {
     ...cacheBase,
     name: "product",
     key: (id) => productKey(id, prefix),
-    lru: createLru({ max: 20_000, ttlMs: 60_000 }),
+    lru: productLru,
     ttlSeconds: config.PRODUCT_CACHE_TTL_SECONDS,
     negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,
   });
@@ -131,27 +144,69 @@ export async function buildEnrichment(
   });
   await Promise.all([campaigns.refresh(), rates.refresh()]);
 
-  const pipeline = createPipeline([
+  // Steps without lookups are built once; the lookup steps per batch, over its prefetched maps.
+  const [normalize, geoS, device, marketing, revenue, privacy] = [
     normalizeStep(),
-    identityStep(identities),
-    userStep({ get: user }),
     geoStep(geo),
     deviceStep(),
-    productStep({ get: product }),
     marketingStep(campaigns),
-    sessionStep(sessions, { timeoutMs: sessionTimeoutMs }),
     revenueStep(rates),
     privacyStep({
       pseudonymizeFields: config.PSEUDONYMIZE_FIELDS,
       salt: config.PII_SALT,
       ipPolicy: config.IP_POLICY,
     }),
-  ], {
-    observe: (step, seconds, failed) => {
-      metrics.stepDuration.observe({ step }, seconds);
-      if (failed) metrics.stepErrors.inc({ step });
+  ];
+  const observe = (step: string, seconds: number, failed: boolean) => {
+    metrics.stepDuration.observe({ step }, seconds);
+    if (failed) metrics.stepErrors.inc({ step });
+  };
+  const pipelineOver = (lookups: Omit<BatchLookups, "flush">) =>
+    createPipeline([
+      normalize,
+      identityStep(lookups.identity),
+      userStep(lookups.user),
+      geoS,
+      device,
+      productStep(lookups.product),
+      marketing,
+      sessionStep(lookups.session, { timeoutMs: sessionTimeoutMs }),
+      revenue,
+      privacy,
+    ], { observe });
+  const pipeline = pipelineOver({
+    identity: identities,
+    user: { get: user },
+    product: { get: product },
+    session: sessions,
+  });
+  const prefetch = createPrefetcher({
+    redis,
+    pg,
+    fallback: { identity: identities, user, product, session: sessions },
+    productLru,
+    prefix,
+    record,
+    onError: onCacheError,
+    redisTimeoutMs: config.REDIS_TIMEOUT_MS,
+    ttl: {
+      user: config.USER_CACHE_TTL_SECONDS,
+      product: config.PRODUCT_CACHE_TTL_SECONDS,
+      identity: 30 * 86400,
+      negative: config.NEGATIVE_CACHE_TTL_SECONDS,
+      session: Math.ceil((sessionTimeoutMs * 2) / 1000),
     },
   });
+  const prepare = async (events: RawEvent[]): Promise<PreparedBatch> => {
+    const lookups = await prefetch(events);
+    return { pipeline: pipelineOver(lookups), flush: lookups.flush };
+  };
   const refreshers = [campaigns, rates] as Refreshed<unknown>[];
-  return { pipeline, geoSources, refreshers, stop: () => refreshers.forEach((r) => r.stop()) };
+  return {
+    pipeline,
+    prepare,
+    geoSources,
+    refreshers,
+    stop: () => refreshers.forEach((r) => r.stop()),
+  };
 }

@@ -13,9 +13,37 @@ import { type CircuitBreaker, withTimeout } from "./circuit_breaker.ts";
 export interface PostgresLookups {
   user(userId: string): Promise<UserRow | null>;
   identity(anonymousId: string): Promise<string | null>;
-  product(productId: string): Promise<Omit<Product, "product_id"> | null>;
+  product(productId: string): Promise<ProductRow | null>;
   campaigns(): Promise<Campaign[]>;
   rates(): Promise<Map<string, number>>;
+  /** Many users in one query (`= ANY`); absent ids are not in the map. */
+  users(userIds: string[]): Promise<Map<string, UserRow>>;
+  /** Many identity links in one query; absent anonymous ids are not in the map. */
+  identities(anonymousIds: string[]): Promise<Map<string, string>>;
+  /** Many products in one query; absent ids are not in the map. */
+  products(productIds: string[]): Promise<Map<string, ProductRow>>;
+}
+
+/** A product's catalogue data (the event keeps its own id). */
+export type ProductRow = Omit<Product, "product_id">;
+
+type Row = Record<string, unknown>;
+
+function userRow(row: Row): UserRow {
+  return {
+    tier: row.tier as string | null,
+    signup_at: iso(row.signup_at),
+    country_code: row.country_code as string | null,
+  };
+}
+
+function productRow(row: Row): ProductRow {
+  return {
+    name: row.name as string | null,
+    category: row.category as string | null,
+    price: row.price as number | null,
+    currency: (row.currency as string | null)?.trim() ?? null,
+  };
 }
 
 function iso(value: unknown): string | null {
@@ -35,12 +63,7 @@ export function createPostgresLookups(
       guarded("users lookup", async () => {
         const [row] = await sql`
           SELECT tier, signup_at, country_code FROM users WHERE user_id = ${userId}`;
-        if (!row) return null;
-        return {
-          tier: row.tier as string | null,
-          signup_at: iso(row.signup_at),
-          country_code: row.country_code as string | null,
-        };
+        return row ? userRow(row) : null;
       }),
     identity: (anonymousId) =>
       guarded("identities lookup", async () => {
@@ -52,13 +75,7 @@ export function createPostgresLookups(
         const [row] = await sql`
           SELECT name, category, price::float8 AS price, currency
           FROM products WHERE product_id = ${productId}`;
-        if (!row) return null;
-        return {
-          name: row.name as string | null,
-          category: row.category as string | null,
-          price: row.price as number | null,
-          currency: (row.currency as string | null)?.trim() ?? null,
-        };
+        return row ? productRow(row) : null;
       }),
     campaigns: () =>
       guarded("campaigns load", async () => {
@@ -73,6 +90,25 @@ export function createPostgresLookups(
           starts_at: (row.starts_at as Date).getTime(),
           ends_at: (row.ends_at as Date).getTime(),
         }));
+      }),
+    users: (userIds) =>
+      guarded("users lookup", async () => {
+        const rows = await sql`
+          SELECT user_id, tier, signup_at, country_code FROM users WHERE user_id = ANY(${userIds})`;
+        return new Map(rows.map((row) => [row.user_id as string, userRow(row)]));
+      }),
+    identities: (anonymousIds) =>
+      guarded("identities lookup", async () => {
+        const rows = await sql`
+          SELECT anonymous_id, user_id FROM identities WHERE anonymous_id = ANY(${anonymousIds})`;
+        return new Map(rows.map((row) => [row.anonymous_id as string, row.user_id as string]));
+      }),
+    products: (productIds) =>
+      guarded("products lookup", async () => {
+        const rows = await sql`
+          SELECT product_id, name, category, price::float8 AS price, currency
+          FROM products WHERE product_id = ANY(${productIds})`;
+        return new Map(rows.map((row) => [row.product_id as string, productRow(row)]));
       }),
     rates: () =>
       guarded("currency_rates load", async () => {
