@@ -4,7 +4,7 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { assertEquals } from "./_test_util.ts";
 import { rawEvent } from "./_fixtures.ts";
-import { createBatchHandler, REPLAYS_HEADER } from "./handler.ts";
+import { createBatchHandler, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
 import { createEnrichMetrics } from "./metrics.ts";
 import { createPipeline } from "./steps/pipeline.ts";
 import { normalizeStep } from "./steps/normalize.ts";
@@ -102,4 +102,21 @@ Deno.test("the handler keeps one visitor's events in order", async () => {
   await handler(batch(events.map(encode)));
   const names = sent[0]!.messages.map((m) => JSON.parse(m.value as string).event);
   assertEquals(names, ["e1", "e2", "e3"]);
+});
+
+Deno.test("visitorGroups() joins events sharing a user or anonymous id, transitively, in order", () => {
+  const entry = (user_id: string | null, anonymous_id: string | null, event: string) => ({
+    event: rawEvent({ user_id, anonymous_id, event }),
+  });
+  const groups = [
+    ...visitorGroups([
+      entry(null, "a1", "1"),
+      entry("u1", "a2", "2"),
+      entry("u2", "a3", "3"),
+      entry("u1", "a1", "4"),
+      entry(null, "a3", "5"),
+      entry(null, null, "6"),
+    ]).values(),
+  ].map((group) => group.map((e) => e.event.event));
+  assertEquals(groups, [["1", "2", "4"], ["3", "5"], ["6"]]);
 });
