@@ -1,7 +1,8 @@
 /**
  * alerts' Prometheus metrics (names fixed by the Grafana dashboards).
  */
-import { Counter, Gauge, Histogram, LATENCY_BUCKETS, type Registry } from "../shared/metrics.ts";
+import { type ConsumerLagGauge, consumerLagGauge } from "../shared/kafka/mod.ts";
+import { Counter, Histogram, LATENCY_BUCKETS, type Registry } from "../shared/metrics.ts";
 
 /** The metrics alerts updates. */
 export interface AlertsMetrics {
@@ -14,7 +15,7 @@ export interface AlertsMetrics {
   retries: Counter<"destination">;
   deadLetter: Counter<"reason">;
   ledgerErrors: Counter<string>;
-  consumerLag: Gauge<"group" | "topic" | "partition">;
+  consumerLag: ConsumerLagGauge;
 }
 
 /** Registers alerts' metrics on `registry`. */
@@ -69,11 +70,6 @@ export function createAlertsMetrics(registry: Registry): AlertsMetrics {
       help: "Redis idempotency/throttle checks that failed; the alert was sent anyway",
       registers,
     }),
-    consumerLag: new Gauge({
-      name: "eventflow_consumer_lag",
-      help: "Messages not yet consumed, per partition",
-      labelNames: ["group", "topic", "partition"],
-      registers,
-    }),
+    consumerLag: consumerLagGauge(registry),
   };
 }

@@ -1,4 +1,5 @@
 /** The sink's Prometheus metrics (names fixed by the Grafana dashboards). */
+import { type ConsumerLagGauge, consumerLagGauge } from "../shared/kafka/mod.ts";
 import { Counter, Gauge, Histogram, LATENCY_BUCKETS, type Registry } from "../shared/metrics.ts";
 
 /** Metrics shared by both store lanes, labelled by `store`. */
@@ -11,7 +12,7 @@ export interface SinkMetrics {
   deadLetters: Counter<"store" | "reason">;
   freshness: Histogram<"store">;
   cacheInvalidations: Counter<"result">;
-  consumerLag: Gauge<"group" | "topic" | "partition">;
+  consumerLag: ConsumerLagGauge;
 }
 
 /** Registers the sink metrics on `registry`. */
@@ -69,11 +70,6 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
       labelNames: ["result"],
       registers,
     }),
-    consumerLag: new Gauge({
-      name: "eventflow_consumer_lag",
-      help: "Messages behind the partition end, per consumer group",
-      labelNames: ["group", "topic", "partition"],
-      registers,
-    }),
+    consumerLag: consumerLagGauge(registry),
   };
 }

@@ -7,7 +7,7 @@ import type { Registry } from "../shared/metrics.ts";
 import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
 import { opsRoutes, type ReadinessCheck } from "../shared/http/ops.ts";
-import type { Consumer } from "../shared/kafka/mod.ts";
+import { type Consumer, reportLag } from "../shared/kafka/mod.ts";
 import type { Clock } from "./core/clock.ts";
 import type { DeadLetterSink } from "./adapters/dead_letters.ts";
 import { createLane, type Lane, type Store } from "./lane.ts";
@@ -74,23 +74,13 @@ export function startSink(specs: readonly LaneSpec[], opts: SinkOptions): Runnin
     })
   );
 
-  const lagTimer = setInterval(async () => {
-    for (const { spec } of lanes) {
-      try {
-        for (const { topic, partition, lag } of await spec.consumer.lag()) {
-          opts.metrics.consumerLag.set(
-            { group: spec.group, topic, partition: String(partition) },
-            lag,
-          );
-        }
-      } catch (error) {
-        opts.logger.debug("Cannot read consumer lag", {
-          group: spec.group,
-          error: errorMessage(error),
-        });
-      }
-    }
-  }, opts.lagIntervalMs ?? 5000);
+  const stopLag = lanes.map(({ spec }) =>
+    reportLag(spec.consumer, opts.metrics.consumerLag, {
+      group: spec.group,
+      intervalMs: opts.lagIntervalMs,
+      logger: opts.logger,
+    })
+  );
 
   const checks: ReadinessCheck[] = lanes.map(({ spec, lane }) => ({
     name: spec.store.name,
@@ -108,7 +98,7 @@ export function startSink(specs: readonly LaneSpec[], opts: SinkOptions): Runnin
   const stop = () => {
     stopping ??= (async () => {
       draining = true;
-      clearInterval(lagTimer);
+      stopLag.forEach((stopOne) => stopOne());
       // A lane stuck on a down store would hold close() forever; give it the grace time.
       const grace = setTimeout(
         () => lanes.forEach(({ lane }) => lane.abort()),

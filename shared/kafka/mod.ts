@@ -24,3 +24,9 @@ export { type Consumer, type ConsumerOptions, createConsumer } from "./consumer.
 export type { Batch, IncomingMessage } from "./message.ts";
 export { type Admin, createAdmin, type TopicSpec } from "./admin.ts";
 export type { BackoffOptions } from "./backoff.ts";
+export {
+  type ConsumerLagGauge,
+  consumerLagGauge,
+  reportLag,
+  type ReportLagOptions,
+} from "./lag.ts";
