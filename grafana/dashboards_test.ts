@@ -1,9 +1,9 @@
+import assert from "node:assert/strict";
 /**
  * Every panel query of both dashboards runs against the real engines: PromQL against Debian's
  * Prometheus scraping the services' real metric definitions, SQL against ClickHouse with the real
  * migrations; key business panels are checked for exact numbers on a seeded shop.
  */
-import { assert, assertEquals } from "../infra/compose/_assert.ts";
 import type { Panel, PromTarget, SqlTarget } from "./_dashboard.ts";
 import { dashboards, render } from "./build.ts";
 import { expandPromMacros, expandSqlMacros } from "./_macros.ts";
@@ -35,7 +35,7 @@ Deno.test("dashboards: the provisioned JSON is what grafana/build.ts generates",
 Deno.test("dashboards: panels have unique ids, fit the grid without overlapping, use provisioned uids", () => {
   for (const [file, dashboard] of Object.entries(all)) {
     const list = dashboard.panels as Panel[];
-    assertEquals(new Set(list.map((p) => p.id)).size, list.length, `${file} panel ids`);
+    assert.deepEqual(new Set(list.map((p) => p.id)).size, list.length, `${file} panel ids`);
     const cells = new Set<string>();
     for (const panel of list) {
       const { x, y, w, h } = panel.gridPos!;
@@ -54,7 +54,7 @@ Deno.test("dashboards: panels have unique ids, fit the grid without overlapping,
       }
     }
   }
-  assertEquals(new Set(Object.values(all).map((d) => d.uid)).size, 2);
+  assert.deepEqual(new Set(Object.values(all).map((d) => d.uid)).size, 2);
 });
 
 Deno.test("dashboards: SQL macros expand like the ClickHouse plugin's", () => {
@@ -63,7 +63,7 @@ Deno.test("dashboards: SQL macros expand like the ClickHouse plugin's", () => {
     to: new Date("2026-01-02T00:00:00Z"),
     intervalS: 60,
   };
-  assertEquals(
+  assert.deepEqual(
     expandSqlMacros("WHERE $__timeFilter(timestamp) AND day <= toDate($__toTime)", ctx),
     "WHERE timestamp >= toDateTime(1767225600) AND timestamp <= toDateTime(1767312000) AND day <= toDate(toDateTime(1767312000))",
   );
@@ -73,8 +73,8 @@ Deno.test("dashboards: SQL macros expand like the ClickHouse plugin's", () => {
   } catch (error) {
     message = (error as Error).message;
   }
-  assertEquals(message, "Unknown Grafana macro $__unknownMacro in: SELECT $__unknownMacro");
-  assertEquals(
+  assert.deepEqual(message, "Unknown Grafana macro $__unknownMacro in: SELECT $__unknownMacro");
+  assert.deepEqual(
     expandPromMacros("rate(x[$__rate_interval])", { intervalS: 15, scrapeS: 15 }),
     "rate(x[60s])",
   );
@@ -93,7 +93,7 @@ Deno.test("system dashboard: every PromQL query evaluates to data on a real Prom
   ]
     .map((name) => name.replace(/_(bucket|sum|count)$/, ""))
     .filter((name) => !exported.has(name));
-  assertEquals(missing, [], "metrics used by panels but defined in no <service>/metrics.ts");
+  assert.deepEqual(missing, [], "metrics used by panels but defined in no <service>/metrics.ts");
 
   await using prometheus = await startPrometheus(registries);
   const problems: string[] = [];
@@ -113,9 +113,9 @@ Deno.test("system dashboard: every PromQL query evaluates to data on a real Prom
       problems.push(`"${panel.title}": ${(error as Error).message}`);
     }
   }
-  assertEquals(problems, []);
+  assert.deepEqual(problems, []);
   const up = await prometheus.query("up");
-  assertEquals(up.result.map((s) => s.metric.job).sort(), [...JOBS].sort());
+  assert.deepEqual(up.result.map((s) => s.metric.job).sort(), [...JOBS].sort());
 });
 
 /** Runs a panel's SQL on the fixture database and returns its rows. */
@@ -144,7 +144,7 @@ Deno.test("business dashboard: every SQL panel runs on ClickHouse and returns ro
       problems.push(`"${panel.title}": ${(error as Error).message.split("\n")[0]}`);
     }
   }
-  assertEquals(problems, []);
+  assert.deepEqual(problems, []);
 });
 
 Deno.test("business dashboard: revenue, users, funnel and campaigns match the seeded shop", async () => {
@@ -165,32 +165,32 @@ Deno.test("business dashboard: revenue, users, funnel and campaigns match the se
     );
   };
   // u1's purchase was delivered twice: it still counts once.
-  assertEquals(await rows("Revenue"), [{ revenue: 150 }]);
-  assertEquals(await rows("Orders"), [{ orders: 2 }]);
-  assertEquals(await rows("Average order value"), [{ aov: 75 }]);
-  assertEquals(await rows("Revenue per day"), [
+  assert.deepEqual(await rows("Revenue"), [{ revenue: 150 }]);
+  assert.deepEqual(await rows("Orders"), [{ orders: 2 }]);
+  assert.deepEqual(await rows("Average order value"), [{ aov: 75 }]);
+  assert.deepEqual(await rows("Revenue per day"), [
     { time: "2026-01-14 00:00:00", revenue: 100, orders: 1 },
     { time: "2026-01-15 00:00:00", revenue: 50, orders: 1 },
   ]);
   // The bot is not a user.
-  assertEquals(await rows("DAU (last day)"), [{ dau: 2 }]);
-  assertEquals(await rows("MAU (30 days to end of range)"), [{ mau: 3 }]);
-  assertEquals(await rows("Stickiness (DAU / MAU)"), [{ stickiness: 0.667 }]);
-  assertEquals(await rows("Daily active users"), [
+  assert.deepEqual(await rows("DAU (last day)"), [{ dau: 2 }]);
+  assert.deepEqual(await rows("MAU (30 days to end of range)"), [{ mau: 3 }]);
+  assert.deepEqual(await rows("Stickiness (DAU / MAU)"), [{ stickiness: 0.667 }]);
+  assert.deepEqual(await rows("Daily active users"), [
     { time: "2026-01-14 00:00:00", dau: 2 },
     { time: "2026-01-15 00:00:00", dau: 2 },
   ]);
-  assertEquals(await rows("New vs returning users"), [
+  assert.deepEqual(await rows("New vs returning users"), [
     { time: "2026-01-14 00:00:00", new_users: 2, returning_users: 0 },
     { time: "2026-01-15 00:00:00", new_users: 1, returning_users: 1 },
   ]);
-  assertEquals(await rows("Conversion funnel: view → click → cart → purchase"), [
+  assert.deepEqual(await rows("Conversion funnel: view → click → cart → purchase"), [
     { step: "1 view", users: 3, pct_of_viewers: 100 },
     { step: "2 click", users: 2, pct_of_viewers: 66.7 },
     { step: "3 cart", users: 2, pct_of_viewers: 66.7 },
     { step: "4 purchase", users: 1, pct_of_viewers: 33.3 },
   ]);
-  assertEquals(await rows("Campaign effectiveness (first-touch in session)"), [
+  assert.deepEqual(await rows("Campaign effectiveness (first-touch in session)"), [
     {
       campaign: "spring",
       sessions: 1,
@@ -200,17 +200,17 @@ Deno.test("business dashboard: revenue, users, funnel and campaigns match the se
       revenue: 100,
     },
   ]);
-  assertEquals(await rows("Purchases during active campaigns"), [{
+  assert.deepEqual(await rows("Purchases during active campaigns"), [{
     campaign: "winter-sale",
     purchases: 1,
     revenue: 100,
   }]);
-  assertEquals(await rows("Top products by purchases"), [
+  assert.deepEqual(await rows("Top products by purchases"), [
     { product_id: "p1", product: "Boots", purchases: 1, orders: 1 },
     { product_id: "p2", product: "Socks", purchases: 1, orders: 1 },
     { product_id: "p3", product: "Hat", purchases: 1, orders: 1 },
   ]);
-  assertEquals(await rows("Channel mix (sessions)"), [
+  assert.deepEqual(await rows("Channel mix (sessions)"), [
     { channel: "direct", sessions: 1 },
     { channel: "email", sessions: 1 },
     { channel: "search", sessions: 1 },

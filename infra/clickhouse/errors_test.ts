@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import {
   ClickHouseException,
   exceptionBody,
@@ -12,10 +12,10 @@ Deno.test("toClickHouseException() reads code, message and type from chdb's erro
       "Query failed: Code: 60. DB::Exception: Unknown table 'x'. Maybe you meant y?. (UNKNOWN_TABLE)",
     ),
   );
-  assertEquals(e.code, 60);
-  assertEquals(e.type, "UNKNOWN_TABLE");
-  assertEquals(e.message, "Unknown table 'x'. Maybe you meant y?");
-  assertEquals(
+  assert.deepEqual(e.code, 60);
+  assert.deepEqual(e.type, "UNKNOWN_TABLE");
+  assert.deepEqual(e.message, "Unknown table 'x'. Maybe you meant y?");
+  assert.deepEqual(
     exceptionBody(e, "26.7.2.1"),
     "Code: 60. DB::Exception: Unknown table 'x'. Maybe you meant y?. (UNKNOWN_TABLE) (version 26.7.2.1)\n",
   );
@@ -23,16 +23,16 @@ Deno.test("toClickHouseException() reads code, message and type from chdb's erro
 
 Deno.test("toClickHouseException() reports foreign failures as STD_EXCEPTION", () => {
   const e = toClickHouseException(new TypeError("boom"));
-  assertEquals([e.code, e.type, e.message], [1001, "STD_EXCEPTION", "boom"]);
+  assert.deepEqual([e.code, e.type, e.message], [1001, "STD_EXCEPTION", "boom"]);
 });
 
 Deno.test("httpStatusFor() maps exception types as clickhouse-server does", () => {
   const status = (type: string) => httpStatusFor(new ClickHouseException(0, type, ""));
-  assertEquals(status("SYNTAX_ERROR"), 400);
-  assertEquals(status("CANNOT_PARSE_TEXT"), 400);
-  assertEquals(status("UNKNOWN_TABLE"), 404);
-  assertEquals(status("UNKNOWN_SETTING"), 404);
-  assertEquals(status("AUTHENTICATION_FAILED"), 403);
-  assertEquals(status("TIMEOUT_EXCEEDED"), 408);
-  assertEquals(status("TABLE_ALREADY_EXISTS"), 500);
+  assert.deepEqual(status("SYNTAX_ERROR"), 400);
+  assert.deepEqual(status("CANNOT_PARSE_TEXT"), 400);
+  assert.deepEqual(status("UNKNOWN_TABLE"), 404);
+  assert.deepEqual(status("UNKNOWN_SETTING"), 404);
+  assert.deepEqual(status("AUTHENTICATION_FAILED"), 403);
+  assert.deepEqual(status("TIMEOUT_EXCEEDED"), 408);
+  assert.deepEqual(status("TABLE_ALREADY_EXISTS"), 500);
 });

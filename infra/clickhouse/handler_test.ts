@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { createLock, type Engine, type EngineResult } from "./engine.ts";
 import { ClickHouseException } from "./errors.ts";
 import { createHandler } from "./handler.ts";
@@ -49,9 +49,9 @@ Deno.test("handler answers /ping while the engine is busy", async () => {
   fake.hold();
   const pending = handler(new Request("http://h/?query=SELECT+1"));
   const ping = await handler(new Request("http://h/ping"));
-  assertEquals([ping.status, await ping.text()], [200, "Ok.\n"]);
+  assert.deepEqual([ping.status, await ping.text()], [200, "Ok.\n"]);
   fake.release();
-  assertEquals(await (await pending).text(), "1\n");
+  assert.deepEqual(await (await pending).text(), "1\n");
 });
 
 Deno.test("handler wraps the SQL in its settings, parameters and database", async () => {
@@ -63,9 +63,9 @@ Deno.test("handler wraps the SQL in its settings, parameters and database", asyn
       body: "SELECT {x:UInt8} FORMAT JSONEachRow",
     }),
   );
-  assertEquals(response.headers.get("x-clickhouse-query-id"), "qid");
-  assertEquals(response.headers.get("x-clickhouse-format"), "JSONEachRow");
-  assertEquals(fake.statements, [
+  assert.deepEqual(response.headers.get("x-clickhouse-query-id"), "qid");
+  assert.deepEqual(response.headers.get("x-clickhouse-format"), "JSONEachRow");
+  assert.deepEqual(fake.statements, [
     "SET max_threads = '2'",
     "SET param_x = '1'",
     "USE `db`",
@@ -89,9 +89,9 @@ Deno.test("handler splits a JSONEachRow insert body into whole-row statements", 
     }),
   );
   const summary = JSON.parse(response.headers.get("x-clickhouse-summary") ?? "{}");
-  assertEquals(summary.written_rows, "6");
-  assertEquals(fake.statements.length > 1, true);
-  assertEquals(
+  assert.deepEqual(summary.written_rows, "6");
+  assert.deepEqual(fake.statements.length > 1, true);
+  assert.deepEqual(
     fake.statements.map((s) => s.replace("INSERT INTO t FORMAT JSONEachRow\n", "")).join(""),
     rows,
   );
@@ -100,9 +100,9 @@ Deno.test("handler splits a JSONEachRow insert body into whole-row statements", 
 Deno.test("handler reports engine errors with status, code header and versioned body", async () => {
   const handler = createHandler(fakeEngine().engine);
   const response = await handler(new Request("http://h/", { method: "POST", body: "FAIL" }));
-  assertEquals(response.status, 400);
-  assertEquals(response.headers.get("x-clickhouse-exception-code"), "62");
-  assertEquals(
+  assert.deepEqual(response.status, 400);
+  assert.deepEqual(response.headers.get("x-clickhouse-exception-code"), "62");
+  assert.deepEqual(
     await response.text(),
     "Code: 62. DB::Exception: Syntax error. (SYNTAX_ERROR) (version 26.7.2.1)\n",
   );
@@ -111,9 +111,9 @@ Deno.test("handler reports engine errors with status, code header and versioned 
 Deno.test("handler rejects an empty query as clickhouse-server does", async () => {
   const handler = createHandler(fakeEngine().engine);
   const response = await handler(new Request("http://h/", { method: "POST", body: "" }));
-  assertEquals([response.status, response.headers.get("x-clickhouse-exception-code")], [
+  assert.deepEqual([response.status, response.headers.get("x-clickhouse-exception-code")], [
     400,
     "62",
   ]);
-  assertEquals(new ClickHouseException(62, "SYNTAX_ERROR", "x").retriable, false);
+  assert.deepEqual(new ClickHouseException(62, "SYNTAX_ERROR", "x").retriable, false);
 });

@@ -1,4 +1,4 @@
-import { assertEquals } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { chunkLines, countRows } from "./lines.ts";
 
 const enc = new TextEncoder();
@@ -13,7 +13,7 @@ async function collect(pieces: string[], minBytes: number): Promise<string[]> {
 }
 
 Deno.test("chunkLines() cuts only after a newline, even when rows span pieces", async () => {
-  assertEquals(await collect(['{"a":1}\n{"a"', ':2}\n{"a":3}'], 1), [
+  assert.deepEqual(await collect(['{"a":1}\n{"a"', ':2}\n{"a":3}'], 1), [
     '{"a":1}\n',
     '{"a":2}\n',
     '{"a":3}',
@@ -21,17 +21,17 @@ Deno.test("chunkLines() cuts only after a newline, even when rows span pieces", 
 });
 
 Deno.test("chunkLines() gathers pieces until the minimum size", async () => {
-  assertEquals(await collect(["a\n", "b\n", "c\n", "d\n"], 4), ["a\nb\n", "c\nd\n"]);
+  assert.deepEqual(await collect(["a\n", "b\n", "c\n", "d\n"], 4), ["a\nb\n", "c\nd\n"]);
 });
 
 Deno.test("chunkLines() keeps every byte across many chunks", async () => {
   const rows = Array.from({ length: 1000 }, (_, i) => `{"i":${i}}\n`);
   const chunks = await collect(rows, 100);
-  assertEquals(chunks.join(""), rows.join(""));
-  assertEquals(chunks.every((c) => c.endsWith("\n")), true);
+  assert.deepEqual(chunks.join(""), rows.join(""));
+  assert.deepEqual(chunks.every((c) => c.endsWith("\n")), true);
 });
 
 Deno.test("countRows() ignores blank lines and counts an unterminated last row", () => {
-  assertEquals(countRows(enc.encode('{"a":1}\n\n  \n{"a":2}')), 2);
-  assertEquals(countRows(enc.encode("")), 0);
+  assert.deepEqual(countRows(enc.encode('{"a":1}\n\n  \n{"a":2}')), 2);
+  assert.deepEqual(countRows(enc.encode("")), 0);
 });

@@ -1,4 +1,4 @@
-import { assertEquals, assertThrows } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { ClickHouseException } from "./errors.ts";
 import {
   contentTypeFor,
@@ -24,24 +24,27 @@ Deno.test("parseRequest() splits HTTP options, param_ values and settings", () =
       "&wait_end_of_query=1&enable_http_compression=1&session_id=s&default_format=JSONEachRow",
     { "accept-encoding": "gzip, deflate" },
   );
-  assertEquals(r.queryId, "q1");
-  assertEquals(r.database, "analytics");
-  assertEquals(r.params, { name: "it\\'s", n: "5" });
-  assertEquals(r.settings, { max_threads: "2" });
-  assertEquals(r.defaultFormat, "JSONEachRow");
-  assertEquals(r.gzipResponse, true);
+  assert.deepEqual(r.queryId, "q1");
+  assert.deepEqual(r.database, "analytics");
+  assert.deepEqual(r.params, { name: "it\\'s", n: "5" });
+  assert.deepEqual(r.settings, { max_threads: "2" });
+  assert.deepEqual(r.defaultFormat, "JSONEachRow");
+  assert.deepEqual(r.gzipResponse, true);
 });
 
 Deno.test("parseRequest() compresses only when asked by setting and Accept-Encoding", () => {
-  assertEquals(req("enable_http_compression=1").gzipResponse, false);
-  assertEquals(req("enable_http_compression=0", { "accept-encoding": "gzip" }).gzipResponse, false);
+  assert.deepEqual(req("enable_http_compression=1").gzipResponse, false);
+  assert.deepEqual(
+    req("enable_http_compression=0", { "accept-encoding": "gzip" }).gzipResponse,
+    false,
+  );
 });
 
 Deno.test("parseRequest() generates a query id and treats database=default as none", () => {
   const r = req("database=default");
-  assertEquals(r.queryId, "generated-id");
-  assertEquals(r.database, undefined);
-  assertEquals(r.defaultFormat, "TabSeparated");
+  assert.deepEqual(r.queryId, "generated-id");
+  assert.deepEqual(r.database, undefined);
+  assert.deepEqual(r.defaultFormat, "TabSeparated");
 });
 
 Deno.test("parseRequest() takes multipart form fields like URL parameters", () => {
@@ -49,65 +52,75 @@ Deno.test("parseRequest() takes multipart form fields like URL parameters", () =
     newQueryId,
     form: [["query", "SELECT {v:String}"], ["param_v", "x"]],
   });
-  assertEquals(r.urlQuery, "SELECT {v:String}");
-  assertEquals(r.params, { v: "x" });
+  assert.deepEqual(r.urlQuery, "SELECT {v:String}");
+  assert.deepEqual(r.params, { v: "x" });
 });
 
 Deno.test("parseRequest() refuses a setting name that is not an identifier", () => {
-  const error = assertThrows(() => req("max%20threads=1"), ClickHouseException);
-  assertEquals(error.code, 115);
+  assert.throws(() => req("max%20threads=1"), (error) => {
+    assert.ok(error instanceof ClickHouseException);
+    assert.equal(error.code, 115);
+    return true;
+  });
 });
 
 Deno.test("quoteString() escapes quotes and backslashes", () => {
-  assertEquals(quoteString("it's a \\ test"), "'it\\'s a \\\\ test'");
+  assert.deepEqual(quoteString("it's a \\ test"), "'it\\'s a \\\\ test'");
 });
 
 Deno.test("planContext() sets settings, params and database, then restores defaults", () => {
   const plan = planContext(req("database=db1&param_s=a%27b&max_threads=2&max_block_size=9"));
-  assertEquals(plan.setup, [
+  assert.deepEqual(plan.setup, [
     "SET max_threads = '2', max_block_size = '9'",
     "SET param_s = 'a\\'b'",
     "USE `db1`",
   ]);
-  assertEquals(plan.cleanup, [
+  assert.deepEqual(plan.cleanup, [
     "SET max_threads = DEFAULT, max_block_size = DEFAULT",
     "USE default",
   ]);
-  assertEquals(plan.clearParams, true);
+  assert.deepEqual(plan.clearParams, true);
 });
 
 Deno.test("planContext() never sets readonly, which would block restoring the defaults", () => {
-  assertEquals(planContext(req("readonly=1")).setup, []);
+  assert.deepEqual(planContext(req("readonly=1")).setup, []);
 });
 
 Deno.test("planContext() is empty for a request without context", () => {
-  assertEquals(planContext(req("query=SELECT+1")), { setup: [], cleanup: [], clearParams: false });
+  assert.deepEqual(planContext(req("query=SELECT+1")), {
+    setup: [],
+    cleanup: [],
+    clearParams: false,
+  });
 });
 
 Deno.test("joinQuery() puts the URL query before the body", () => {
-  assertEquals(joinQuery("INSERT INTO t FORMAT CSV", "1,2"), "INSERT INTO t FORMAT CSV\n1,2");
-  assertEquals(joinQuery("", "SELECT 1"), "SELECT 1");
-  assertEquals(joinQuery("SELECT 1", ""), "SELECT 1");
+  assert.deepEqual(joinQuery("INSERT INTO t FORMAT CSV", "1,2"), "INSERT INTO t FORMAT CSV\n1,2");
+  assert.deepEqual(joinQuery("", "SELECT 1"), "SELECT 1");
+  assert.deepEqual(joinQuery("SELECT 1", ""), "SELECT 1");
 });
 
 Deno.test("outputFormat() reads a trailing FORMAT clause but not an INSERT's input format", () => {
-  assertEquals(outputFormat("SELECT 1 \nFORMAT JSONEachRow", "TabSeparated"), "JSONEachRow");
-  assertEquals(outputFormat("SELECT 1 format JSON;", "TabSeparated"), "JSON");
-  assertEquals(outputFormat("SELECT 1", "CSV"), "CSV");
-  assertEquals(outputFormat("INSERT INTO t FORMAT JSONEachRow", "TabSeparated"), "TabSeparated");
+  assert.deepEqual(outputFormat("SELECT 1 \nFORMAT JSONEachRow", "TabSeparated"), "JSONEachRow");
+  assert.deepEqual(outputFormat("SELECT 1 format JSON;", "TabSeparated"), "JSON");
+  assert.deepEqual(outputFormat("SELECT 1", "CSV"), "CSV");
+  assert.deepEqual(
+    outputFormat("INSERT INTO t FORMAT JSONEachRow", "TabSeparated"),
+    "TabSeparated",
+  );
 });
 
 Deno.test("splittableInsert() splits line formats unless a deduplication token is set", () => {
   const insert = "query=" + encodeURIComponent("INSERT INTO t (a) FORMAT JSONEachRow");
-  assertEquals(splittableInsert(req(insert)), "INSERT INTO t (a) FORMAT JSONEachRow");
-  assertEquals(splittableInsert(req(`${insert}&insert_deduplication_token=abc`)), undefined);
+  assert.deepEqual(splittableInsert(req(insert)), "INSERT INTO t (a) FORMAT JSONEachRow");
+  assert.deepEqual(splittableInsert(req(`${insert}&insert_deduplication_token=abc`)), undefined);
   const csv = "query=" + encodeURIComponent("INSERT INTO t FORMAT CSV");
-  assertEquals(splittableInsert(req(csv)), undefined);
-  assertEquals(splittableInsert(req("query=SELECT+1")), undefined);
+  assert.deepEqual(splittableInsert(req(csv)), undefined);
+  assert.deepEqual(splittableInsert(req("query=SELECT+1")), undefined);
 });
 
 Deno.test("contentTypeFor() follows clickhouse-server's content types", () => {
-  assertEquals(contentTypeFor("JSONEachRow"), "application/json; charset=UTF-8");
-  assertEquals(contentTypeFor("TabSeparated"), "text/tab-separated-values; charset=UTF-8");
-  assertEquals(contentTypeFor("Pretty"), "text/plain; charset=UTF-8");
+  assert.deepEqual(contentTypeFor("JSONEachRow"), "application/json; charset=UTF-8");
+  assert.deepEqual(contentTypeFor("TabSeparated"), "text/tab-separated-values; charset=UTF-8");
+  assert.deepEqual(contentTypeFor("Pretty"), "text/plain; charset=UTF-8");
 });

@@ -1,8 +1,8 @@
+import assert from "node:assert/strict";
 /**
  * compose.yaml cannot run here (no Docker engine), so it is checked by parsing: everything it
  * references exists, and it agrees with the services' env schemas, ports and Kafka settings.
  */
-import { assert, assertEquals } from "./_assert.ts";
 import {
   type ComposeService,
   containerPorts,
@@ -60,7 +60,7 @@ Deno.test("compose: every file it references exists in the repository", () => {
   }
   need("grafana/provisioning/datasources", "Grafana datasource provisioning");
   need("grafana/provisioning/dashboards", "Grafana dashboard provisioning");
-  assertEquals(missing, [], "compose.yaml references missing files");
+  assert.deepEqual(missing, [], "compose.yaml references missing files");
 });
 
 Deno.test("compose: the image pre-caches exactly the entry points compose runs", () => {
@@ -70,8 +70,12 @@ Deno.test("compose: the image pre-caches exactly the entry points compose runs",
   const run = new Set(
     deno.flatMap(([, s]) => [...scripts(s.command), ...scripts(s.healthcheck?.test)]),
   );
-  assertEquals([...run].filter((entry) => !cached.has(entry)), [], "not cached in the Dockerfile");
-  assertEquals([...cached].filter((entry) => !run.has(entry)), [], "cached but never run");
+  assert.deepEqual(
+    [...run].filter((entry) => !cached.has(entry)),
+    [],
+    "not cached in the Dockerfile",
+  );
+  assert.deepEqual([...cached].filter((entry) => !run.has(entry)), [], "cached but never run");
 });
 
 Deno.test("compose: host ports are unique and the documented defaults", () => {
@@ -86,16 +90,20 @@ Deno.test("compose: host ports are unique and the documented defaults", () => {
     }
   }
   for (const [name, port] of Object.entries(DEFAULT_PORTS)) {
-    assertEquals(hostPorts(compose.services[name] ?? {})[0], port, `${name} host port`);
+    assert.deepEqual(hostPorts(compose.services[name] ?? {})[0], port, `${name} host port`);
   }
 });
 
 Deno.test("compose: each service listens, publishes and is health-checked on one port", () => {
   for (const [name, s] of deno.filter(([, s]) => !oneShot(s))) {
     const port = Number(s.environment?.PORT);
-    assertEquals(port, DEFAULT_PORTS[name], `${name} PORT`);
-    assertEquals(containerPorts(s), [port], `${name} container port`);
-    assertEquals(s.healthcheck?.test?.at(-1), `http://127.0.0.1:${port}/healthz`, `${name} probe`);
+    assert.deepEqual(port, DEFAULT_PORTS[name], `${name} PORT`);
+    assert.deepEqual(containerPorts(s), [port], `${name} container port`);
+    assert.deepEqual(
+      s.healthcheck?.test?.at(-1),
+      `http://127.0.0.1:${port}/healthz`,
+      `${name} probe`,
+    );
   }
 });
 
@@ -115,7 +123,7 @@ Deno.test("compose: services set only env variables their config schema reads", 
       if (!read.has(variable)) problems.push(`${name}: ${variable} is not read by ${schema}`);
     }
   }
-  assertEquals(problems, [], "env variables nobody reads");
+  assert.deepEqual(problems, [], "env variables nobody reads");
 });
 
 Deno.test("compose: migrate runs what `deno task migrate` runs", () => {
@@ -126,7 +134,7 @@ Deno.test("compose: migrate runs what `deno task migrate` runs", () => {
   const command = compose.services.migrate?.command;
   // The task runs the npm-installed deno; the image has deno on PATH.
   const task = tasks.migrate?.replace(/^node_modules\/\.bin\/deno /, "deno ");
-  assertEquals(Array.isArray(command) ? command.join(" ") : command, task);
+  assert.deepEqual(Array.isArray(command) ? command.join(" ") : command, task);
 });
 
 Deno.test("compose: depends_on targets exist and can satisfy their condition", () => {
@@ -137,7 +145,7 @@ Deno.test("compose: depends_on targets exist and can satisfy their condition", (
       if (condition === "service_healthy") {
         assert(dep.healthcheck?.test && !dep.healthcheck.disable, `${target} has no healthcheck`);
       } else {
-        assertEquals(condition, "service_completed_successfully", `${name} → ${target}`);
+        assert.deepEqual(condition, "service_completed_successfully", `${name} → ${target}`);
         assert(oneShot(dep), `${target} is awaited to complete but restarts`);
       }
     }
@@ -146,10 +154,10 @@ Deno.test("compose: depends_on targets exist and can satisfy their condition", (
 
 Deno.test("compose: long-running services restart and have a healthcheck", () => {
   for (const [name, s] of services.filter(([, s]) => !oneShot(s))) {
-    assertEquals(s.restart, "unless-stopped", `${name} restart`);
+    assert.deepEqual(s.restart, "unless-stopped", `${name} restart`);
     assert(s.healthcheck?.test && !s.healthcheck.disable, `${name} has no healthcheck`);
   }
-  assertEquals(
+  assert.deepEqual(
     Object.fromEntries(
       services.filter(([, s]) => s.healthcheck?.test).map(([n, s]) => [
         n,
@@ -180,23 +188,23 @@ Deno.test("compose: named volumes are declared and each backs one service", () =
   const used = services.flatMap(([, s]) =>
     (s.volumes ?? []).map((v) => v.split(":")[0]!).filter((source) => !source.startsWith("."))
   );
-  assertEquals(used.sort(), Object.keys(compose.volumes).sort());
+  assert.deepEqual(used.sort(), Object.keys(compose.volumes).sort());
 });
 
 Deno.test("compose: the Kafka brokers form one 3-voter quorum with RF 3 and min ISR 2", () => {
-  assertEquals(kafka.length, 3);
+  assert.deepEqual(kafka.length, 3);
   const env = kafka.map(([, s]) => s.environment ?? {});
   const voters = new Set(env.map((e) => e.KAFKA_CONTROLLER_QUORUM_VOTERS));
-  assertEquals(voters.size, 1, "brokers disagree on controller.quorum.voters");
-  assertEquals(new Set(env.map((e) => e.CLUSTER_ID)).size, 1, "brokers disagree on CLUSTER_ID");
+  assert.deepEqual(voters.size, 1, "brokers disagree on controller.quorum.voters");
+  assert.deepEqual(new Set(env.map((e) => e.CLUSTER_ID)).size, 1, "brokers disagree on CLUSTER_ID");
   const expected = kafka.map(([name, s]) => `${s.environment?.KAFKA_NODE_ID}@${name}:9093`);
-  assertEquals([...voters][0]!.split(","), expected);
+  assert.deepEqual([...voters][0]!.split(","), expected);
   for (const e of env) {
-    assertEquals(e.KAFKA_PROCESS_ROLES, "broker,controller");
-    assertEquals(e.KAFKA_DEFAULT_REPLICATION_FACTOR, "3");
-    assertEquals(e.KAFKA_MIN_INSYNC_REPLICAS, "2");
-    assertEquals(e.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, "3");
-    assertEquals(e.KAFKA_NUM_PARTITIONS, "6");
+    assert.deepEqual(e.KAFKA_PROCESS_ROLES, "broker,controller");
+    assert.deepEqual(e.KAFKA_DEFAULT_REPLICATION_FACTOR, "3");
+    assert.deepEqual(e.KAFKA_MIN_INSYNC_REPLICAS, "2");
+    assert.deepEqual(e.KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR, "3");
+    assert.deepEqual(e.KAFKA_NUM_PARTITIONS, "6");
     assert(/^apache\/kafka:4\./.test(compose.services["kafka-1"]!.image ?? ""), "Kafka 4.x image");
   }
   const internal = kafka.map(([name, s]) =>
@@ -206,21 +214,21 @@ Deno.test("compose: the Kafka brokers form one 3-voter quorum with RF 3 and min 
     assert(compose.services[name]?.environment?.KAFKA_BROKERS, `${name} needs KAFKA_BROKERS`);
   }
   for (const [name, s] of deno.filter(([, s]) => s.environment?.KAFKA_BROKERS !== undefined)) {
-    assertEquals(s.environment?.KAFKA_BROKERS?.split(","), internal, `${name} KAFKA_BROKERS`);
+    assert.deepEqual(s.environment?.KAFKA_BROKERS?.split(","), internal, `${name} KAFKA_BROKERS`);
   }
 });
 
 Deno.test("compose: topic-init creates the default topics with 6 partitions, RF 3, min ISR 2", () => {
   const script = [compose.services["topic-init"]?.command].flat().join("\n");
   const created = [...script.matchAll(/^\s*create (\w+) \d+$/gm)].map((m) => m[1]);
-  assertEquals(created, Object.values(sharedDefaults("topicEnv")));
+  assert.deepEqual(created, Object.values(sharedDefaults("topicEnv")));
   assert(script.includes("--partitions 6 --replication-factor 3"), "partitions/RF of topics");
   assert(script.includes("--config min.insync.replicas=2"), "min ISR of topics");
   assert(script.includes("--if-not-exists"), "topic-init must be re-runnable");
   for (const [name, s] of deno) {
     for (const [variable, topic] of Object.entries(sharedDefaults("topicEnv"))) {
       const set = s.environment?.[variable];
-      if (set !== undefined) assertEquals(set, topic, `${name} ${variable}`);
+      if (set !== undefined) assert.deepEqual(set, topic, `${name} ${variable}`);
     }
   }
 });
@@ -235,25 +243,25 @@ Deno.test("compose: Prometheus scrapes every service under the shared job names"
     config.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]),
   );
   for (const name of ["ingest", "enrich", "sink", "admin", "alerts"]) {
-    assertEquals(jobs[name], [`${name}:${compose.services[name]?.environment?.PORT}`], name);
+    assert.deepEqual(jobs[name], [`${name}:${compose.services[name]?.environment?.PORT}`], name);
   }
 });
 
 Deno.test("compose: Grafana installs the ClickHouse plugin and its datasources point at compose", () => {
   const grafana = compose.services.grafana!;
   assert(/^grafana\/grafana-oss:/.test(grafana.image ?? ""), "grafana-oss image");
-  assertEquals(grafana.environment?.GF_INSTALL_PLUGINS, "grafana-clickhouse-datasource");
+  assert.deepEqual(grafana.environment?.GF_INSTALL_PLUGINS, "grafana-clickhouse-datasource");
   const ds =
     readYaml<{ datasources: { uid: string; url?: string; jsonData: Record<string, unknown> }[] }>(
       "grafana/provisioning/datasources/datasources.yaml",
     ).datasources;
   const byUid = Object.fromEntries(ds.map((d) => [d.uid, d]));
-  assertEquals(byUid.prometheus?.url, "http://prometheus:9090");
-  assertEquals(
+  assert.deepEqual(byUid.prometheus?.url, "http://prometheus:9090");
+  assert.deepEqual(
     [byUid.clickhouse?.jsonData.host, byUid.clickhouse?.jsonData.port],
     ["clickhouse", containerPorts(compose.services.clickhouse!)[0]],
   );
-  assertEquals(
+  assert.deepEqual(
     byUid.clickhouse?.jsonData.defaultDatabase,
     compose.services.clickhouse?.environment?.CLICKHOUSE_DB,
   );

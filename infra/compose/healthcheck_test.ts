@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "./_assert.ts";
+import assert from "node:assert/strict";
 import { probe } from "./healthcheck.ts";
 
 Deno.test("probe() is healthy on 2xx and names the status otherwise", async () => {
@@ -8,9 +8,9 @@ Deno.test("probe() is healthy on 2xx and names the status otherwise", async () =
     () => new Response("ok", { status }),
   );
   const url = `http://127.0.0.1:${server.addr.port}/healthz`;
-  assertEquals(await probe(url), { ok: true });
+  assert.deepEqual(await probe(url), { ok: true });
   status = 503;
-  assertEquals(await probe(url), { ok: false, reason: `${url} answered HTTP 503` });
+  assert.deepEqual(await probe(url), { ok: false, reason: `${url} answered HTTP 503` });
 });
 
 Deno.test("probe() reports a closed port as unreachable", async () => {
@@ -19,7 +19,7 @@ Deno.test("probe() reports a closed port as unreachable", async () => {
   listener.close();
   const result = await probe(`http://127.0.0.1:${port}/healthz`, { timeoutMs: 2000 });
   assert(!result.ok, "a closed port must not be healthy");
-  assertMatch(
+  assert.match(
     !result.ok ? result.reason : "",
     /^http:\/\/127\.0\.0\.1:\d+\/healthz is unreachable: /,
   );
@@ -37,5 +37,5 @@ Deno.test("probe() gives up after the timeout", async () => {
   const url = `http://127.0.0.1:${server.addr.port}/healthz`;
   const result = await probe(url, { timeoutMs: 50 });
   resolve();
-  assertEquals(result, { ok: false, reason: `${url} is unreachable: no answer within 50 ms` });
+  assert.deepEqual(result, { ok: false, reason: `${url} is unreachable: no answer within 50 ms` });
 });

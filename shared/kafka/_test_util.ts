@@ -34,18 +34,6 @@ export async function testTopic(
   };
 }
 
-/** Fails the test with `message` unless `cond` holds. */
-export function assert(cond: unknown, message: string): asserts cond {
-  if (!cond) throw new Error(message);
-}
-
-/** Fails unless `actual` and `expected` have the same JSON form. */
-export function assertEquals(actual: unknown, expected: unknown, what = "value"): void {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`Unexpected ${what}:\n  actual:   ${a}\n  expected: ${e}`);
-}
-
 /** Resolves once `check` returns true, or throws after `timeoutMs`. */
 export async function waitFor(
   what: string,

@@ -1,5 +1,6 @@
+import assert from "node:assert/strict";
 import { createAdmin } from "./admin.ts";
-import { assert, assertEquals, testConfig, testName } from "./_test_util.ts";
+import { testConfig, testName } from "./_test_util.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -10,7 +11,7 @@ Deno.test(
     const admin = await createAdmin(testConfig("test-admin"));
     const name = testName("admin");
     try {
-      assertEquals(await admin.ping(), true, "ping");
+      assert.deepEqual(await admin.ping(), true, "ping");
       await admin.ensureTopics([{ name, partitions: 2 }]);
       await admin.ensureTopics([{ name, partitions: 2 }]);
     } finally {

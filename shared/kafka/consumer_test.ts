@@ -1,7 +1,8 @@
+import assert from "node:assert/strict";
 import { createConsumer } from "./consumer.ts";
 import type { Batch } from "./message.ts";
 import { createProducer } from "./producer.ts";
-import { assert, assertEquals, testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -53,10 +54,10 @@ Deno.test(
     const first = seen[0];
     const second = seen[1];
     assert(first && second, "expected at least two deliveries");
-    assertEquals(values([second]), values([first]), "redelivered batch");
-    assertEquals(first.messages.length, 10, "batch size capped by maxBatchSize");
+    assert.deepEqual(values([second]), values([first]), "redelivered batch");
+    assert.deepEqual(first.messages.length, 10, "batch size capped by maxBatchSize");
     const expected = Array.from({ length: 20 }, (_, i) => `m${i}`);
-    assertEquals([...new Set(values(seen))].sort(), expected.sort(), "messages handled");
+    assert.deepEqual([...new Set(values(seen))].sort(), expected.sort(), "messages handled");
 
     // A new member of the same group starts after the last committed offset: nothing is re-read.
     await produce(topic.name, 1, 20);
@@ -72,8 +73,8 @@ Deno.test(
     await waitFor("the message produced after the commit", () => values(after).length >= 1);
     await next.close();
     await running2;
-    assertEquals(values(after), ["m20"], "messages after restart");
-    assertEquals(after[0]?.lastOffset, "20", "lastOffset");
+    assert.deepEqual(values(after), ["m20"], "messages after restart");
+    assert.deepEqual(after[0]?.lastOffset, "20", "lastOffset");
   },
 );
 
@@ -94,13 +95,13 @@ Deno.test("pause() stops delivery until resume()", opts, async () => {
   consumer.pause();
   await produce(topic.name, 10, 10);
   await new Promise((r) => setTimeout(r, 1500));
-  assertEquals(values(seen).length, 10, "messages delivered while paused");
+  assert.deepEqual(values(seen).length, 10, "messages delivered while paused");
   consumer.resume();
   await waitFor("messages after resume", () => values(seen).length >= 20);
   const lag = await consumer.lag();
   await consumer.close();
   await running;
-  assertEquals(values(seen).length, 20, "messages after resume");
-  assertEquals(lag.map((l) => l.partition).sort(), [0, 1], "lag partitions");
-  assertEquals(lag.map((l) => l.lag), [0, 0], "lag after everything was committed");
+  assert.deepEqual(values(seen).length, 20, "messages after resume");
+  assert.deepEqual(lag.map((l) => l.partition).sort(), [0, 1], "lag partitions");
+  assert.deepEqual(lag.map((l) => l.lag), [0, 0], "lag after everything was committed");
 });

@@ -1,8 +1,9 @@
+import assert from "node:assert/strict";
 import { createConsumer } from "./consumer.ts";
 import { KafkaError } from "./errors.ts";
 import type { IncomingMessage } from "./message.ts";
 import { createProducer } from "./producer.ts";
-import { assert, assertEquals, testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -37,16 +38,16 @@ Deno.test(
     await consumer.close();
     await running;
 
-    assertEquals(got.length, 50, "message count");
+    assert.deepEqual(got.length, 50, "message count");
     const bySeq = new Map(got.map((m) => [Number(m.headers.seq), m]));
     const m0 = bySeq.get(0);
     const m1 = bySeq.get(1);
     assert(m0 && m1, "messages 0 and 1 were not read back");
-    assertEquals(m0.key, "k0", "key of message 0");
-    assertEquals(new TextDecoder().decode(m0.value), "bytes 0", "value of message 0");
-    assertEquals(m1.key, null, "key of message 1");
-    assertEquals(new TextDecoder().decode(m1.value), "text 1", "value of message 1");
-    assertEquals(m0.topic, topic.name, "topic");
+    assert.deepEqual(m0.key, "k0", "key of message 0");
+    assert.deepEqual(new TextDecoder().decode(m0.value), "bytes 0", "value of message 0");
+    assert.deepEqual(m1.key, null, "key of message 1");
+    assert.deepEqual(new TextDecoder().decode(m1.value), "text 1", "value of message 1");
+    assert.deepEqual(m0.topic, topic.name, "topic");
     assert(/^\d+$/.test(m0.offset) && /^\d+$/.test(m0.timestamp), "offset/timestamp not decimal");
   },
 );
@@ -67,7 +68,7 @@ Deno.test(
     const results = await Promise.allSettled(sends);
     await producer.close();
     const failed = results.filter((r) => r.status === "rejected");
-    assertEquals(failed.length, 0, `failed sends (first: ${String(failed[0]?.reason)})`);
+    assert.deepEqual(failed.length, 0, `failed sends (first: ${String(failed[0]?.reason)})`);
 
     const consumer = await createConsumer(testConfig("test-reader"), {
       groupId: testName("group"),
@@ -82,7 +83,7 @@ Deno.test(
     await waitFor("2500 messages", () => seqs.size >= 2500);
     await consumer.close();
     await running;
-    assertEquals(seqs.size, 2500, "distinct messages read back");
+    assert.deepEqual(seqs.size, 2500, "distinct messages read back");
   },
 );
 
@@ -91,8 +92,8 @@ Deno.test("send() after close() rejects with KAFKA_CLOSED", opts, async () => {
   await producer.close();
   const err = await producer.send("test_never", [{ key: null, value: "x" }]).catch((e) => e);
   assert(err instanceof KafkaError, `expected a KafkaError, got ${err}`);
-  assertEquals(err.code, "KAFKA_CLOSED", "code");
-  assertEquals(err.retriable, false, "retriable");
+  assert.deepEqual(err.code, "KAFKA_CLOSED", "code");
+  assert.deepEqual(err.retriable, false, "retriable");
 });
 
 Deno.test("createProducer() lists every invalid config field", () => {
@@ -103,6 +104,6 @@ Deno.test("createProducer() lists every invalid config field", () => {
     err = e;
   }
   assert(err instanceof KafkaError, "expected a KafkaError");
-  assertEquals(err.code, "KAFKA_CONFIG_INVALID", "code");
+  assert.deepEqual(err.code, "KAFKA_CONFIG_INVALID", "code");
   assert(err.message.includes('"nohost"') && err.message.includes("clientId"), err.message);
 });
