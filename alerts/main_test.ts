@@ -4,7 +4,13 @@
  * then restarts the process and redelivers the same event: no second call.
  */
 import assert from "node:assert/strict";
-import { createAdmin, createProducer } from "../shared/kafka/mod.ts";
+import { createProducer } from "../shared/kafka/mod.ts";
+import { testTopics } from "../shared/testing/kafka.ts";
+import {
+  serviceEntry,
+  type ServiceProcess,
+  startService,
+} from "../shared/testing/service_process.ts";
 import { enrichedEvent, standIn } from "./_fixtures.ts";
 import { BROKERS, TEST_REDIS_URL, testName, testRedis } from "./_test_env.ts";
 import { verify } from "./core/signature.ts";
@@ -12,42 +18,11 @@ import { verify } from "./core/signature.ts";
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const SECRET = "whsec_e2e_0123456789abcdef";
 
-/** Starts the real `alerts/main.ts`; resolves once it consumes. */
-async function startAlerts(env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-    env: { PORT: "0", KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: TEST_REDIS_URL, ...env },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let log = "";
-  const port = await (async () => {
-    while (true) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`alerts exited before consuming:\n${log}`);
-      log += value;
-      const match = /"message":"Consuming".*"port":(\d+)/.exec(log);
-      if (match) return Number(match[1]);
-    }
-  })();
-  const drained = (async () => {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      log += value;
-    }
-  })();
-  return {
-    port,
-    log: () => log,
-    async stop(): Promise<Deno.CommandStatus> {
-      child.kill("SIGTERM");
-      const status = await child.status;
-      await drained;
-      return status;
-    },
-  };
+/** Starts the real `alerts/main.ts` on the test Kafka and Redis. */
+function startAlerts(env: Record<string, string>): Promise<ServiceProcess> {
+  return startService(serviceEntry("alerts"), {
+    env: { KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: TEST_REDIS_URL, ...env },
+  });
 }
 
 async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000) {
@@ -71,8 +46,8 @@ Deno.test(
     await using redis = testRedis();
     await using hook = standIn(() => new Response("ok"));
     const [enriched, dlq] = [testName("enriched"), testName("dlq")];
-    const admin = await createAdmin({ brokers: BROKERS, clientId: "alerts-test" });
-    await admin.ensureTopics([{ name: enriched, partitions: 3 }, { name: dlq, partitions: 1 }]);
+    await using _enrichedTopic = await testTopics([enriched], { partitions: 3 });
+    await using _dlqTopic = await testTopics([dlq], { partitions: 1 });
     const producer = await createProducer({ brokers: BROKERS, clientId: "alerts-test" });
     const env = {
       TOPIC_ENRICHED: enriched,
@@ -119,7 +94,7 @@ Deno.test(
           service.port,
           'eventflow_alerts_delivered_total{destination="webhook:default",outcome="delivered",service="alerts"} 1',
         ));
-      const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+      const ready = await fetch(`${service.url}/readyz`);
       assert.deepEqual([ready.status, (await ready.json()).status], [200, "ready"]);
 
       let status = await service.stop();
@@ -139,13 +114,6 @@ Deno.test(
     } finally {
       await service.stop().catch(() => {});
       await producer.close();
-      if ([enriched, dlq].some((t) => !t.startsWith("test_"))) {
-        throw new Error(
-          "Refusing to delete",
-        );
-      }
-      await admin.deleteTopics([enriched, dlq]);
-      await admin.close();
     }
   },
 );

@@ -13,33 +13,7 @@ import {
   testTopic,
 } from "./adapters/_test_env.ts";
 import { hashWriteKey } from "./core/write_key.ts";
-
-const DENO = Deno.execPath();
-
-async function startIngest(env: Record<string, string>) {
-  const child = new Deno.Command(DENO, {
-    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-    env: { ...env, PORT: "0" },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
-  const port = await (async () => {
-    while (true) {
-      const { value, done } = await lines.read();
-      if (done) throw new Error(`ingest exited before listening:\n${buffered}`);
-      buffered += value;
-      const match = /"message":"Listening","port":(\d+)/.exec(buffered);
-      if (match) return Number(match[1]);
-    }
-  })();
-  // Keep draining stderr so the child never blocks on a full pipe.
-  const drained = (async () => {
-    while (!(await lines.read()).done) { /* discard */ }
-  })();
-  return { child, port, drained };
-}
+import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 
 Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM exits cleanly", async () => {
   await using topic = await testTopic();
@@ -52,14 +26,16 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     platform: "web",
     hash: await hashWriteKey(key),
   });
-  const { child, port, drained } = await startIngest({
-    KAFKA_BROKERS: BROKERS.join(","),
-    TOPIC_RAW: topic.name,
-    DATABASE_URL: TEST_DATABASE_URL,
-    INGEST_RATE_LIMIT_PREFIX: `test:ingest:e2e:${sourceId}`,
+  const ingest = await startService(serviceEntry("ingest"), {
+    env: {
+      KAFKA_BROKERS: BROKERS.join(","),
+      TOPIC_RAW: topic.name,
+      DATABASE_URL: TEST_DATABASE_URL,
+      INGEST_RATE_LIMIT_PREFIX: `test:ingest:e2e:${sourceId}`,
+    },
   });
   try {
-    const base = `http://127.0.0.1:${port}`;
+    const base = ingest.url;
     const auth = { authorization: `Basic ${btoa(key + ":")}`, "content-type": "application/json" };
     const example = {
       user_id: "user_789",
@@ -154,9 +130,7 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
       ),
     );
   } finally {
-    child.kill("SIGTERM");
-    const status = await child.status;
-    await drained;
+    const status = await ingest.stop();
     await sql`DELETE FROM sources WHERE source_id = ${sourceId}`;
     assert.equal(status.code, 0, "graceful shutdown exits 0");
   }

@@ -4,49 +4,38 @@
  * event found exactly once in both stores.
  */
 import assert from "node:assert/strict";
-import { createAdmin, createConsumer, createProducer } from "../shared/kafka/mod.ts";
+import { createProducer } from "../shared/kafka/mod.ts";
 import { type EnrichedEvent, partitionKey } from "../shared/events/mod.ts";
 import { enrichedEvent, shopperSession } from "./testing/events.ts";
 import { chNumber, TEST_ENV, testId, testStores, waitFor } from "../shared/testing/stores.ts";
+import { readTopicUntil, testKafka, testTopics } from "../shared/testing/kafka.ts";
+import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 
 const BACKLOG = 3000;
 
-function freePort(): number {
-  const listener = Deno.listen({ port: 0, hostname: "127.0.0.1" });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-function startSink(id: string, port: number): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("./main.ts", import.meta.url).pathname],
-    env: {
-      ...TEST_ENV,
-      PORT: String(port),
-      TOPIC_ENRICHED: id,
-      TOPIC_DEAD_LETTER: `${id}_dlq`,
-      SINK_CLICKHOUSE_GROUP: `${id}_ch`,
-      SINK_POSTGRES_GROUP: `${id}_pg`,
-      SINK_BATCH_SIZE: "50",
-      SINK_FLUSH_MS: "100",
-      SINK_MAX_BUFFERED: "200",
-      LOG_LEVEL: "warn",
-    },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+/** The sink's environment for test `id`: its own topics and groups, small batches. */
+function sinkEnv(id: string): Record<string, string> {
+  return {
+    ...TEST_ENV,
+    TOPIC_ENRICHED: id,
+    TOPIC_DEAD_LETTER: `${id}_dlq`,
+    SINK_CLICKHOUSE_GROUP: `${id}_ch`,
+    SINK_POSTGRES_GROUP: `${id}_pg`,
+    SINK_BATCH_SIZE: "50",
+    SINK_FLUSH_MS: "100",
+    SINK_MAX_BUFFERED: "200",
+    LOG_LEVEL: "warn",
+  };
 }
 
 Deno.test("sink stores every event exactly once in both stores across a SIGKILL mid-batch", async () => {
   const id = testId();
   const prefix = `${id}_`;
   await using stores = await testStores(prefix);
-  const kafka = { brokers: [TEST_ENV.KAFKA_BROKERS], clientId: id };
-  const admin = await createAdmin(kafka);
-  const producer = await createProducer(kafka);
+  await using _topic = await testTopics([id], { partitions: 3 });
+  await using _dlqTopic = await testTopics([`${id}_dlq`], { partitions: 1 });
+  const producer = await createProducer(testKafka(id));
   try {
-    await admin.ensureTopics([{ name: id, partitions: 3 }, { name: `${id}_dlq`, partitions: 1 }]);
     const session = shopperSession(prefix).map((e) => ({ ...e, platform: prefix }));
     const backlog: EnrichedEvent[] = Array.from({ length: BACKLOG }, (_, i) =>
       enrichedEvent({
@@ -70,15 +59,13 @@ Deno.test("sink stores every event exactly once in both stores across a SIGKILL 
         `SELECT count() AS n FROM events ${final} WHERE startsWith(event_id, {p:String})`,
         { p: prefix },
       );
-    const port = freePort();
-    const first = startSink(id, port);
+    const first = await startService(serviceEntry("sink"), { env: sinkEnv(id) });
     await waitFor(async () => (await count("")) > 0, { message: "first rows in ClickHouse" });
-    first.kill("SIGKILL");
-    await first.status;
+    await first.kill();
     const atKill = await count("");
     assert.ok(atKill < all.length, `kill landed after all ${atKill} rows were written`);
 
-    const second = startSink(id, port);
+    const second = await startService(serviceEntry("sink"), { env: sinkEnv(id) });
     try {
       await waitFor(async () => (await count("FINAL")) >= all.length, {
         timeoutMs: 90_000,
@@ -155,35 +142,21 @@ Deno.test("sink stores every event exactly once in both stores across a SIGKILL 
         WHERE anonymous_id = ${prefix + "anon"}`;
       assert.equal(identity?.user_id, `${prefix}user`);
 
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      const ready = await fetch(`${second.url}/readyz`);
       assert.equal(ready.status, 200, await ready.text());
-      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const metrics = await (await fetch(`${second.url}/metrics`)).text();
       assert.match(metrics, /eventflow_sink_store_up\{[^}]*store="clickhouse"[^}]*\} 1/);
       assert.match(metrics, /eventflow_sink_event_freshness_seconds_count\{[^}]*store="postgres"/);
 
-      const dlq = await createConsumer(kafka, {
-        groupId: `${id}_dlq_reader`,
-        topics: [`${id}_dlq`],
-        fromBeginning: true,
-      });
-      const records: Record<string, unknown>[] = [];
-      const reading = dlq.run((batch) => {
-        for (const m of batch.messages) records.push(JSON.parse(new TextDecoder().decode(m.value)));
-        return Promise.resolve();
-      });
-      await waitFor(() => Promise.resolve(records.length > 0), { message: "dead-letter record" });
-      await dlq.close();
-      await reading;
+      const records = (await readTopicUntil(`${id}_dlq`, (seen) => seen.length > 0))
+        .map((m) => JSON.parse(new TextDecoder().decode(m.value)));
       assert.equal(records.length, 1);
       assert.equal(records[0]?.stage, "sink");
       assert.equal(records[0]?.reason, "INVALID_JSON");
     } finally {
-      second.kill("SIGTERM");
-      assert.equal((await second.status).code, 0);
+      assert.equal((await second.stop()).code, 0);
     }
   } finally {
     await producer.close();
-    await admin.deleteTopics([id, `${id}_dlq`]).catch(() => {});
-    await admin.close();
   }
 });

@@ -21,6 +21,8 @@ export interface ServiceProcess extends AsyncDisposable {
   log(): string;
   /** Sends SIGTERM (graceful), waits for exit, returns the status. */
   stop(): Promise<Deno.CommandStatus>;
+  /** Sends SIGKILL (a crash: nothing is flushed or committed), waits for exit. */
+  kill(): Promise<Deno.CommandStatus>;
 }
 
 /** The `main.ts` of a service folder at the repo root, e.g. `serviceEntry("sink")`. */
@@ -74,10 +76,10 @@ export async function startService(
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   let stopped: Promise<Deno.CommandStatus> | null = null;
-  const stop = () => {
+  const end = (signal: Deno.Signal) => {
     stopped ??= (async () => {
       try {
-        child.kill("SIGTERM");
+        child.kill(signal);
       } catch { /* already exited */ }
       const status = await child.status;
       await drained;
@@ -85,11 +87,13 @@ export async function startService(
     })();
     return stopped;
   };
+  const stop = () => end("SIGTERM");
   return {
     port,
     url,
     log: () => log,
     stop,
+    kill: () => end("SIGKILL"),
     async [Symbol.asyncDispose]() {
       await stop();
     },
