@@ -12,6 +12,7 @@ import {
   testSql,
   testTopic,
 } from "./adapters/_test_env.ts";
+import { BRIEF_EXAMPLE } from "./core/_fixtures.ts";
 import { hashWriteKey } from "./core/write_key.ts";
 import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 
@@ -37,17 +38,8 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
   try {
     const base = ingest.url;
     const auth = { authorization: `Basic ${btoa(key + ":")}`, "content-type": "application/json" };
-    const example = {
-      user_id: "user_789",
-      session_id: "sess_xyz123",
-      event_type: "add_to_cart",
-      event_data: { product_id: 123, price: 199.99 },
-      timestamp: "2024-03-15T10:30:00Z",
-      platform: "web",
-      url: "/products/123",
-    };
     const sent: [string, Record<string, unknown>][] = [
-      ["/api/v1/event", example],
+      ["/api/v1/event", BRIEF_EXAMPLE],
       ["/v1/track", { userId: "u1", event: "Order Completed", properties: { revenue: 5 } }],
       ["/v1/identify", { userId: "u1", traits: { email: "a@b.c" } }],
       ["/v1/page", {
@@ -72,7 +64,7 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     const unknown = await fetch(base + "/api/v1/event", {
       method: "POST",
       headers: { "x-write-key": "nope" },
-      body: JSON.stringify(example),
+      body: JSON.stringify(BRIEF_EXAMPLE),
     });
     assert.equal(unknown.status, 401);
     await unknown.body?.cancel();

@@ -9,6 +9,7 @@
 import { createSourceStore } from "../adapters/sources.ts";
 import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../adapters/_test_env.ts";
 import { hashWriteKey } from "../core/write_key.ts";
+import { BRIEF_EXAMPLE } from "../core/_fixtures.ts";
 
 function flag(name: string, fallback: number): number {
   const at = Deno.args.indexOf(`--${name}`);
@@ -17,16 +18,6 @@ function flag(name: string, fallback: number): number {
 const DURATION = flag("duration", 15);
 const CONNECTIONS = flag("connections", 64);
 const BATCH = flag("batch", 100);
-
-const EXAMPLE = {
-  user_id: "user_789",
-  session_id: "sess_xyz123",
-  event_type: "add_to_cart",
-  event_data: { product_id: 123, price: 199.99 },
-  timestamp: "2024-03-15T10:30:00Z",
-  platform: "web",
-  url: "/products/123",
-};
 
 async function start(script: string, env: Record<string, string>) {
   const child = new Deno.Command(Deno.execPath(), {
@@ -94,7 +85,11 @@ const headers = { "content-type": "application/json", authorization: `Basic ${bt
 const prefix = `test:ingest:bench:${sourceId}`;
 
 const bare = await start("./bare_server.ts", {});
-const bareResult = await wrk(`http://127.0.0.1:${bare.port}/`, JSON.stringify(EXAMPLE), headers);
+const bareResult = await wrk(
+  `http://127.0.0.1:${bare.port}/`,
+  JSON.stringify(BRIEF_EXAMPLE),
+  headers,
+);
 bare.child.kill("SIGTERM");
 await bare.child.status;
 
@@ -109,8 +104,8 @@ const ingest = await start("../main.ts", {
   PORT: "0",
 });
 const base = `http://127.0.0.1:${ingest.port}`;
-const single = await wrk(`${base}/api/v1/event`, JSON.stringify(EXAMPLE), headers);
-const batchBody = JSON.stringify({ events: Array.from({ length: BATCH }, () => EXAMPLE) });
+const single = await wrk(`${base}/api/v1/event`, JSON.stringify(BRIEF_EXAMPLE), headers);
+const batchBody = JSON.stringify({ events: Array.from({ length: BATCH }, () => BRIEF_EXAMPLE) });
 const batch = await wrk(`${base}/api/v1/events`, batchBody, headers);
 const metricsText = await (await fetch(`${base}/metrics`)).text();
 const metricLines = metricsText.split("\n");

@@ -11,6 +11,7 @@
 import { createSourceStore } from "../adapters/sources.ts";
 import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../adapters/_test_env.ts";
 import { hashWriteKey } from "../core/write_key.ts";
+import { BRIEF_EXAMPLE } from "../core/_fixtures.ts";
 
 function option(name: string, fallback: string): string {
   const at = Deno.args.indexOf(`--${name}`);
@@ -22,16 +23,6 @@ const DURATION = Number(option("duration", "10"));
 const LIMITS = option("limits", "on") === "on" ? "100000000" : "0";
 const BODY_FILE = option("body", "");
 const PORT = 18180;
-
-const EXAMPLE = {
-  user_id: "user_789",
-  session_id: "sess_xyz123",
-  event_type: "add_to_cart",
-  event_data: { product_id: 123, price: 199.99 },
-  timestamp: "2024-03-15T10:30:00Z",
-  platform: "web",
-  url: "/products/123",
-};
 
 /** User + system CPU seconds of a process so far. */
 async function cpuSeconds(pid: number): Promise<number> {
@@ -88,7 +79,7 @@ await createSourceStore(sql).create({
   platform: "web",
   hash: await hashWriteKey(key),
 });
-const body = BODY_FILE ? await Deno.readTextFile(BODY_FILE) : JSON.stringify(EXAMPLE);
+const body = BODY_FILE ? await Deno.readTextFile(BODY_FILE) : JSON.stringify(BRIEF_EXAMPLE);
 const lua = await Deno.makeTempFile({ suffix: ".lua" });
 await Deno.writeTextFile(
   lua,

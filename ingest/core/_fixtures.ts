@@ -1,4 +1,4 @@
-/** Shared request facts for the core tests. */
+/** Shared fixtures for ingest's tests and benchmarks: request facts and the brief's example. */
 import type { RequestFacts } from "./event.ts";
 
 /** Facts with a fixed clock and deterministic ids. */
@@ -14,3 +14,14 @@ export function facts(overrides: Partial<RequestFacts> = {}): RequestFacts {
     ...overrides,
   };
 }
+
+/** The brief's example event, as an app POSTs it to `/api/v1/event`. */
+export const BRIEF_EXAMPLE = {
+  user_id: "user_789",
+  session_id: "sess_xyz123",
+  event_type: "add_to_cart",
+  event_data: { product_id: 123, price: 199.99 },
+  timestamp: "2024-03-15T10:30:00Z",
+  platform: "web",
+  url: "/products/123",
+};

@@ -1,18 +1,8 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
-import { facts } from "./_fixtures.ts";
+import { BRIEF_EXAMPLE, facts } from "./_fixtures.ts";
 import { mapEventflowEvent } from "./eventflow_format.ts";
 import type { MapResult } from "./result.ts";
-
-const BRIEF_EXAMPLE = {
-  user_id: "user_789",
-  session_id: "sess_xyz123",
-  event_type: "add_to_cart",
-  event_data: { product_id: 123, price: 199.99 },
-  timestamp: "2024-03-15T10:30:00Z",
-  platform: "web",
-  url: "/products/123",
-};
 
 function rejection(result: MapResult) {
   assert.equal(result.ok, false);

@@ -1,16 +1,8 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
 import { FakeProducer, post, testApp } from "./_testing.ts";
+import { BRIEF_EXAMPLE } from "../core/_fixtures.ts";
 
-const EXAMPLE = {
-  user_id: "user_789",
-  session_id: "sess_xyz123",
-  event_type: "add_to_cart",
-  event_data: { product_id: 123, price: 199.99 },
-  timestamp: "2024-03-15T10:30:00Z",
-  platform: "web",
-  url: "/products/123",
-};
 const PEER = { remoteAddr: "203.0.113.50" };
 
 async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
@@ -20,7 +12,7 @@ async function gzip(text: string): Promise<Uint8Array<ArrayBuffer>> {
 
 Deno.test("POST /api/v1/event accepts the brief's example and writes it keyed by user", async () => {
   const { app, producer } = await testApp();
-  const res = await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  const res = await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
   assert.equal(res.status, 200);
   const body = await res.json();
   assert.equal(body.status, "ok");
@@ -40,7 +32,7 @@ Deno.test("write keys are read from X-Write-Key and from the body", async () => 
   const { app, producer } = await testApp();
   const header = await app.request(
     "/api/v1/event",
-    post(EXAMPLE, { headers: { "x-write-key": "good_key" } }),
+    post(BRIEF_EXAMPLE, { headers: { "x-write-key": "good_key" } }),
     PEER,
   );
   assert.equal(header.status, 200);
@@ -62,12 +54,16 @@ Deno.test("missing, unknown and revoked keys answer 401/401/403 naming writeKey"
     ["revoked_key", 403, "REVOKED_WRITE_KEY"],
   ];
   for (const [key, status, code] of cases) {
-    const res = await app.request("/api/v1/event", post(EXAMPLE, { key }), PEER);
+    const res = await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key }), PEER);
     assert.equal(res.status, status);
     const { error } = await res.json();
     assert.deepEqual([error.code, error.field], [code, "writeKey"]);
   }
-  const revoked = await app.request("/api/v1/event", post(EXAMPLE, { key: "revoked_key" }), PEER);
+  const revoked = await app.request(
+    "/api/v1/event",
+    post(BRIEF_EXAMPLE, { key: "revoked_key" }),
+    PEER,
+  );
   assert.match(
     (await revoked.json()).error.message,
     /^Write key of source "src_old" was revoked at 2024-01-01/,
@@ -79,7 +75,7 @@ Deno.test("a bad field answers 400 with code, message and field, writing nothing
   const { app, producer } = await testApp();
   const res = await app.request(
     "/api/v1/event",
-    post({ ...EXAMPLE, timestamp: "yesterday" }, { key: "good_key" }),
+    post({ ...BRIEF_EXAMPLE, timestamp: "yesterday" }, { key: "good_key" }),
     PEER,
   );
   assert.equal(res.status, 400);
@@ -101,7 +97,10 @@ Deno.test("bad JSON, bad gzip and wrong content type answer 400/400/415", async 
   assert.equal((await badJson.json()).error.code, "INVALID_JSON");
   const badGzip = await app.request(
     "/api/v1/event",
-    post(JSON.stringify(EXAMPLE), { key: "good_key", headers: { "content-encoding": "gzip" } }),
+    post(JSON.stringify(BRIEF_EXAMPLE), {
+      key: "good_key",
+      headers: { "content-encoding": "gzip" },
+    }),
     PEER,
   );
   assert.equal(badGzip.status, 400);
@@ -127,7 +126,7 @@ Deno.test("gzip bodies and sendBeacon text/plain bodies are accepted", async () 
       "content-type": "application/json",
       "x-write-key": "good_key",
     },
-    body: await gzip(JSON.stringify(EXAMPLE)),
+    body: await gzip(JSON.stringify(BRIEF_EXAMPLE)),
   }, PEER);
   assert.equal(zipped.status, 200);
   const beacon = await app.request("/v1/page", {
@@ -141,19 +140,19 @@ Deno.test("gzip bodies and sendBeacon text/plain bodies are accepted", async () 
 
 Deno.test("oversize single events and batches answer 413", async () => {
   const { app } = await testApp();
-  const big = { ...EXAMPLE, event_data: { pad: "x".repeat(3000) } };
+  const big = { ...BRIEF_EXAMPLE, event_data: { pad: "x".repeat(3000) } };
   const single = await app.request("/api/v1/event", post(big, { key: "good_key" }), PEER);
   assert.equal(single.status, 413);
   assert.deepEqual((await single.json()).error.code, "PAYLOAD_TOO_LARGE");
   const tooMany = await app.request(
     "/api/v1/events",
-    post({ events: Array(21).fill(EXAMPLE) }, { key: "good_key" }),
+    post({ events: Array(21).fill(BRIEF_EXAMPLE) }, { key: "good_key" }),
     PEER,
   );
   assert.equal(tooMany.status, 413);
   assert.equal((await tooMany.json()).error.code, "BATCH_TOO_LARGE");
   const bomb = await gzip(
-    JSON.stringify({ events: [{ ...EXAMPLE, event_data: { pad: "y".repeat(100_000) } }] }),
+    JSON.stringify({ events: [{ ...BRIEF_EXAMPLE, event_data: { pad: "y".repeat(100_000) } }] }),
   );
   const zipped = await app.request("/api/v1/events", {
     method: "POST",
@@ -166,7 +165,10 @@ Deno.test("oversize single events and batches answer 413", async () => {
 
 Deno.test("a batch accepts valid items and lists the rejected ones by index", async () => {
   const { app, producer } = await testApp();
-  const events = [EXAMPLE, { ...EXAMPLE, event_type: 7 }, { ...EXAMPLE, user_id: "u2" }];
+  const events = [BRIEF_EXAMPLE, { ...BRIEF_EXAMPLE, event_type: 7 }, {
+    ...BRIEF_EXAMPLE,
+    user_id: "u2",
+  }];
   const res = await app.request(
     "/api/v1/events",
     post({ events, sent_at: "2024-03-15T10:30:00Z" }, { key: "good_key" }),
@@ -248,7 +250,7 @@ Deno.test("rate-limited requests answer 429 with Retry-After", async () => {
   const { app, producer } = await testApp({
     decision: { allowed: false, scope: "write_key", retryAfterSeconds: 3, limit: 100 },
   });
-  const res = await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  const res = await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
   assert.equal(res.status, 429);
   assert.equal(res.headers.get("retry-after"), "3");
   assert.equal(
@@ -263,7 +265,7 @@ Deno.test("Kafka errors and timeouts answer 503 with Retry-After and count produ
     const { app, producer, deps } = await testApp();
     if (mode === "fail") (producer as FakeProducer).fail = new Error("broker down");
     else producer.hang = true;
-    const res = await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+    const res = await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
     assert.equal(res.status, 503);
     assert.equal(res.headers.get("retry-after"), "7");
     assert.equal((await res.json()).error.code, "KAFKA_UNAVAILABLE");
@@ -278,10 +280,10 @@ Deno.test("Kafka errors and timeouts answer 503 with Retry-After and count produ
 Deno.test("X-Forwarded-For is honoured only from trusted proxies", async () => {
   const { app, producer } = await testApp();
   const xff = { "x-forwarded-for": "6.6.6.6, 198.51.100.1" };
-  await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key", headers: xff }), {
+  await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key", headers: xff }), {
     remoteAddr: "127.0.0.1",
   });
-  await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key", headers: xff }), PEER);
+  await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key", headers: xff }), PEER);
   assert.deepEqual(producer.events().map((e) => e.ip), ["198.51.100.1", "203.0.113.50"]);
 });
 
@@ -309,7 +311,7 @@ Deno.test("CORS headers are on accepted, rejected and ops responses for allowed 
   const shop = { origin: "https://shop.example" };
   const ok = await app.request(
     "/api/v1/event",
-    post(EXAMPLE, { key: "good_key", headers: shop }),
+    post(BRIEF_EXAMPLE, { key: "good_key", headers: shop }),
     PEER,
   );
   assert.equal(ok.status, 200);
@@ -328,20 +330,20 @@ Deno.test("CORS headers are on accepted, rejected and ops responses for allowed 
   assert.equal(ops.headers.get("access-control-allow-origin"), "https://shop.example");
   const evil = await app.request(
     "/api/v1/event",
-    post(EXAMPLE, { key: "good_key", headers: { origin: "https://evil.example" } }),
+    post(BRIEF_EXAMPLE, { key: "good_key", headers: { origin: "https://evil.example" } }),
     PEER,
   );
   assert.equal(evil.status, 200);
   assert.equal(evil.headers.get("access-control-allow-origin"), null);
   const { app: open } = await testApp();
-  const any = await open.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  const any = await open.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
   assert.equal(any.headers.get("access-control-allow-origin"), "*");
   assert.equal(any.headers.get("vary"), null);
 });
 
 Deno.test("metrics count requests by route and status; unknown paths answer 404 JSON", async () => {
   const { app } = await testApp();
-  await app.request("/api/v1/event", post(EXAMPLE, { key: "good_key" }), PEER);
+  await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
   const missing = await app.request("/nope", { method: "POST" });
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, "NOT_FOUND");
