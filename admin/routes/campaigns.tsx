@@ -7,7 +7,8 @@ import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.
 import { listCampaigns } from "../adapters/pg_catalog.ts";
 import { campaignTraffic } from "../adapters/ch_traffic.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
-import { Badge, EmptyRow, orDash, PeriodTabs } from "../components/widgets.tsx";
+import { DataTable } from "../components/table.tsx";
+import { Badge, orDash, PeriodTabs } from "../components/widgets.tsx";
 
 /** Where a campaign stands at `now`. */
 export function campaignState(campaign: { starts_at: Date; ends_at: Date }, now: Date): string {
@@ -35,46 +36,43 @@ export function campaignRoutes(deps: PageDeps): Hono {
         </PageHead>
         <div class="panel">
           <h2>Campaigns</h2>
-          <table id="campaigns">
-            <thead>
+          <DataTable
+            id="campaigns"
+            columns={[
+              { label: "Campaign" },
+              { label: "Status" },
+              { label: "utm_campaign" },
+              { label: "Channel" },
+              { label: "Runs" },
+              { label: `Visitors (${period.label.toLowerCase()})`, num: true },
+              { label: "Orders", num: true },
+              { label: "Customers", num: true },
+              { label: "Revenue", num: true },
+            ]}
+            empty="No campaigns configured"
+            rows={campaigns.map((x) => (
               <tr>
-                <th>Campaign</th>
-                <th>Status</th>
-                <th>utm_campaign</th>
-                <th>Channel</th>
-                <th>Runs</th>
-                <th class="num">Visitors ({period.label.toLowerCase()})</th>
-                <th class="num">Orders</th>
-                <th class="num">Customers</th>
-                <th class="num">Revenue</th>
+                <td>
+                  <strong>{x.name}</strong>
+                  <div class="muted mono">{x.campaign_id}</div>
+                </td>
+                <td>
+                  <Badge text={campaignState(x, now)} />
+                </td>
+                <td class="mono">{orDash(x.utm_campaign)}</td>
+                <td>{orDash(x.channel)}</td>
+                <td class="mono">{formatDay(x.starts_at)} → {formatDay(x.ends_at)}</td>
+                <td class="num">
+                  {x.utm_campaign !== null
+                    ? formatCount(visitorsByUtm.get(x.utm_campaign) ?? 0)
+                    : "—"}
+                </td>
+                <td class="num">{formatCount(x.orders)}</td>
+                <td class="num">{formatCount(x.customers)}</td>
+                <td class="num">{formatMoney(x.revenue, BASE_CURRENCY)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {campaigns.length === 0 && <EmptyRow columns={9}>No campaigns configured</EmptyRow>}
-              {campaigns.map((x) => (
-                <tr>
-                  <td>
-                    <strong>{x.name}</strong>
-                    <div class="muted mono">{x.campaign_id}</div>
-                  </td>
-                  <td>
-                    <Badge text={campaignState(x, now)} />
-                  </td>
-                  <td class="mono">{orDash(x.utm_campaign)}</td>
-                  <td>{orDash(x.channel)}</td>
-                  <td class="mono">{formatDay(x.starts_at)} → {formatDay(x.ends_at)}</td>
-                  <td class="num">
-                    {x.utm_campaign !== null
-                      ? formatCount(visitorsByUtm.get(x.utm_campaign) ?? 0)
-                      : "—"}
-                  </td>
-                  <td class="num">{formatCount(x.orders)}</td>
-                  <td class="num">{formatCount(x.customers)}</td>
-                  <td class="num">{formatMoney(x.revenue, BASE_CURRENCY)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          />
           <p class="muted">
             Orders and revenue count orders tagged with the campaign inside its run, net of refunds
             and cancellations.
@@ -82,35 +80,30 @@ export function campaignRoutes(deps: PageDeps): Hono {
         </div>
         <div class="panel">
           <h2>Traffic by utm_campaign · {period.label}</h2>
-          <table id="campaign-traffic">
-            <thead>
+          <DataTable
+            id="campaign-traffic"
+            columns={[
+              { label: "utm_campaign" },
+              { label: "Source / medium" },
+              { label: "Visitors", num: true },
+              { label: "Sessions", num: true },
+              { label: "Events", num: true },
+              { label: "Share of visitors", num: true },
+            ]}
+            empty="No campaign traffic in this period"
+            rows={traffic.map((t) => (
               <tr>
-                <th>utm_campaign</th>
-                <th>Source / medium</th>
-                <th class="num">Visitors</th>
-                <th class="num">Sessions</th>
-                <th class="num">Events</th>
-                <th class="num">Share of visitors</th>
+                <td class="mono">{t.utm_campaign}</td>
+                <td>{[t.utm_source, t.utm_medium].filter((v) => v).join(" / ") || "—"}</td>
+                <td class="num">{formatCount(t.visitors)}</td>
+                <td class="num">{formatCount(t.sessions)}</td>
+                <td class="num">{formatCount(t.events)}</td>
+                <td class="num">
+                  {formatPercent(t.visitors, traffic.reduce((sum, x) => sum + x.visitors, 0))}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {traffic.length === 0 && (
-                <EmptyRow columns={6}>No campaign traffic in this period</EmptyRow>
-              )}
-              {traffic.map((t) => (
-                <tr>
-                  <td class="mono">{t.utm_campaign}</td>
-                  <td>{[t.utm_source, t.utm_medium].filter((v) => v).join(" / ") || "—"}</td>
-                  <td class="num">{formatCount(t.visitors)}</td>
-                  <td class="num">{formatCount(t.sessions)}</td>
-                  <td class="num">{formatCount(t.events)}</td>
-                  <td class="num">
-                    {formatPercent(t.visitors, traffic.reduce((sum, x) => sum + x.visitors, 0))}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          />
         </div>
       </Layout>,
     );

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file jsx-key -- server-rendered once, nothing reconciles lists, so keys would only leak into the HTML as attributes
 /** `/events`: the latest events from ClickHouse, filterable, with an opt-in auto-refresh. */
 import { Hono } from "hono";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
@@ -7,7 +6,9 @@ import { formatTime } from "../core/format.ts";
 import { withClickHouse } from "../adapters/stores.ts";
 import { eventFacets, latestEvents } from "../adapters/ch_traffic.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
-import { EmptyRow, orDash } from "../components/widgets.tsx";
+import { DataTable } from "../components/table.tsx";
+import { FilterForm, SelectFilter } from "../components/filters.tsx";
+import { orDash } from "../components/widgets.tsx";
 
 const REFRESH_CHOICES = ["5", "10", "30"] as const;
 /** How far back the stream and its filter menus look; keeps the scan to recent partitions. */
@@ -49,67 +50,60 @@ export function eventRoutes(deps: PageDeps): Hono {
           </a>
         </PageHead>
         <div class="panel">
-          <form class="filters" method="get" action="/events">
-            <label>
-              Event
-              <select name="event">
-                <option value="">All events</option>
-                {facets.events.map((e) => <option value={e} selected={e === event}>{e}</option>)}
-              </select>
-            </label>
-            <label>
-              Platform
-              <select name="platform">
-                <option value="">All platforms</option>
-                {facets.platforms.map((p) => (
-                  <option value={p} selected={p === platform}>{p}</option>
-                ))}
-              </select>
-            </label>
+          <FilterForm action="/events" submit="Filter">
+            <SelectFilter
+              label="Event"
+              name="event"
+              any="All events"
+              options={facets.events}
+              value={event}
+            />
+            <SelectFilter
+              label="Platform"
+              name="platform"
+              any="All platforms"
+              options={facets.platforms}
+              value={platform}
+            />
             {refresh !== undefined && <input type="hidden" name="refresh" value={refresh} />}
-            <button type="submit">Filter</button>
-            <a class="button secondary" href="/events">Reset</a>
-          </form>
-          <table id="events">
-            <thead>
+          </FilterForm>
+          <DataTable
+            id="events"
+            columns={[
+              { label: "Time" },
+              { label: "Event" },
+              { label: "Who" },
+              { label: "Platform" },
+              { label: "Page / product" },
+              { label: "Device" },
+              { label: "Location" },
+              { label: "Source" },
+            ]}
+            empty="No events match"
+            rows={rows.map((e) => (
               <tr>
-                <th>Time</th>
-                <th>Event</th>
-                <th>Who</th>
-                <th>Platform</th>
-                <th>Page / product</th>
-                <th>Device</th>
-                <th>Location</th>
-                <th>Source</th>
+                <td class="mono">{formatTime(e.timestamp)}</td>
+                <td>
+                  <strong>{e.event}</strong>
+                  {e.is_bot && (
+                    <span>
+                      <span class="badge warn">bot</span>
+                    </span>
+                  )}
+                </td>
+                <td>
+                  {e.user_id !== ""
+                    ? <a href={`/users/${encodeURIComponent(e.user_id)}`}>{e.user_id}</a>
+                    : <span class="muted mono">{orDash(e.anonymous_id)}</span>}
+                </td>
+                <td>{orDash(e.platform)}</td>
+                <td>{e.product_name || e.product_id || e.url || "—"}</td>
+                <td>{[e.device_browser, e.device_os].filter((v) => v).join(" / ") || "—"}</td>
+                <td>{[e.geo_city, e.geo_country_code].filter((v) => v).join(", ") || "—"}</td>
+                <td>{e.utm_campaign || e.channel || "—"}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.length === 0 && <EmptyRow columns={8}>No events match</EmptyRow>}
-              {rows.map((e) => (
-                <tr>
-                  <td class="mono">{formatTime(e.timestamp)}</td>
-                  <td>
-                    <strong>{e.event}</strong>
-                    {e.is_bot && (
-                      <span>
-                        <span class="badge warn">bot</span>
-                      </span>
-                    )}
-                  </td>
-                  <td>
-                    {e.user_id !== ""
-                      ? <a href={`/users/${encodeURIComponent(e.user_id)}`}>{e.user_id}</a>
-                      : <span class="muted mono">{orDash(e.anonymous_id)}</span>}
-                  </td>
-                  <td>{orDash(e.platform)}</td>
-                  <td>{e.product_name || e.product_id || e.url || "—"}</td>
-                  <td>{[e.device_browser, e.device_os].filter((v) => v).join(" / ") || "—"}</td>
-                  <td>{[e.geo_city, e.geo_country_code].filter((v) => v).join(", ") || "—"}</td>
-                  <td>{e.utm_campaign || e.channel || "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          />
         </div>
       </Layout>,
     );

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file jsx-key -- server-rendered once, nothing reconciles lists, so keys would only leak into the HTML as attributes
 /** `/orders` (filterable, paginated list) and `/orders/:id` (lines, customer, attribution). */
 import { Hono } from "hono";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
@@ -8,6 +7,8 @@ import { formatCount, formatMoney, formatTime } from "../core/format.ts";
 import { BASE_CURRENCY, withPostgres } from "../adapters/stores.ts";
 import { getOrder, listOrders, orderStatuses } from "../adapters/pg_orders.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
+import { DataTable } from "../components/table.tsx";
+import { FilterForm, SelectFilter } from "../components/filters.tsx";
 import { Badge, EmptyRow, orDash, Pager } from "../components/widgets.tsx";
 
 const DAY = 86_400_000;
@@ -52,18 +53,18 @@ export function orderRoutes(deps: PageDeps): Hono {
       <Layout title="Orders" active="/orders">
         <PageHead title="Orders" sub={`${formatCount(total)} matching orders`} />
         <div class="panel">
-          <form class="filters" method="get" action="/orders">
+          <FilterForm action="/orders" submit="Filter">
             <label>
               Order or customer id
               <input type="search" name="q" value={q ?? ""} placeholder="ord_… or user id" />
             </label>
-            <label>
-              Status
-              <select name="status">
-                <option value="">Any</option>
-                {statuses.map((s) => <option value={s} selected={s === status}>{s}</option>)}
-              </select>
-            </label>
+            <SelectFilter
+              label="Status"
+              name="status"
+              any="Any"
+              options={statuses}
+              value={status}
+            />
             <label>
               From
               <input type="date" name="from" value={c.req.query("from") ?? ""} />
@@ -72,48 +73,43 @@ export function orderRoutes(deps: PageDeps): Hono {
               To
               <input type="date" name="to" value={c.req.query("to") ?? ""} />
             </label>
-            <button type="submit">Filter</button>
-            <a class="button secondary" href="/orders">Reset</a>
-          </form>
-          <table id="orders">
-            <thead>
+          </FilterForm>
+          <DataTable
+            id="orders"
+            columns={[
+              { label: "Order" },
+              { label: "Placed" },
+              { label: "Customer" },
+              { label: "Status" },
+              { label: "Items", num: true },
+              { label: "Total", num: true },
+              { label: `Revenue (${BASE_CURRENCY})`, num: true },
+              { label: "Channel" },
+              { label: "City" },
+            ]}
+            empty="No orders match these filters"
+            rows={rows.map((o) => (
               <tr>
-                <th>Order</th>
-                <th>Placed</th>
-                <th>Customer</th>
-                <th>Status</th>
-                <th class="num">Items</th>
-                <th class="num">Total</th>
-                <th class="num">Revenue ({BASE_CURRENCY})</th>
-                <th>Channel</th>
-                <th>City</th>
+                <td class="mono">
+                  <a href={`/orders/${encodeURIComponent(o.order_id)}`}>{o.order_id}</a>
+                </td>
+                <td class="mono">{formatTime(o.created_at)}</td>
+                <td>
+                  {o.user_id !== null
+                    ? <a href={`/users/${encodeURIComponent(o.user_id)}`}>{o.user_id}</a>
+                    : <span class="muted">guest</span>}
+                </td>
+                <td>
+                  <Badge text={o.status} />
+                </td>
+                <td class="num">{formatCount(o.items)}</td>
+                <td class="num">{formatMoney(o.total, o.currency)}</td>
+                <td class="num">{formatMoney(o.revenue_base, o.base_currency)}</td>
+                <td>{orDash(o.channel)}</td>
+                <td>{orDash(o.city)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.length === 0 && <EmptyRow columns={9}>No orders match these filters</EmptyRow>}
-              {rows.map((o) => (
-                <tr>
-                  <td class="mono">
-                    <a href={`/orders/${encodeURIComponent(o.order_id)}`}>{o.order_id}</a>
-                  </td>
-                  <td class="mono">{formatTime(o.created_at)}</td>
-                  <td>
-                    {o.user_id !== null
-                      ? <a href={`/users/${encodeURIComponent(o.user_id)}`}>{o.user_id}</a>
-                      : <span class="muted">guest</span>}
-                  </td>
-                  <td>
-                    <Badge text={o.status} />
-                  </td>
-                  <td class="num">{formatCount(o.items)}</td>
-                  <td class="num">{formatMoney(o.total, o.currency)}</td>
-                  <td class="num">{formatMoney(o.revenue_base, o.base_currency)}</td>
-                  <td>{orDash(o.channel)}</td>
-                  <td>{orDash(o.city)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          />
           <Pager
             path="/orders"
             page={page}

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file jsx-key -- server-rendered once, nothing reconciles lists, so keys would only leak into the HTML as attributes
 /** `/users` (search, tier filter) and `/users/:id` (profile, orders, reviews, activity). */
 import { Hono } from "hono";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
@@ -10,6 +9,8 @@ import { getUser, listUsers, userTiers } from "../adapters/pg_users.ts";
 import { listOrders } from "../adapters/pg_orders.ts";
 import { userTimeline } from "../adapters/ch_traffic.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
+import { DataTable } from "../components/table.tsx";
+import { FilterForm, SelectFilter } from "../components/filters.tsx";
 import { Badge, EmptyRow, orDash, Pager, Stars } from "../components/widgets.tsx";
 
 /** The customers pages. */
@@ -42,53 +43,42 @@ export function userRoutes(deps: PageDeps): Hono {
       <Layout title="Customers" active="/users">
         <PageHead title="Customers" sub={`${formatCount(total)} matching customers`} />
         <div class="panel">
-          <form class="filters" method="get" action="/users">
+          <FilterForm action="/users" submit="Search">
             <label>
               Search
               <input type="search" name="q" value={q ?? ""} placeholder="user id, email or name" />
             </label>
-            <label>
-              Tier
-              <select name="tier">
-                <option value="">Any</option>
-                {tiers.map((t) => <option value={t} selected={t === tier}>{t}</option>)}
-              </select>
-            </label>
-            <button type="submit">Search</button>
-            <a class="button secondary" href="/users">Reset</a>
-          </form>
-          <table id="users">
-            <thead>
+            <SelectFilter label="Tier" name="tier" any="Any" options={tiers} value={tier} />
+          </FilterForm>
+          <DataTable
+            id="users"
+            columns={[
+              { label: "Customer" },
+              { label: "Email" },
+              { label: "Tier" },
+              { label: "Country" },
+              { label: "Signed up" },
+              { label: "Orders", num: true },
+              { label: "Lifetime revenue", num: true },
+            ]}
+            empty="No customers match"
+            rows={rows.map((u) => (
               <tr>
-                <th>Customer</th>
-                <th>Email</th>
-                <th>Tier</th>
-                <th>Country</th>
-                <th>Signed up</th>
-                <th class="num">Orders</th>
-                <th class="num">Lifetime revenue</th>
+                <td>
+                  <a href={`/users/${encodeURIComponent(u.user_id)}`}>{u.name ?? u.user_id}</a>
+                  {u.name !== null && <div class="muted mono">{u.user_id}</div>}
+                </td>
+                <td>{orDash(u.email)}</td>
+                <td>
+                  <span class="badge">{u.tier}</span>
+                </td>
+                <td>{orDash(u.country_code)}</td>
+                <td class="mono">{formatTime(u.signup_at)}</td>
+                <td class="num">{formatCount(u.orders)}</td>
+                <td class="num">{formatMoney(u.revenue, BASE_CURRENCY)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {rows.length === 0 && <EmptyRow columns={7}>No customers match</EmptyRow>}
-              {rows.map((u) => (
-                <tr>
-                  <td>
-                    <a href={`/users/${encodeURIComponent(u.user_id)}`}>{u.name ?? u.user_id}</a>
-                    {u.name !== null && <div class="muted mono">{u.user_id}</div>}
-                  </td>
-                  <td>{orDash(u.email)}</td>
-                  <td>
-                    <span class="badge">{u.tier}</span>
-                  </td>
-                  <td>{orDash(u.country_code)}</td>
-                  <td class="mono">{formatTime(u.signup_at)}</td>
-                  <td class="num">{formatCount(u.orders)}</td>
-                  <td class="num">{formatMoney(u.revenue, BASE_CURRENCY)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          />
           <Pager
             path="/users"
             page={page}
