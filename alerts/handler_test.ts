@@ -35,7 +35,7 @@ function batchOf(values: string[]): Batch {
   };
 }
 
-async function setup(redis: ReturnType<typeof testRedis>, urls: Record<string, string>) {
+function setup(redis: ReturnType<typeof testRedis>, urls: Record<string, string>) {
   const registry = createRegistry("alerts", { processMetrics: false });
   const metrics = createAlertsMetrics(registry);
   const sent: OutgoingMessage[] = [];
@@ -69,7 +69,7 @@ Deno.test(
     await using redis = testRedis();
     await using ok = standIn(() => new Response("ok"));
     await using strict = standIn(() => Response.json({ error: "no" }, { status: 400 }));
-    const { handler, sent, registry } = await setup(redis, {
+    const { handler, sent, registry } = setup(redis, {
       default: ok.url,
       strict: strict.url,
     });
@@ -120,7 +120,7 @@ Deno.test(
   async () => {
     await using redis = testRedis();
     await using hook = standIn(() => new Response("ok"));
-    const { handler, registry } = await setup(redis, { default: hook.url });
+    const { handler, registry } = setup(redis, { default: hook.url });
     const cart = (user_id: string) => enrichedEvent({ event: "add_to_cart", user_id });
     const first = cart("user_789");
     await handler(
@@ -141,7 +141,7 @@ Deno.test(
 Deno.test("handler dead-letters an exhausted delivery with the last failure", opts, async () => {
   await using redis = testRedis();
   await using down = standIn(() => new Response("maintenance", { status: 503 }));
-  const { handler, sent } = await setup(redis, { default: down.url });
+  const { handler, sent } = setup(redis, { default: down.url });
   const event = enrichedEvent();
   await handler(batchOf([JSON.stringify(event)]));
   assert.equal(down.received.length, 2);
