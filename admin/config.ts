@@ -1,4 +1,4 @@
-/** The admin console's environment, parsed once by `main.ts` (see docs/_parts/admin.md). */
+/** The admin console's environment, parsed once by `main.ts` (see docs/admin.md). */
 import { z } from "zod";
 import { infraEnv, parseConfig, port, positiveInt } from "../shared/config.ts";
 

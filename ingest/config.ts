@@ -1,4 +1,4 @@
-/** The ingest service's environment, parsed once by `main.ts` (see docs/_parts/ingest.md). */
+/** The ingest service's environment, parsed once by `main.ts` (see docs/ingest.md). */
 import { z } from "zod";
 import {
   flag,
@@ -64,7 +64,7 @@ export const IngestConfigSchema = z.object({
   /**
    * Producers used in turn; each keeps one acks=all request in flight. One measured best: more
    * producers split the load into smaller requests, costing CPU per event without adding
-   * throughput (see docs/_parts/ingest.md).
+   * throughput (see docs/ingest.md).
    */
   INGEST_KAFKA_PRODUCERS: positiveInt(1),
   /** Retry-After seconds sent with 503 answers. */

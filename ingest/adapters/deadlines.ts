@@ -2,7 +2,7 @@
  * Timeouts for many concurrent waits of the same length with one timer instead of one per wait:
  * with a fixed length, deadlines expire in the order the waits began, so the oldest pending wait
  * is the only one a timer needs to watch. Per-request `setTimeout` + `clearTimeout` was a
- * measurable share of ingest's CPU per event (see docs/_parts/ingest.md).
+ * measurable share of ingest's CPU per event (see docs/ingest.md).
  */
 
 /** Bounds promises by a fixed timeout. */

@@ -3,7 +3,7 @@
  * made the request fail, so one `onError` turns them into `{ error: { code, message, field } }`.
  */
 
-/** Stable error codes of the ingest HTTP API (documented in docs/_parts/ingest.md). */
+/** Stable error codes of the ingest HTTP API (documented in docs/ingest.md). */
 export type IngestErrorCode =
   | "MISSING_FIELD"
   | "INVALID_FIELD"
