@@ -45,15 +45,38 @@ export function parseDevice(userAgent: string): Device {
   };
 }
 
-/** Parses the event's user agent (the raw one, or `context.userAgent` from Segment clients). */
-export function deviceStep(): Step {
+/** Options for {@link deviceStep}. */
+export interface DeviceStepOptions {
+  /** Distinct user agents remembered (default 5000; 0 disables). */
+  cacheSize?: number;
+}
+
+/**
+ * Parses the event's user agent (the raw one, or `context.userAgent` from Segment clients).
+ * Parsing is a pure function of the string and real traffic repeats a few thousand strings, so
+ * results are memoized: ua-parser + isbot were the costliest step per event after the lookups.
+ */
+export function deviceStep(opts: DeviceStepOptions = {}): Step {
+  const max = opts.cacheSize ?? 5000;
+  const memo = new Map<string, Device>();
+  const parse = (ua: string): Device => {
+    const hit = memo.get(ua);
+    if (hit) return { ...hit };
+    const device = parseDevice(ua);
+    if (max > 0) {
+      // Oldest first out: cheaper than LRU bookkeeping, and a hot string is re-added at once.
+      if (memo.size >= max) memo.delete(memo.keys().next().value!);
+      memo.set(ua, device);
+    }
+    return { ...device };
+  };
   return {
     name: "device",
     run(event) {
       const fromContext = event.context.userAgent;
       const ua = event.user_agent ?? (typeof fromContext === "string" ? fromContext : null);
       if (ua === null || ua.trim() === "") return { patch: {} };
-      return { patch: { device: parseDevice(ua) } };
+      return { patch: { device: parse(ua) } };
     },
   };
 }

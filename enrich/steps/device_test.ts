@@ -31,3 +31,18 @@ Deno.test("deviceStep() uses context.userAgent when the raw user agent is missin
   const { patch } = deviceStep().run(event) as { patch: { device: { device_model: string } } };
   assertEquals(patch.device.device_model, "iPhone");
 });
+
+Deno.test("deviceStep() answers a repeated user agent from its memo with an unshared copy", () => {
+  const step = deviceStep({ cacheSize: 1 });
+  const windows =
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36";
+  const run = (ua: string) =>
+    (step.run(draft({ user_agent: ua })) as { patch: { device: Record<string, unknown> } }).patch
+      .device;
+  const first = run(IPHONE_CHROME_UA);
+  first.device_model = "tampered";
+  assertEquals(run(IPHONE_CHROME_UA), parseDevice(IPHONE_CHROME_UA));
+  // Past the memo's size the older string is evicted and parsed again, with the same answer.
+  assertEquals(run(windows).os, "Windows");
+  assertEquals(run(IPHONE_CHROME_UA).device_model, "iPhone");
+});
