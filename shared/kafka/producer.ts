@@ -136,10 +136,32 @@ export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}):
       if (messages.length === 0) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         const converted = messages.map((m) => toClientMessage(topic, m, headerBytes));
-        const bytes = converted.reduce((sum, m) => sum + sizeOf(m), 0);
-        queue.push({ messages: converted, bytes, at: performance.now(), resolve, reject });
-        queued += messages.length;
-        queuedBytes += bytes;
+        // One call larger than a request may hold is queued as several parts; the call resolves
+        // when every part is acknowledged. Parts stay in order and go one request at a time.
+        const parts = splitParts(converted, {
+          maxMessages: maxBatchMessages,
+          maxBytes: maxBatchBytes,
+        });
+        let pending = parts.length;
+        let failed = false;
+        const at = performance.now();
+        for (const part of parts) {
+          queue.push({
+            messages: part.messages,
+            bytes: part.bytes,
+            at,
+            resolve: () => {
+              if (--pending === 0 && !failed) resolve();
+            },
+            reject: (error) => {
+              if (failed) return;
+              failed = true;
+              reject(error);
+            },
+          });
+          queued += part.messages.length;
+          queuedBytes += part.bytes;
+        }
         schedule();
       });
     },
@@ -191,6 +213,28 @@ function headerBytesCache(maxEntries = 1000): (text: string) => Buffer {
     }
     return bytes;
   };
+}
+
+/** Cuts one call's messages into parts that each fit a request's message and byte caps. */
+export function splitParts<M extends MessageToProduce>(
+  messages: M[],
+  caps: { maxMessages: number; maxBytes: number },
+): Array<{ messages: M[]; bytes: number }> {
+  const parts: Array<{ messages: M[]; bytes: number }> = [];
+  let current: { messages: M[]; bytes: number } = { messages: [], bytes: 0 };
+  for (const message of messages) {
+    const size = sizeOf(message);
+    const full = current.messages.length >= caps.maxMessages ||
+      current.bytes + size > caps.maxBytes;
+    if (current.messages.length > 0 && full) {
+      parts.push(current);
+      current = { messages: [], bytes: 0 };
+    }
+    current.messages.push(message);
+    current.bytes += size;
+  }
+  if (current.messages.length > 0) parts.push(current);
+  return parts;
 }
 
 /** Bytes a message adds to a request, near enough for the batch cap (record overhead aside). */

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
 import { createConsumer } from "./consumer.ts";
 import { KafkaError } from "./errors.ts";
 import type { IncomingMessage } from "./message.ts";
-import { createProducer } from "./producer.ts";
+import { createProducer, splitParts } from "./producer.ts";
 import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -86,6 +87,55 @@ Deno.test(
     assert.deepEqual(seqs.size, 2500, "distinct messages read back");
   },
 );
+
+Deno.test(
+  "one send() larger than a request may hold is split, acknowledged and read back in order",
+  opts,
+  async () => {
+    await using topic = await testTopic("producer-one-big");
+    const producer = await createProducer(testConfig("test-producer"));
+    // 1,200 messages of 2 KiB to one partition in a single call: 2.4 MiB, over the broker's
+    // 1 MiB message.max.bytes if sent as one record batch.
+    const value = "y".repeat(2048);
+    const messages = Array.from({ length: 1200 }, (_, i) => ({
+      key: "same",
+      value,
+      headers: { seq: String(i) },
+    }));
+    await producer.send(topic.name, messages);
+    await producer.close();
+
+    const consumer = await createConsumer(testConfig("test-reader"), {
+      groupId: testName("group"),
+      topics: [topic.name],
+      fromBeginning: true,
+    });
+    const seqs: number[] = [];
+    const running = consumer.run((batch) => {
+      for (const m of batch.messages) seqs.push(Number(m.headers.seq));
+      return Promise.resolve();
+    });
+    await waitFor("1200 messages", () => seqs.length >= 1200);
+    await consumer.close();
+    await running;
+    assert.deepEqual(seqs, messages.map((_, i) => i), "all messages, once each, in order");
+  },
+);
+
+Deno.test("splitParts() keeps every part within the message and byte caps, in order", () => {
+  const message = (n: number) => ({ topic: "t", value: Buffer.alloc(n) });
+  const parts = splitParts([message(40), message(40), message(40), message(100), message(5)], {
+    maxMessages: 2,
+    maxBytes: 90,
+  });
+  assert.deepEqual(parts.map((p) => p.messages.map((m) => m.value.length)), [
+    [40, 40],
+    [40],
+    [100],
+    [5],
+  ]);
+  assert.deepEqual(parts.map((p) => p.bytes), [80, 40, 100, 5]);
+});
 
 Deno.test("send() after close() rejects with KAFKA_CLOSED", opts, async () => {
   const producer = await createProducer(testConfig("test-producer"));
