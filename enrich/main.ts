@@ -3,7 +3,7 @@
  * Composition root: configuration, clients, pipeline, consumer, ops endpoints, shutdown.
  */
 import { Hono } from "hono";
-import { createAdmin, createConsumer, createProducer } from "../shared/kafka/mod.ts";
+import { createAdmin, createConsumer, createProducer, reportLag } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
@@ -49,18 +49,11 @@ const consumer = await createConsumer(kafka, {
     }),
 });
 
-const lagTimer = setInterval(async () => {
-  try {
-    for (const { topic, partition, lag } of await consumer.lag()) {
-      metrics.consumerLag.set(
-        { group: config.CONSUMER_GROUP, topic, partition: String(partition) },
-        lag,
-      );
-    }
-  } catch (error) {
-    logger.debug("Could not read consumer lag", { error: errorMessage(error) });
-  }
-}, config.LAG_INTERVAL_MS);
+const stopLag = reportLag(consumer, metrics.consumerLag, {
+  group: config.CONSUMER_GROUP,
+  intervalMs: config.LAG_INTERVAL_MS,
+  logger,
+});
 
 let draining = false;
 const checks = {
@@ -94,7 +87,7 @@ const server = serveUntilSignal(app.fetch, {
     draining = true;
   },
   onShutdown: async () => {
-    clearInterval(lagTimer);
+    stopLag();
     // close() waits for the in-flight batch, commits it and leaves the group.
     await consumer.close();
     await producer.close();

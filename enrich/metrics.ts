@@ -1,7 +1,8 @@
 /**
  * enrich's Prometheus metrics (names fixed by the Grafana dashboards).
  */
-import { Counter, Gauge, Histogram, LATENCY_BUCKETS, type Registry } from "../shared/metrics.ts";
+import { type ConsumerLagGauge, consumerLagGauge } from "../shared/kafka/mod.ts";
+import { Counter, Histogram, LATENCY_BUCKETS, type Registry } from "../shared/metrics.ts";
 
 /** The metrics enrich updates. */
 export interface EnrichMetrics {
@@ -11,7 +12,7 @@ export interface EnrichMetrics {
   stepDuration: Histogram<"step">;
   stepErrors: Counter<"step">;
   cacheRequests: Counter<"cache" | "result">;
-  consumerLag: Gauge<"group" | "topic" | "partition">;
+  consumerLag: ConsumerLagGauge;
   produceRetries: Counter<string>;
 }
 
@@ -54,12 +55,7 @@ export function createEnrichMetrics(registry: Registry): EnrichMetrics {
       labelNames: ["cache", "result"],
       registers,
     }),
-    consumerLag: new Gauge({
-      name: "eventflow_consumer_lag",
-      help: "Messages not yet consumed, per partition",
-      labelNames: ["group", "topic", "partition"],
-      registers,
-    }),
+    consumerLag: consumerLagGauge(registry),
     produceRetries: new Counter({
       name: "eventflow_enrich_produce_retries_total",
       help: "Produce calls retried after a Kafka error",
