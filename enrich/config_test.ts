@@ -1,15 +1,15 @@
-import { assertEquals } from "./_test_util.ts";
+import assert from "node:assert/strict";
 import { loadConfig } from "./config.ts";
 
 Deno.test("loadConfig() applies defaults", () => {
   const config = loadConfig({});
-  assertEquals([config.PORT, config.CONSUMER_GROUP, config.IP_POLICY, config.TOPIC_RAW], [
+  assert.deepEqual([config.PORT, config.CONSUMER_GROUP, config.IP_POLICY, config.TOPIC_RAW], [
     8081,
     "enrich",
     "truncate",
     "raw_events",
   ]);
-  assertEquals(config.PSEUDONYMIZE_FIELDS, []);
+  assert.deepEqual(config.PSEUDONYMIZE_FIELDS, []);
 });
 
 Deno.test("loadConfig() lists every bad variable, including a missing salt", () => {
@@ -19,8 +19,8 @@ Deno.test("loadConfig() lists every bad variable, including a missing salt", () 
   } catch (error) {
     message = (error as Error).message;
   }
-  assertEquals(message.includes('IP_POLICY has value "blur"'), true);
-  assertEquals(message.includes('PORT has value "x"'), true);
+  assert.deepEqual(message.includes('IP_POLICY has value "blur"'), true);
+  assert.deepEqual(message.includes('PORT has value "x"'), true);
 });
 
 Deno.test("loadConfig() requires PII_SALT when fields are pseudonymized", () => {
@@ -30,7 +30,7 @@ Deno.test("loadConfig() requires PII_SALT when fields are pseudonymized", () => 
   } catch (error) {
     message = (error as Error).message;
   }
-  assertEquals(
+  assert.deepEqual(
     message.includes(
       "PII_SALT is not set: must be set (16+ characters) when PSEUDONYMIZE_FIELDS is set",
     ),

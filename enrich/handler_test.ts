@@ -2,7 +2,7 @@ import { DeadLetterSchema } from "../shared/events/mod.ts";
 import type { Batch, OutgoingMessage } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
-import { assertEquals } from "./_test_util.ts";
+import assert from "node:assert/strict";
 import { rawEvent } from "./_fixtures.ts";
 import { createBatchHandler, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
 import { createEnrichMetrics } from "./metrics.ts";
@@ -66,32 +66,32 @@ Deno.test("the handler dead-letters garbage, schema mismatches and unknown versi
   const dead = sent.find((s) => s.topic === "dlq")!.messages.map((m) =>
     DeadLetterSchema.parse(JSON.parse(m.value as string))
   );
-  assertEquals(dead.map((d) => [d.reason, d.event_id, d.source.offset, d.replays]), [
+  assert.deepEqual(dead.map((d) => [d.reason, d.event_id, d.source.offset, d.replays]), [
     ["INVALID_JSON", null, "0", 1],
     ["SCHEMA_MISMATCH", "e-bad", "1", 1],
     ["UNKNOWN_SCHEMA_VERSION", "e-v2", "2", 1],
   ]);
-  assertEquals(dead[0]!.payload, "{not json");
-  assertEquals(dead[2]!.error, "Message has schema_version 2; this enrich reads version 1");
+  assert.deepEqual(dead[0]!.payload, "{not json");
+  assert.deepEqual(dead[2]!.error, "Message has schema_version 2; this enrich reads version 1");
   const enriched = sent.find((s) => s.topic === "enriched")!.messages;
-  assertEquals(enriched.length, 1);
-  assertEquals(enriched[0]!.key, "user_789");
-  assertEquals(JSON.parse(enriched[0]!.value as string).event_id, good.event_id);
+  assert.deepEqual(enriched.length, 1);
+  assert.deepEqual(enriched[0]!.key, "user_789");
+  assert.deepEqual(JSON.parse(enriched[0]!.value as string).event_id, good.event_id);
 });
 
 Deno.test("the handler retries a failing produce with backoff before resolving", async () => {
   const { handler, sent, sleeps } = setup(2);
   await handler(batch([encode(rawEvent())]));
-  assertEquals(sleeps, [100, 200]);
-  assertEquals(sent.filter((s) => s.topic === "enriched").length, 1);
+  assert.deepEqual(sleeps, [100, 200]);
+  assert.deepEqual(sent.filter((s) => s.topic === "enriched").length, 1);
 });
 
 Deno.test("the handler rejects after its last attempt so the batch is redelivered, not committed", async () => {
   const { handler, sleeps } = setup(10);
   let message = "";
   await handler(batch([encode(rawEvent())])).catch((e) => (message = e.message));
-  assertEquals(message, "NOT_ENOUGH_REPLICAS");
-  assertEquals(sleeps, [100, 200]);
+  assert.deepEqual(message, "NOT_ENOUGH_REPLICAS");
+  assert.deepEqual(sleeps, [100, 200]);
 });
 
 Deno.test("the handler keeps one visitor's events in order", async () => {
@@ -101,7 +101,7 @@ Deno.test("the handler keeps one visitor's events in order", async () => {
   );
   await handler(batch(events.map(encode)));
   const names = sent[0]!.messages.map((m) => JSON.parse(m.value as string).event);
-  assertEquals(names, ["e1", "e2", "e3"]);
+  assert.deepEqual(names, ["e1", "e2", "e3"]);
 });
 
 Deno.test("visitorGroups() joins events sharing a user or anonymous id, transitively, in order", () => {
@@ -118,5 +118,5 @@ Deno.test("visitorGroups() joins events sharing a user or anonymous id, transiti
       entry(null, null, "6"),
     ]).values(),
   ].map((group) => group.map((e) => e.event.event));
-  assertEquals(groups, [["1", "2", "4"], ["3", "5"], ["6"]]);
+  assert.deepEqual(groups, [["1", "2", "4"], ["3", "5"], ["6"]]);
 });

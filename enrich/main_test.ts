@@ -5,7 +5,7 @@
  */
 import { DeadLetterSchema, EnrichedEventSchema, type RawEvent } from "../shared/events/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
-import { assert, assertEquals } from "./_test_util.ts";
+import assert from "node:assert/strict";
 import { IPHONE_CHROME_UA, rawEvent } from "./_fixtures.ts";
 import { produce, readMessages, startEnrich, testName, testSql, testTopics } from "./_test_env.ts";
 
@@ -70,10 +70,10 @@ Deno.test(
       const [out] = await readMessages(enriched, 1);
       const text = new TextDecoder().decode(out!.value);
       const result = EnrichedEventSchema.parse(JSON.parse(text));
-      assertEquals(out!.key, "user_789");
-      assertEquals(result.event_id, event.event_id);
-      assertEquals([result.event, result.original_event], ["add_to_cart", "Add To Cart"]);
-      assertEquals(result.geo, {
+      assert.deepEqual(out!.key, "user_789");
+      assert.deepEqual(result.event_id, event.event_id);
+      assert.deepEqual([result.event, result.original_event], ["add_to_cart", "Add To Cart"]);
+      assert.deepEqual(result.geo, {
         country_code: "DE",
         country: "Germany",
         region: "Berlin",
@@ -82,52 +82,52 @@ Deno.test(
         latitude: result.geo.latitude,
         longitude: result.geo.longitude,
       });
-      assertEquals(
+      assert.deepEqual(
         [result.device.device_model, result.device.device_vendor, result.device.device_type],
         ["iPhone", "Apple", "mobile"],
       );
-      assertEquals([result.device.browser, result.device.os, result.device.is_bot], [
+      assert.deepEqual([result.device.browser, result.device.os, result.device.is_bot], [
         "Chrome",
         "iOS",
         false,
       ]);
-      assertEquals(result.user, {
+      assert.deepEqual(result.user, {
         tier: "premium",
         signup_at: "2025-11-02T10:00:00.000Z",
         country_code: "DE",
         identity_resolved: false,
       });
-      assertEquals(result.product, {
+      assert.deepEqual(result.product, {
         product_id: "123",
         name: "Wireless Headphones",
         category: "Audio",
         price: 199,
         currency: "USD",
       });
-      assertEquals(result.marketing.campaigns, ["Spring sale"]);
-      assertEquals([result.marketing.channel, result.marketing.utm_source], [
+      assert.deepEqual(result.marketing.campaigns, ["Spring sale"]);
+      assert.deepEqual([result.marketing.channel, result.marketing.utm_source], [
         "email",
         "newsletter",
       ]);
-      assertEquals(result.properties.price, 199);
-      assertEquals(result.revenue, {
+      assert.deepEqual(result.properties.price, 199);
+      assert.deepEqual(result.revenue, {
         amount: 199,
         currency: "USD",
         amount_base: 199,
         base_currency: "USD",
       });
-      assertEquals(result.ip, "85.214.132.0");
-      assertEquals(result.session_derived, true);
-      assertEquals(result.enrichment_errors, []);
+      assert.deepEqual(result.ip, "85.214.132.0");
+      assert.deepEqual(result.session_derived, true);
+      assert.deepEqual(result.enrichment_errors, []);
       for (const secret of [EMAIL, encodeURIComponent(EMAIL), PHONE, "85.214.132.64"]) {
         assert(!text.includes(secret), `enriched output still contains ${secret}`);
       }
-      assertEquals(result.properties.contact_email, "***@example.com");
-      assertEquals(result.properties.contact_phone, "[phone]");
+      assert.deepEqual(result.properties.contact_email, "***@example.com");
+      assert.deepEqual(result.properties.contact_phone, "[phone]");
 
       const [dead] = await readMessages(dlq, 1);
       const record = DeadLetterSchema.parse(JSON.parse(new TextDecoder().decode(dead!.value)));
-      assertEquals([record.stage, record.reason, record.payload, record.source.topic], [
+      assert.deepEqual([record.stage, record.reason, record.payload, record.source.topic], [
         "enrich",
         "INVALID_JSON",
         "this is not json",
@@ -148,15 +148,15 @@ Deno.test(
         "user cache metric",
       );
       const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
-      assertEquals([ready.status, (await ready.json()).status], [200, "ready"]);
-      assertEquals(await redis.exists(`${prefix}user:user_789`), 1);
+      assert.deepEqual([ready.status, (await ready.json()).status], [200, "ready"]);
+      assert.deepEqual(await redis.exists(`${prefix}user:user_789`), 1);
     } finally {
       const status = await service.stop();
       await sql`DELETE FROM campaigns WHERE campaign_id = ${campaignId}`;
       const keys = await redis.keys(`${prefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();
-      assertEquals(status.code, 0, `enrich exit status; log:\n${service.log()}`);
+      assert.deepEqual(status.code, 0, `enrich exit status; log:\n${service.log()}`);
     }
   },
 );

@@ -9,7 +9,7 @@ import { createLogger } from "../../shared/log.ts";
 import { createRegistry } from "../../shared/metrics.ts";
 import { createPostgres, type Sql } from "../../shared/postgres/mod.ts";
 import { createRedis, type Redis } from "../../shared/redis/mod.ts";
-import { assert, assertEquals, assertMatch } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { rawEvent } from "../_fixtures.ts";
 import { TEST_DATABASE_URL, testName, testSql } from "../_test_env.ts";
 import { loadConfig } from "../config.ts";
@@ -110,32 +110,32 @@ Deno.test(
         rawEvent({ ...base, user_id: null, timestamp: at(20) }),
         rawEvent({ ...base, anonymous_id: testName("other"), user_id: null, timestamp: at(5) }),
       ]);
-      assertMatch(first!.session_id, /^sess_[0-9a-f]{24}$/);
-      assertEquals([identify!.session_id, later!.session_id], [
+      assert.match(first!.session_id, /^sess_[0-9a-f]{24}$/);
+      assert.deepEqual([identify!.session_id, later!.session_id], [
         first!.session_id,
         first!.session_id,
       ]);
       assert(elsewhere!.session_id !== first!.session_id, "another visitor, another session");
       // The link made in this batch resolves the later anonymous event, and its profile is read.
-      assertEquals([later!.user_id, later!.user.identity_resolved, later!.user.tier], [
+      assert.deepEqual([later!.user_id, later!.user.identity_resolved, later!.user.tier], [
         user,
         true,
         "gold",
       ]);
-      assertEquals(later!.enrichment_errors, []);
+      assert.deepEqual(later!.enrichment_errors, []);
       // The batch's last state was written back once, before the handler resolved.
       const state = JSON.parse((await redis.get(`${env.prefix}session:${anon}`))!);
-      assertEquals([state.session_id, state.last_seen_at], [first!.session_id, T0 + 20 * MIN]);
-      assertEquals(await redis.get(`${env.prefix}identity:${anon}`), user);
+      assert.deepEqual([state.session_id, state.last_seen_at], [first!.session_id, T0 + 20 * MIN]);
+      assert.deepEqual(await redis.get(`${env.prefix}identity:${anon}`), user);
 
       // The next batch continues the session 25 minutes later, and one past 30 idle minutes not.
       const [next, gap] = await env.run([
         rawEvent({ ...base, user_id: null, timestamp: at(45) }),
         rawEvent({ ...base, user_id: null, timestamp: at(80) }),
       ]);
-      assertEquals(next!.session_id, first!.session_id);
+      assert.deepEqual(next!.session_id, first!.session_id);
       assert(gap!.session_id !== first!.session_id, "a new session after 35 idle minutes");
-      assertEquals([next!.user_id, next!.user.tier], [user, "gold"]);
+      assert.deepEqual([next!.user_id, next!.user.tier], [user, "gold"]);
     } finally {
       await sql`DELETE FROM users WHERE user_id = ${user}`;
       redis.disconnect();
@@ -164,22 +164,25 @@ Deno.test(
         rawEvent({ user_id, properties: { product_id: product } })
       );
       const out = await env.run(events);
-      assertEquals(out.map((e) => e.user.tier), ["premium", "from-redis", null, "premium"]);
-      assertEquals(out[0]!.product, {
+      assert.deepEqual(out.map((e) => e.user.tier), ["premium", "from-redis", null, "premium"]);
+      assert.deepEqual(out[0]!.product, {
         product_id: product,
         name: "Lamp",
         category: "Home",
         price: 12.5,
         currency: "EUR",
       });
-      assertEquals(out.flatMap((e) => e.enrichment_errors), []);
+      assert.deepEqual(out.flatMap((e) => e.enrichment_errors), []);
       // One Redis request per distinct id, not per event.
-      assertEquals(await counter(env.metrics, "user_redis", "miss"), 2);
-      assertEquals(await counter(env.metrics, "user_redis", "hit"), 1);
-      assertEquals(await redis.get(`${env.prefix}user:${missing}`), "__none__");
+      assert.deepEqual(await counter(env.metrics, "user_redis", "miss"), 2);
+      assert.deepEqual(await counter(env.metrics, "user_redis", "hit"), 1);
+      assert.deepEqual(await redis.get(`${env.prefix}user:${missing}`), "__none__");
       const filled = await redis.get(`${env.prefix}user:${known}`);
-      assertEquals(JSON.parse(filled!).tier, "premium");
-      assertEquals(JSON.parse((await redis.get(`${env.prefix}product:${product}`))!).name, "Lamp");
+      assert.deepEqual(JSON.parse(filled!).tier, "premium");
+      assert.deepEqual(
+        JSON.parse((await redis.get(`${env.prefix}product:${product}`))!).name,
+        "Lamp",
+      );
     } finally {
       await sql`DELETE FROM users WHERE user_id = ANY(${[known, cached, missing]})`;
       await sql`DELETE FROM products WHERE product_id = ${product}`;
@@ -203,11 +206,11 @@ Deno.test(
         rawEvent({ user_id: user, session_id: null, timestamp: at(0) }),
         rawEvent({ user_id: user, session_id: null, timestamp: at(1) }),
       ]);
-      assertEquals(out.map((e) => e.user.tier), ["silver", "silver"]);
-      assertEquals(out[0]!.session_id, out[1]!.session_id);
+      assert.deepEqual(out.map((e) => e.user.tier), ["silver", "silver"]);
+      assert.deepEqual(out[0]!.session_id, out[1]!.session_id);
       for (const event of out) {
-        assertEquals(event.enrichment_errors.map((e) => e.step), ["session"]);
-        assertMatch(
+        assert.deepEqual(event.enrichment_errors.map((e) => e.step), ["session"]);
+        assert.match(
           event.enrichment_errors[0]!.reason,
           /^Session state unavailable, used a 30-minute bucket/,
         );
@@ -231,14 +234,14 @@ Deno.test(
       const out = await env.run([
         rawEvent({ user_id: testName("user"), properties: { product_id: testName("p") } }),
       ]);
-      assertEquals(out.length, 1);
-      assertEquals(out[0]!.user.tier, null);
-      assertEquals(out[0]!.product.name, null);
+      assert.deepEqual(out.length, 1);
+      assert.deepEqual(out[0]!.user.tier, null);
+      assert.deepEqual(out[0]!.product.name, null);
       const reasons = Object.fromEntries(out[0]!.enrichment_errors.map((e) => [e.step, e.reason]));
       // Campaigns never loaded either, so marketing reports that too.
-      assertEquals(Object.keys(reasons).sort(), ["marketing", "product", "user"]);
-      assertMatch(reasons.user!, /^User profile lookup failed: /);
-      assertMatch(reasons.product!, /^Product lookup failed: /);
+      assert.deepEqual(Object.keys(reasons).sort(), ["marketing", "product", "user"]);
+      assert.match(reasons.user!, /^User profile lookup failed: /);
+      assert.match(reasons.product!, /^Product lookup failed: /);
     } finally {
       await sql.end({ timeout: 1 }).catch(() => {});
       redis.disconnect();

@@ -1,4 +1,4 @@
-import { assert, assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { createCircuitBreaker, withTimeout } from "./circuit_breaker.ts";
 
 async function message(promise: Promise<unknown>): Promise<string> {
@@ -21,15 +21,18 @@ Deno.test("a circuit opens after the threshold, fails fast, and closes after a g
   });
   let calls = 0;
   const fail = () => (calls++, Promise.reject(new Error("connection refused")));
-  assertEquals(await message(breaker.call(fail)), "connection refused");
-  assertEquals(await message(breaker.call(fail)), "connection refused");
-  assertEquals(breaker.state, "open");
-  assertEquals(await message(breaker.call(fail)), "Geo API is failing; calls are skipped for 1 s");
-  assertEquals(calls, 2);
+  assert.deepEqual(await message(breaker.call(fail)), "connection refused");
+  assert.deepEqual(await message(breaker.call(fail)), "connection refused");
+  assert.deepEqual(breaker.state, "open");
+  assert.deepEqual(
+    await message(breaker.call(fail)),
+    "Geo API is failing; calls are skipped for 1 s",
+  );
+  assert.deepEqual(calls, 2);
   now = 1000;
-  assertEquals(breaker.state, "half-open");
-  assertEquals(await breaker.call(() => Promise.resolve(42)), 42);
-  assertEquals(states, ["open", "half-open", "closed"]);
+  assert.deepEqual(breaker.state, "half-open");
+  assert.deepEqual(await breaker.call(() => Promise.resolve(42)), 42);
+  assert.deepEqual(states, ["open", "half-open", "closed"]);
 });
 
 Deno.test("a failed trial call reopens the circuit", async () => {
@@ -42,11 +45,14 @@ Deno.test("a failed trial call reopens the circuit", async () => {
   await message(breaker.call(() => Promise.reject(new Error("down"))));
   now = 10;
   await message(breaker.call(() => Promise.reject(new Error("still down"))));
-  assertEquals(breaker.state, "open");
+  assert.deepEqual(breaker.state, "open");
 });
 
 Deno.test("withTimeout() rejects with what timed out", async () => {
   const never = new Promise(() => {});
-  assertEquals(await message(withTimeout(never, 5, "Redis GET")), "Redis GET timed out after 5 ms");
+  assert.deepEqual(
+    await message(withTimeout(never, 5, "Redis GET")),
+    "Redis GET timed out after 5 ms",
+  );
   assert((await withTimeout(Promise.resolve(1), 5, "x")) === 1, "passes values through");
 });

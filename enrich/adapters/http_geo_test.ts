@@ -1,6 +1,6 @@
 import { createRedis } from "../../shared/redis/mod.ts";
 import { geoKey } from "../../shared/redis/keys.ts";
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { cachedLookup } from "./cache.ts";
 import { createCircuitBreaker } from "./circuit_breaker.ts";
 import { createHttpGeo, geoFromJson, withFallback } from "./http_geo.ts";
@@ -33,12 +33,12 @@ function standIn(mode: { status?: number; delayMs?: number } = {}) {
 }
 
 Deno.test("geoFromJson() reads ipapi.co and ip-api.com answers and their failures", () => {
-  assertEquals(
+  assert.deepEqual(
     geoFromJson({ countryCode: "FR", city: "Paris", lat: 48.8, lon: 2.3, status: "success" })?.city,
     "Paris",
   );
-  assertEquals(geoFromJson({ status: "fail", message: "reserved range" }), null);
-  assertEquals(geoFromJson({ error: true, reason: "Reserved IP Address" }), null);
+  assert.deepEqual(geoFromJson({ status: "fail", message: "reserved range" }), null);
+  assert.deepEqual(geoFromJson({ error: true, reason: "Reserved IP Address" }), null);
 });
 
 Deno.test(
@@ -65,18 +65,18 @@ Deno.test(
             void (counts[`${cache}:${result}`] = (counts[`${cache}:${result}`] ?? 0) + 1),
         });
       const first = lookup();
-      assertEquals((await first("85.214.132.64"))?.city, "Berlin");
-      assertEquals((await first("85.214.132.64"))?.timezone, "Europe/Berlin");
-      assertEquals(await first("203.0.113.9"), null);
-      assertEquals(await first("203.0.113.9"), null);
+      assert.deepEqual((await first("85.214.132.64"))?.city, "Berlin");
+      assert.deepEqual((await first("85.214.132.64"))?.timezone, "Europe/Berlin");
+      assert.deepEqual(await first("203.0.113.9"), null);
+      assert.deepEqual(await first("203.0.113.9"), null);
       await new Promise((r) => setTimeout(r, 50)); // the Redis fill is fire-and-forget
       // A second instance (fresh LRU) is served by Redis, including the negative answer.
       const second = lookup();
-      assertEquals((await second("85.214.132.64"))?.country_code, "DE");
-      assertEquals(await second("203.0.113.9"), null);
-      assertEquals(api.hits, ["85.214.132.64", "203.0.113.9"]);
-      assertEquals(await redis.ttl(geoKey("203.0.113.9", prefix)) <= 60, true);
-      assertEquals(counts, {
+      assert.deepEqual((await second("85.214.132.64"))?.country_code, "DE");
+      assert.deepEqual(await second("203.0.113.9"), null);
+      assert.deepEqual(api.hits, ["85.214.132.64", "203.0.113.9"]);
+      assert.deepEqual(await redis.ttl(geoKey("203.0.113.9", prefix)) <= 60, true);
+      assert.deepEqual(counts, {
         "geo_lru:miss": 4,
         "geo_lru:hit": 2,
         "geo_redis:miss": 2,
@@ -102,14 +102,14 @@ Deno.test(
     const geo = withFallback(provider, local, {
       onError: (e) => errors.push((e as Error).message),
     });
-    for (let i = 0; i < 3; i++) assertEquals(await geo.lookup("85.214.132.64"), null);
-    assertEquals(breaker.state, "open");
-    assertEquals(api.hits.length, 2);
-    assertEquals(errors.slice(0, 2), [
+    for (let i = 0; i < 3; i++) assert.deepEqual(await geo.lookup("85.214.132.64"), null);
+    assert.deepEqual(breaker.state, "open");
+    assert.deepEqual(api.hits.length, 2);
+    assert.deepEqual(errors.slice(0, 2), [
       "Geo API did not answer within 30 ms",
       "Geo API did not answer within 30 ms",
     ]);
-    assertEquals(errors[2]?.startsWith("Geo API is failing; calls are skipped for"), true);
+    assert.deepEqual(errors[2]?.startsWith("Geo API is failing; calls are skipped for"), true);
   },
 );
 
@@ -121,5 +121,5 @@ Deno.test("the HTTP geo provider reports a 5xx answer with its status", opts, as
   });
   let message = "";
   await provider.lookup("1.1.1.1").catch((e) => (message = e.message));
-  assertEquals(message, "Geo API answered HTTP 503");
+  assert.deepEqual(message, "Geo API answered HTTP 503");
 });

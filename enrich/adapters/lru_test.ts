@@ -1,4 +1,4 @@
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { createLru } from "./lru.ts";
 
 Deno.test("createLru() evicts the least recently used entry and expires by TTL", () => {
@@ -6,12 +6,12 @@ Deno.test("createLru() evicts the least recently used entry and expires by TTL",
   const lru = createLru<string | null>({ max: 2, ttlMs: 100, now: () => now });
   lru.set("a", "A");
   lru.set("b", null);
-  assertEquals(lru.get("a"), "A");
+  assert.deepEqual(lru.get("a"), "A");
   lru.set("c", "C");
-  assertEquals([lru.get("a"), lru.get("b"), lru.get("c")], ["A", undefined, "C"]);
+  assert.deepEqual([lru.get("a"), lru.get("b"), lru.get("c")], ["A", undefined, "C"]);
   now = 100;
-  assertEquals(lru.get("a"), undefined);
+  assert.deepEqual(lru.get("a"), undefined);
   lru.set("d", "D", 500);
   now = 599;
-  assertEquals(lru.get("d"), "D");
+  assert.deepEqual(lru.get("d"), "D");
 });

@@ -1,17 +1,17 @@
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { geoFromRecord, openMmdbGeo } from "./mmdb.ts";
 
 Deno.test("openMmdbGeo() finds 85.214.132.64 in Berlin in the shipped DB-IP Lite database", async () => {
   const geo = await openMmdbGeo();
   const found = await geo.lookup("85.214.132.64");
-  assertEquals([found?.country_code, found?.region, found?.city], [
+  assert.deepEqual([found?.country_code, found?.region, found?.city], [
     "DE",
     "Berlin",
     "Berlin (Charlottenburg-Wilmersdorf)",
   ]);
-  assertEquals(await geo.lookup("10.0.0.1"), null);
+  assert.deepEqual(await geo.lookup("10.0.0.1"), null);
   const v6 = await geo.lookup("2a01:238:4000::1");
-  assertEquals(v6?.country_code, "DE");
+  assert.deepEqual(v6?.country_code, "DE");
 });
 
 Deno.test("geoFromRecord() reads the nested GeoLite2 City layout", () => {
@@ -21,7 +21,7 @@ Deno.test("geoFromRecord() reads the nested GeoLite2 City layout", () => {
     city: { names: { en: "Mountain View" } },
     location: { latitude: 37.4, longitude: -122.1, time_zone: "America/Los_Angeles" },
   };
-  assertEquals(geoFromRecord(record), {
+  assert.deepEqual(geoFromRecord(record), {
     country_code: "US",
     country: "United States",
     region: "California",

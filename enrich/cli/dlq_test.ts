@@ -1,5 +1,5 @@
 import { deadLetter } from "../../shared/events/mod.ts";
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { BROKERS, produce, readMessages, testTopics } from "../_test_env.ts";
 import { REPLAYS_HEADER } from "../handler.ts";
 import { filterRecords, formatLine, readDeadLetters, replay } from "./dlq.ts";
@@ -35,14 +35,14 @@ Deno.test(
     ];
     await produce(dlq, records.map((r) => ({ key: r.event_id, value: JSON.stringify(r) })));
     const all = await readDeadLetters(kafka, dlq, { idleMs: 1500 });
-    assertEquals(all.length, 2);
+    assert.deepEqual(all.length, 2);
     const v2 = filterRecords(all, { reason: "UNKNOWN_SCHEMA_VERSION", stage: "enrich" });
-    assertEquals(v2.map(formatLine), [
+    assert.deepEqual(v2.map(formatLine), [
       "0:1\t2026-04-10T12:00:00.000Z\tenrich\tUNKNOWN_SCHEMA_VERSION\te-2\treplays=0\tv2",
     ]);
-    assertEquals(await replay(kafka, v2), 1);
+    assert.deepEqual(await replay(kafka, v2), 1);
     const [replayed] = await readMessages(raw, 1);
-    assertEquals(new TextDecoder().decode(replayed!.value), '{"schema_version":2}');
-    assertEquals([replayed!.key, replayed!.headers[REPLAYS_HEADER]], ["e-2", "1"]);
+    assert.deepEqual(new TextDecoder().decode(replayed!.value), '{"schema_version":2}');
+    assert.deepEqual([replayed!.key, replayed!.headers[REPLAYS_HEADER]], ["e-2", "1"]);
   },
 );

@@ -1,9 +1,9 @@
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { draft, IPHONE_CHROME_UA } from "../_fixtures.ts";
 import { deviceStep, parseDevice } from "./device.ts";
 
 Deno.test("parseDevice() reads Chrome on an iPhone as an Apple mobile device", () => {
-  assertEquals(parseDevice(IPHONE_CHROME_UA), {
+  assert.deepEqual(parseDevice(IPHONE_CHROME_UA), {
     browser: "Chrome",
     browser_version: "120.0.6099.119",
     os: "iOS",
@@ -19,17 +19,21 @@ Deno.test("parseDevice() marks crawlers as bots and desktops as desktop", () => 
   const bot = parseDevice(
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
   );
-  assertEquals([bot.is_bot, bot.device_type], [true, "bot"]);
+  assert.deepEqual([bot.is_bot, bot.device_type], [true, "bot"]);
   const desktop = parseDevice(
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
   );
-  assertEquals([desktop.os, desktop.device_type, desktop.is_bot], ["Windows", "desktop", false]);
+  assert.deepEqual([desktop.os, desktop.device_type, desktop.is_bot], [
+    "Windows",
+    "desktop",
+    false,
+  ]);
 });
 
 Deno.test("deviceStep() uses context.userAgent when the raw user agent is missing", () => {
   const event = draft({ user_agent: null, context: { userAgent: IPHONE_CHROME_UA } });
   const { patch } = deviceStep().run(event) as { patch: { device: { device_model: string } } };
-  assertEquals(patch.device.device_model, "iPhone");
+  assert.deepEqual(patch.device.device_model, "iPhone");
 });
 
 Deno.test("deviceStep() answers a repeated user agent from its memo with an unshared copy", () => {
@@ -41,8 +45,8 @@ Deno.test("deviceStep() answers a repeated user agent from its memo with an unsh
       .device;
   const first = run(IPHONE_CHROME_UA);
   first.device_model = "tampered";
-  assertEquals(run(IPHONE_CHROME_UA), parseDevice(IPHONE_CHROME_UA));
+  assert.deepEqual(run(IPHONE_CHROME_UA), parseDevice(IPHONE_CHROME_UA));
   // Past the memo's size the older string is evicted and parsed again, with the same answer.
-  assertEquals(run(windows).os, "Windows");
-  assertEquals(run(IPHONE_CHROME_UA).device_model, "iPhone");
+  assert.deepEqual(run(windows).os, "Windows");
+  assert.deepEqual(run(IPHONE_CHROME_UA).device_model, "iPhone");
 });

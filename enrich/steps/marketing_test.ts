@@ -1,4 +1,4 @@
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { draft } from "../_fixtures.ts";
 import { attribution, type Campaign, marketingStep, matchCampaigns } from "./marketing.ts";
 import { classifyChannel } from "./referrer.ts";
@@ -20,24 +20,24 @@ Deno.test("classifyChannel() maps click ids to their ad network as paid", () => 
     ["ttclid", "TikTok Ads"],
   ];
   for (const [clickIdType, source] of cases) {
-    assertEquals(classifyChannel({ ...none, clickIdType }), { channel: "paid", source });
+    assert.deepEqual(classifyChannel({ ...none, clickIdType }), { channel: "paid", source });
   }
 });
 
 Deno.test("classifyChannel() tells search, social, email, internal, referral and direct apart", () => {
   const by = (referrerHost: string | null) => classifyChannel({ ...none, referrerHost });
-  assertEquals(by("www.google.de"), { channel: "search", source: "Google" });
-  assertEquals(by("yandex.ru"), { channel: "search", source: "Yandex" });
-  assertEquals(by("t.co"), { channel: "social", source: "X" });
-  assertEquals(by("mail.google.com"), { channel: "email", source: "Gmail" });
-  assertEquals(by("www.shop.io"), { channel: "internal", source: null });
-  assertEquals(by("blog.example.org"), { channel: "referral", source: "blog.example.org" });
-  assertEquals(by(null), { channel: "direct", source: null });
-  assertEquals(classifyChannel({ ...none, utmMedium: "cpc", utmSource: "google" }), {
+  assert.deepEqual(by("www.google.de"), { channel: "search", source: "Google" });
+  assert.deepEqual(by("yandex.ru"), { channel: "search", source: "Yandex" });
+  assert.deepEqual(by("t.co"), { channel: "social", source: "X" });
+  assert.deepEqual(by("mail.google.com"), { channel: "email", source: "Gmail" });
+  assert.deepEqual(by("www.shop.io"), { channel: "internal", source: null });
+  assert.deepEqual(by("blog.example.org"), { channel: "referral", source: "blog.example.org" });
+  assert.deepEqual(by(null), { channel: "direct", source: null });
+  assert.deepEqual(classifyChannel({ ...none, utmMedium: "cpc", utmSource: "google" }), {
     channel: "paid",
     source: "google",
   });
-  assertEquals(classifyChannel({ ...none, utmMedium: "email", utmSource: "newsletter" }), {
+  assert.deepEqual(classifyChannel({ ...none, utmMedium: "email", utmSource: "newsletter" }), {
     channel: "email",
     source: "newsletter",
   });
@@ -48,7 +48,7 @@ Deno.test("attribution() reads UTM and click ids from the URL, else context.camp
     url: "https://shop.io/?utm_source=google&utm_medium=cpc&utm_campaign=spring&gclid=abc",
     referrer: "https://www.google.com/",
   }));
-  assertEquals(
+  assert.deepEqual(
     [
       fromUrl.utm_source,
       fromUrl.utm_medium,
@@ -58,7 +58,7 @@ Deno.test("attribution() reads UTM and click ids from the URL, else context.camp
     ],
     ["google", "cpc", "spring", "gclid", "abc"],
   );
-  assertEquals([fromUrl.channel, fromUrl.referrer_source, fromUrl.referrer_host], [
+  assert.deepEqual([fromUrl.channel, fromUrl.referrer_source, fromUrl.referrer_host], [
     "paid",
     "Google Ads",
     "www.google.com",
@@ -67,7 +67,7 @@ Deno.test("attribution() reads UTM and click ids from the URL, else context.camp
     url: null,
     context: { campaign: { source: "fb", medium: "social", name: "launch", yclid: "y1" } },
   }));
-  assertEquals([fromContext.utm_campaign, fromContext.click_id_type, fromContext.channel], [
+  assert.deepEqual([fromContext.utm_campaign, fromContext.click_id_type, fromContext.channel], [
     "launch",
     "yclid",
     "paid",
@@ -112,9 +112,9 @@ Deno.test("matchCampaigns() keeps campaigns active at the event time that match 
   const { patch } = marketingStep({ current: () => campaigns }).run(event) as {
     patch: { marketing: { campaigns: string[]; channel: string } };
   };
-  assertEquals(patch.marketing.channel, "email");
-  assertEquals(patch.marketing.campaigns, ["Spring sale", "Always on"]);
-  assertEquals(matchCampaigns(campaigns, at + 2 * day, patch.marketing as never), []);
+  assert.deepEqual(patch.marketing.channel, "email");
+  assert.deepEqual(patch.marketing.campaigns, ["Spring sale", "Always on"]);
+  assert.deepEqual(matchCampaigns(campaigns, at + 2 * day, patch.marketing as never), []);
 });
 
 Deno.test("marketingStep() degrades with an error while the campaign list is not loaded", () => {
@@ -122,7 +122,7 @@ Deno.test("marketingStep() degrades with an error while the campaign list is not
     patch: { marketing: { campaigns: string[]; utm_campaign: string } };
     error: string;
   };
-  assertEquals(result.patch.marketing.utm_campaign, "spring_sale");
-  assertEquals(result.patch.marketing.campaigns, []);
-  assertEquals(result.error, "Campaign list is not loaded yet (PostgreSQL unreachable?)");
+  assert.deepEqual(result.patch.marketing.utm_campaign, "spring_sale");
+  assert.deepEqual(result.patch.marketing.campaigns, []);
+  assert.deepEqual(result.error, "Campaign list is not loaded yet (PostgreSQL unreachable?)");
 });

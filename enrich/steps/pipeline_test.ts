@@ -1,5 +1,5 @@
 import { EnrichedEventSchema } from "../../shared/events/mod.ts";
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { rawEvent } from "../_fixtures.ts";
 import { createPipeline } from "./pipeline.ts";
 import type { Step } from "./types.ts";
@@ -22,13 +22,13 @@ Deno.test("createPipeline() records failing and crashing steps and still returns
   });
   const raw = rawEvent();
   const event = await pipeline(raw);
-  assertEquals(event.event, "renamed");
-  assertEquals(event.event_id, raw.event_id);
-  assertEquals(event.enrichment_errors, [
+  assert.deepEqual(event.event, "renamed");
+  assert.deepEqual(event.event_id, raw.event_id);
+  assert.deepEqual(event.enrichment_errors, [
     { step: "flaky", reason: "Redis timed out" },
     { step: "buggy", reason: "Step crashed: x is undefined" },
   ]);
-  assertEquals(observed, [["rename", false], ["flaky", true], ["buggy", true]]);
-  assertEquals(event.enriched_at, "2026-04-10T12:00:05.000Z");
-  assertEquals(EnrichedEventSchema.safeParse(event).success, true);
+  assert.deepEqual(observed, [["rename", false], ["flaky", true], ["buggy", true]]);
+  assert.deepEqual(event.enriched_at, "2026-04-10T12:00:05.000Z");
+  assert.deepEqual(EnrichedEventSchema.safeParse(event).success, true);
 });

@@ -2,7 +2,7 @@
  * Privacy step: masks personal data everywhere it can appear, pseudonymizes configured fields
  * and truncates the stored IP. Runs last, after geo has used the full IP.
  */
-import { hmacHex } from "./_sha256.ts";
+import { createHmac } from "node:crypto";
 import { maskText, maskUrl } from "./pii.ts";
 import type { Step } from "./types.ts";
 
@@ -37,7 +37,7 @@ export function truncateIp(ip: string): string | null {
 /** A stable pseudonym of a value: `ph_` + 32 hex chars of HMAC-SHA256(salt, normalized value). */
 export function pseudonym(value: unknown, salt: string): string {
   const normalized = String(value).trim().toLowerCase();
-  return `ph_${hmacHex(salt, normalized).slice(0, 32)}`;
+  return `ph_${createHmac("sha256", salt).update(normalized).digest("hex").slice(0, 32)}`;
 }
 
 const PHONE_KEYS = /^(phone|phone_number|mobile|tel|telephone|cell)$/i;

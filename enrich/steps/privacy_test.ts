@@ -1,19 +1,28 @@
-import { assert, assertEquals, assertMatch } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { draft } from "../_fixtures.ts";
 import { privacyStep, pseudonym, truncateIp } from "./privacy.ts";
 
 Deno.test("truncateIp() zeroes the last IPv4 octet and IPv6 after /48", () => {
-  assertEquals(truncateIp("85.214.132.64"), "85.214.132.0");
-  assertEquals(truncateIp("2a01:238:4000:1:2:3:4:5"), "2a01:238:4000::");
-  assertEquals(truncateIp("2a01:0238::1"), "2a01:238:0::");
-  assertEquals(truncateIp("::1"), "0:0:0::");
-  assertEquals(truncateIp("not an ip"), null);
+  assert.deepEqual(truncateIp("85.214.132.64"), "85.214.132.0");
+  assert.deepEqual(truncateIp("2a01:238:4000:1:2:3:4:5"), "2a01:238:4000::");
+  assert.deepEqual(truncateIp("2a01:0238::1"), "2a01:238:0::");
+  assert.deepEqual(truncateIp("::1"), "0:0:0::");
+  assert.deepEqual(truncateIp("not an ip"), null);
 });
 
 Deno.test("pseudonym() is stable per salt, case-insensitive, and differs across salts", () => {
-  assertEquals(pseudonym("Jane@Example.com", "s1"), pseudonym("jane@example.com", "s1"));
+  assert.deepEqual(pseudonym("Jane@Example.com", "s1"), pseudonym("jane@example.com", "s1"));
   assert(pseudonym("jane@example.com", "s1") !== pseudonym("jane@example.com", "s2"), "salted");
-  assertMatch(pseudonym("x", "s"), /^ph_[0-9a-f]{32}$/);
+  assert.match(pseudonym("x", "s"), /^ph_[0-9a-f]{32}$/);
+});
+
+Deno.test("pseudonym() is ph_ + the first 32 hex of HMAC-SHA256 (RFC 4231 test case 2)", () => {
+  // Pinned: stored pseudonyms must keep matching across releases.
+  assert.equal(
+    pseudonym("what do ya want for nothing?", "Jefe"),
+    "ph_5bdcc146bf60754e6a042426089575c7",
+  );
+  assert.equal(pseudonym("  Jane@Example.com ", "pepper"), "ph_1c5ece9926f32bef590b87b49319d5e7");
 });
 
 Deno.test("privacyStep() leaves no raw PII anywhere in the serialized event", async () => {
@@ -34,8 +43,8 @@ Deno.test("privacyStep() leaves no raw PII anywhere in the serialized event", as
   const serialized = JSON.stringify({ ...event, ...patch });
   for (const secret of secrets) assert(!serialized.includes(secret), `leaked ${secret}`);
   assert(!serialized.includes("jane.doe%40example.com"), "leaked encoded email");
-  assertEquals(patch.ip, "85.214.132.0");
-  assertEquals((patch.context as { ip: string }).ip, "85.214.132.0");
+  assert.deepEqual(patch.ip, "85.214.132.0");
+  assert.deepEqual((patch.context as { ip: string }).ip, "85.214.132.0");
 });
 
 Deno.test("privacyStep() pseudonymizes configured fields and honours IP_POLICY drop/keep", async () => {
@@ -46,11 +55,11 @@ Deno.test("privacyStep() pseudonymizes configured fields and honours IP_POLICY d
     ipPolicy: "drop",
   });
   const { patch } = await step.run(event);
-  assertEquals(patch.traits, {
+  assert.deepEqual(patch.traits, {
     email: pseudonym("jane@example.com", "pepper"),
     Phone: pseudonym("555 0100 200", "pepper"),
   });
-  assertEquals(patch.ip, null);
+  assert.deepEqual(patch.ip, null);
   const kept = await privacyStep({ ipPolicy: "keep" }).run(event);
-  assertEquals(kept.patch.ip, "85.214.132.64");
+  assert.deepEqual(kept.patch.ip, "85.214.132.64");
 });

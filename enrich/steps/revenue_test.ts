@@ -1,4 +1,4 @@
-import { assertEquals } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { draft } from "../_fixtures.ts";
 import { revenueStep } from "./revenue.ts";
 
@@ -8,7 +8,7 @@ Deno.test("revenueStep() converts the amount to USD and keeps the original", asy
   const { patch } = await revenueStep(rates).run(
     draft({ properties: { total: 100, currency: "eur" } }),
   );
-  assertEquals(patch.revenue, {
+  assert.deepEqual(patch.revenue, {
     amount: 100,
     currency: "EUR",
     amount_base: 108,
@@ -20,13 +20,18 @@ Deno.test("revenueStep() prefers revenue over total over price and defaults to U
   const { patch } = await revenueStep(rates).run(
     draft({ properties: { revenue: 5, total: 7, price: 9 } }),
   );
-  assertEquals(patch.revenue, { amount: 5, currency: "USD", amount_base: 5, base_currency: "USD" });
+  assert.deepEqual(patch.revenue, {
+    amount: 5,
+    currency: "USD",
+    amount_base: 5,
+    base_currency: "USD",
+  });
   const none = await revenueStep(rates).run(draft({ properties: { price: "abc" } }));
-  assertEquals(none.patch, {});
+  assert.deepEqual(none.patch, {});
 });
 
 Deno.test("revenueStep() reports an unknown currency and leaves amount_base null", async () => {
   const result = await revenueStep(rates).run(draft({ properties: { price: 3, currency: "XYZ" } }));
-  assertEquals(result.patch.revenue?.amount_base, null);
-  assertEquals(result.error, 'No exchange rate for currency "XYZ"');
+  assert.deepEqual(result.patch.revenue?.amount_base, null);
+  assert.deepEqual(result.error, 'No exchange rate for currency "XYZ"');
 });

@@ -2,9 +2,9 @@
  * Session step: keeps the client's session id, or derives one that ends after 30 minutes of
  * inactivity, from per-visitor state kept in Redis.
  */
+import { createHash } from "node:crypto";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Step } from "./types.ts";
-import { sha256Hex } from "./_sha256.ts";
 
 /** What is remembered about a visitor's current derived session. */
 export interface SessionState {
@@ -24,7 +24,7 @@ export const SESSION_TIMEOUT_MS = 30 * 60 * 1000;
 
 /** A derived session id: `sess_` + a hash of the visitor and the session's start. */
 export function sessionId(visitorId: string, startedAt: number): string {
-  const hash = sha256Hex(`${visitorId}\n${startedAt}`);
+  const hash = createHash("sha256").update(`${visitorId}\n${startedAt}`).digest("hex");
   return `sess_${hash.slice(0, 24)}`;
 }
 

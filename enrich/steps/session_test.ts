@@ -1,20 +1,26 @@
-import { assert, assertEquals, assertMatch } from "../_test_util.ts";
+import assert from "node:assert/strict";
 import { draft } from "../_fixtures.ts";
-import { nextSession, type SessionState, sessionStep } from "./session.ts";
+import { nextSession, sessionId, type SessionState, sessionStep } from "./session.ts";
 
 const MIN = 60_000;
 
 Deno.test("nextSession() continues within 30 minutes and starts anew after", () => {
   const t0 = Date.parse("2026-04-10T12:00:00Z");
   const first = nextSession(null, t0, { visitorId: "a" });
-  assertMatch(first.session_id, /^sess_[0-9a-f]{24}$/);
+  assert.match(first.session_id, /^sess_[0-9a-f]{24}$/);
   const second = nextSession(first, t0 + 29 * MIN, { visitorId: "a" });
-  assertEquals(second.session_id, first.session_id);
-  assertEquals(second.last_seen_at, t0 + 29 * MIN);
+  assert.deepEqual(second.session_id, first.session_id);
+  assert.deepEqual(second.last_seen_at, t0 + 29 * MIN);
   const third = nextSession(second, t0 + 29 * MIN + 31 * MIN, { visitorId: "a" });
   assert(third.session_id !== first.session_id, "a new session after 31 idle minutes");
   const late = nextSession(second, t0 - 5 * MIN, { visitorId: "a" });
-  assertEquals([late.session_id, late.started_at], [first.session_id, t0 - 5 * MIN]);
+  assert.deepEqual([late.session_id, late.started_at], [first.session_id, t0 - 5 * MIN]);
+});
+
+Deno.test("sessionId() is sess_ + the first 24 hex of SHA-256 of visitor and start, unchanged", () => {
+  // Pinned: derived ids are stored in PostgreSQL and ClickHouse, so a new hash would split sessions.
+  // printf 'anon_1\n1775822400000' | sha256sum → 9647f3ca2dd7967e2e9c1c2853ee2adf…
+  assert.equal(sessionId("anon_1", 1775822400000), "sess_9647f3ca2dd7967e2e9c1c28");
 });
 
 function memoryStore(): {
@@ -34,10 +40,10 @@ Deno.test("sessionStep() keeps a client session id and derives one for events wi
   const store = memoryStore();
   const step = sessionStep(store);
   const client = await step.run(draft({ session_id: "client-s1" }));
-  assertEquals(client.patch, {});
+  assert.deepEqual(client.patch, {});
   const derived = await step.run(draft({ session_id: null, anonymous_id: "anon_9" }));
-  assertEquals(derived.patch.session_derived, true);
-  assertEquals(derived.patch.session_id, store.states.get("anon_9")?.session_id);
+  assert.deepEqual(derived.patch.session_derived, true);
+  assert.deepEqual(derived.patch.session_id, store.states.get("anon_9")?.session_id);
 });
 
 Deno.test("sessionStep() falls back to a time bucket and reports it when the store fails", async () => {
@@ -46,6 +52,9 @@ Deno.test("sessionStep() falls back to a time bucket and reports it when the sto
     set: () => Promise.resolve(),
   };
   const result = await sessionStep(failing).run(draft({ session_id: null }));
-  assertMatch(result.patch.session_id!, /^sess_/);
-  assertEquals(result.error, "Session state unavailable, used a 30-minute bucket: Redis timed out");
+  assert.match(result.patch.session_id!, /^sess_/);
+  assert.deepEqual(
+    result.error,
+    "Session state unavailable, used a 30-minute bucket: Redis timed out",
+  );
 });
