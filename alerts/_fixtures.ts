@@ -1,5 +1,5 @@
 /** Test data and helpers for alerts' tests. */
-import type { EnrichedEvent } from "../shared/events/mod.ts";
+import { emptyEnrichment, type EnrichedEvent } from "../shared/events/mod.ts";
 import type { Rule } from "./core/rules.ts";
 
 /** A valid enriched purchase of 1,249 USD by user_789 (premium, Moscow), with `overrides`. */
@@ -31,6 +31,7 @@ export function enrichedEvent(overrides: Partial<EnrichedEvent> = {}): EnrichedE
     user_agent: "Mozilla/5.0",
     source_id: "web",
     format: "eventflow",
+    ...emptyEnrichment(),
     geo: {
       country_code: "RU",
       country: "Russia",
@@ -56,22 +57,7 @@ export function enrichedEvent(overrides: Partial<EnrichedEvent> = {}): EnrichedE
       country_code: "RU",
       identity_resolved: false,
     },
-    product: { product_id: null, name: null, category: null, price: null, currency: null },
-    marketing: {
-      utm_source: null,
-      utm_medium: null,
-      utm_campaign: null,
-      utm_term: null,
-      utm_content: null,
-      click_id_type: null,
-      click_id: null,
-      channel: "direct",
-      referrer_source: null,
-      referrer_host: null,
-      campaigns: [],
-    },
     revenue: { amount: 1249, currency: "USD", amount_base: 1249, base_currency: "USD" },
-    enrichment_errors: [],
     enriched_at: "2026-04-10T12:00:01.500Z",
     ...overrides,
   };

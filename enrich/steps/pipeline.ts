@@ -5,7 +5,7 @@
  * can run any subset. Each step's time and failures are reported through `observe`.
  */
 import type { EnrichedEvent, RawEvent } from "../../shared/events/mod.ts";
-import { ENRICHED_SCHEMA_VERSION } from "../../shared/events/mod.ts";
+import { emptyEnrichment, ENRICHED_SCHEMA_VERSION } from "../../shared/events/mod.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Step } from "./types.ts";
 
@@ -34,42 +34,7 @@ export function initialEvent(raw: RawEvent, now: Date): EnrichedEvent {
     // Replaced by the session step; this fallback only survives if that step crashed.
     session_id: raw.session_id ?? `sess_event_${raw.event_id}`,
     session_derived: raw.session_id === null,
-    geo: {
-      country_code: null,
-      country: null,
-      region: null,
-      city: null,
-      timezone: null,
-      latitude: null,
-      longitude: null,
-    },
-    device: {
-      browser: null,
-      browser_version: null,
-      os: null,
-      os_version: null,
-      device_type: null,
-      device_vendor: null,
-      device_model: null,
-      is_bot: false,
-    },
-    user: { tier: null, signup_at: null, country_code: null, identity_resolved: false },
-    product: { product_id: null, name: null, category: null, price: null, currency: null },
-    marketing: {
-      utm_source: null,
-      utm_medium: null,
-      utm_campaign: null,
-      utm_term: null,
-      utm_content: null,
-      click_id_type: null,
-      click_id: null,
-      channel: "direct",
-      referrer_source: null,
-      referrer_host: null,
-      campaigns: [],
-    },
-    revenue: null,
-    enrichment_errors: [],
+    ...emptyEnrichment(),
     enriched_at: now.toISOString(),
   };
 }

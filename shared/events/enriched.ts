@@ -110,6 +110,57 @@ export const EnrichedEventSchema = RawEventSchema.extend({
 
 /** An enriched event as carried in Kafka. */
 export type EnrichedEvent = z.infer<typeof EnrichedEventSchema>;
+
+/** The enrichment objects of an enriched event, apart from the raw fields and envelope. */
+export type Enrichment = Pick<
+  EnrichedEvent,
+  "geo" | "device" | "user" | "product" | "marketing" | "revenue" | "enrichment_errors"
+>;
+
+/**
+ * Every enrichment before any step ran: all nulls, no bot, channel `direct`, no errors. Fresh
+ * objects on each call, so a caller may change them.
+ */
+export function emptyEnrichment(): Enrichment {
+  return {
+    geo: {
+      country_code: null,
+      country: null,
+      region: null,
+      city: null,
+      timezone: null,
+      latitude: null,
+      longitude: null,
+    },
+    device: {
+      browser: null,
+      browser_version: null,
+      os: null,
+      os_version: null,
+      device_type: null,
+      device_vendor: null,
+      device_model: null,
+      is_bot: false,
+    },
+    user: { tier: null, signup_at: null, country_code: null, identity_resolved: false },
+    product: { product_id: null, name: null, category: null, price: null, currency: null },
+    marketing: {
+      utm_source: null,
+      utm_medium: null,
+      utm_campaign: null,
+      utm_term: null,
+      utm_content: null,
+      click_id_type: null,
+      click_id: null,
+      channel: "direct",
+      referrer_source: null,
+      referrer_host: null,
+      campaigns: [],
+    },
+    revenue: null,
+    enrichment_errors: [],
+  };
+}
 /** See {@link GeoSchema}. */
 export type Geo = z.infer<typeof GeoSchema>;
 /** See {@link DeviceSchema}. */
