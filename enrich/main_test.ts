@@ -7,7 +7,9 @@ import { DeadLetterSchema, EnrichedEventSchema, type RawEvent } from "../shared/
 import { createRedis } from "../shared/redis/mod.ts";
 import assert from "node:assert/strict";
 import { IPHONE_CHROME_UA, rawEvent } from "./_fixtures.ts";
-import { produce, readMessages, startEnrich, testName, testSql, testTopics } from "./_test_env.ts";
+import { produce, readTopicUntil, testTopics } from "../shared/testing/kafka.ts";
+import { serviceEntry, startService } from "../shared/testing/service_process.ts";
+import { TEST_ENV, testId, testSql } from "../shared/testing/stores.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -19,10 +21,11 @@ Deno.test(
   opts,
   async () => {
     await using sql = await testSql();
-    await using topics = await testTopics(["raw", "enriched", "dlq"]);
-    const [raw, enriched, dlq] = topics.names as [string, string, string];
-    const prefix = `${testName("keys")}:`;
-    const campaignId = testName("campaign");
+    const id = testId();
+    const [raw, enriched, dlq] = [`${id}_raw`, `${id}_enriched`, `${id}_dlq`];
+    await using _topics = await testTopics([raw, enriched, dlq]);
+    const prefix = `${id}_keys:`;
+    const campaignId = `${id}_campaign`;
     await sql`INSERT INTO users (user_id, tier, signup_at, country_code)
     VALUES ('user_789', 'premium', '2025-11-02T10:00:00Z', 'DE')
     ON CONFLICT (user_id) DO UPDATE SET tier = 'premium', signup_at = EXCLUDED.signup_at,
@@ -34,14 +37,19 @@ Deno.test(
     const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
     await sql`INSERT INTO campaigns (campaign_id, name, utm_campaign, starts_at, ends_at)
     VALUES (${campaignId}, 'Spring sale', 'spring_sale', ${at(-86_400_000)}, ${at(86_400_000)})`;
-    const redis = createRedis("redis://127.0.0.1:6379/0");
-    const service = await startEnrich({
-      TOPIC_RAW: raw,
-      TOPIC_ENRICHED: enriched,
-      TOPIC_DEAD_LETTER: dlq,
-      CONSUMER_GROUP: testName("group"),
-      REDIS_KEY_PREFIX: prefix,
-      LAG_INTERVAL_MS: "200",
+    const redis = createRedis(TEST_ENV.REDIS_URL);
+    const service = await startService(serviceEntry("enrich"), {
+      env: {
+        DATABASE_URL: TEST_ENV.DATABASE_URL,
+        KAFKA_BROKERS: TEST_ENV.KAFKA_BROKERS,
+        REDIS_URL: TEST_ENV.REDIS_URL,
+        TOPIC_RAW: raw,
+        TOPIC_ENRICHED: enriched,
+        TOPIC_DEAD_LETTER: dlq,
+        CONSUMER_GROUP: `${id}_group`,
+        REDIS_KEY_PREFIX: prefix,
+        LAG_INTERVAL_MS: "200",
+      },
     });
     try {
       const event: RawEvent = rawEvent({
@@ -67,7 +75,7 @@ Deno.test(
         { key: "user_789", value: JSON.stringify(event) },
         { key: null, value: "this is not json" },
       ]);
-      const [out] = await readMessages(enriched, 1);
+      const [out] = await readTopicUntil(enriched, (seen) => seen.length >= 1);
       const text = new TextDecoder().decode(out!.value);
       const result = EnrichedEventSchema.parse(JSON.parse(text));
       assert.deepEqual(out!.key, "user_789");
@@ -125,7 +133,7 @@ Deno.test(
       assert.deepEqual(result.properties.contact_email, "***@example.com");
       assert.deepEqual(result.properties.contact_phone, "[phone]");
 
-      const [dead] = await readMessages(dlq, 1);
+      const [dead] = await readTopicUntil(dlq, (seen) => seen.length >= 1);
       const record = DeadLetterSchema.parse(JSON.parse(new TextDecoder().decode(dead!.value)));
       assert.deepEqual([record.stage, record.reason, record.payload, record.source.topic], [
         "enrich",
@@ -135,7 +143,7 @@ Deno.test(
       ]);
       assert(record.error.startsWith("Message is not valid JSON:"), record.error);
 
-      const metrics = await (await fetch(`http://127.0.0.1:${service.port}/metrics`)).text();
+      const metrics = await (await fetch(`${service.url}/metrics`)).text();
       assert(/eventflow_enrich_consumed_total\{service="enrich"\} 2/.test(metrics), "consumed 2");
       assert(
         /eventflow_enrich_dead_letter_total\{reason="INVALID_JSON",service="enrich"\} 1/.test(
@@ -147,7 +155,7 @@ Deno.test(
         /eventflow_enrich_cache_requests_total\{cache="user_redis",result="miss"/.test(metrics),
         "user cache metric",
       );
-      const ready = await fetch(`http://127.0.0.1:${service.port}/readyz`);
+      const ready = await fetch(`${service.url}/readyz`);
       assert.deepEqual([ready.status, (await ready.json()).status], [200, "ready"]);
       assert.deepEqual(await redis.exists(`${prefix}user:user_789`), 1);
     } finally {

@@ -11,7 +11,7 @@ import { createPostgres, type Sql } from "../../shared/postgres/mod.ts";
 import { createRedis, type Redis } from "../../shared/redis/mod.ts";
 import assert from "node:assert/strict";
 import { rawEvent } from "../_fixtures.ts";
-import { TEST_DATABASE_URL, testName, testSql } from "../_test_env.ts";
+import { TEST_ENV, testId, testSql } from "../../shared/testing/stores.ts";
 import { loadConfig } from "../config.ts";
 import { createBatchHandler } from "../handler.ts";
 import { createEnrichMetrics, type EnrichMetrics } from "../metrics.ts";
@@ -23,10 +23,10 @@ const T0 = Date.parse("2026-04-10T12:00:00Z");
 const at = (minutes: number) => new Date(T0 + minutes * MIN).toISOString();
 
 async function setup(redis: Redis, sql: Sql) {
-  const prefix = `${testName("batch")}:`;
+  const prefix = `${testId()}_batch:`;
   const metrics = createEnrichMetrics(createRegistry("enrich", { processMetrics: false }));
   const logger = createLogger("enrich", { write: () => {} });
-  const config = loadConfig({ DATABASE_URL: TEST_DATABASE_URL, POSTGRES_TIMEOUT_MS: "300" });
+  const config = loadConfig({ DATABASE_URL: TEST_ENV.DATABASE_URL, POSTGRES_TIMEOUT_MS: "300" });
   const enrichment = await buildEnrichment(config, {
     redis,
     sql,
@@ -91,9 +91,9 @@ Deno.test(
   opts,
   async () => {
     await using sql = await testSql();
-    const redis = createRedis("redis://127.0.0.1:6379/0");
-    const user = testName("user");
-    const anon = testName("anon");
+    const redis = createRedis(TEST_ENV.REDIS_URL);
+    const user = `${testId()}_user`;
+    const anon = `${testId()}_anon`;
     await sql`INSERT INTO users (user_id, tier) VALUES (${user}, 'gold')`;
     try {
       await using env = await setup(redis, sql);
@@ -108,7 +108,7 @@ Deno.test(
           timestamp: at(10),
         }),
         rawEvent({ ...base, user_id: null, timestamp: at(20) }),
-        rawEvent({ ...base, anonymous_id: testName("other"), user_id: null, timestamp: at(5) }),
+        rawEvent({ ...base, anonymous_id: `${testId()}_other`, user_id: null, timestamp: at(5) }),
       ]);
       assert.match(first!.session_id, /^sess_[0-9a-f]{24}$/);
       assert.deepEqual([identify!.session_id, later!.session_id], [
@@ -148,9 +148,9 @@ Deno.test(
   opts,
   async () => {
     await using sql = await testSql();
-    const redis = createRedis("redis://127.0.0.1:6379/0");
-    const [known, cached, missing] = [testName("u1"), testName("u2"), testName("u3")];
-    const product = testName("p");
+    const redis = createRedis(TEST_ENV.REDIS_URL);
+    const [known, cached, missing] = [`${testId()}_u1`, `${testId()}_u2`, `${testId()}_u3`];
+    const product = `${testId()}_p`;
     await sql`INSERT INTO users (user_id, tier, country_code) VALUES (${known}, 'premium', 'DE')`;
     await sql`INSERT INTO products (product_id, name, category, price, currency)
       VALUES (${product}, 'Lamp', 'Home', 12.50, 'EUR')`;
@@ -198,7 +198,7 @@ Deno.test(
     await using sql = await testSql();
     const down = createRedis("redis://127.0.0.1:1/0", { lazyConnect: true });
     down.on("error", () => {});
-    const user = testName("user");
+    const user = `${testId()}_user`;
     await sql`INSERT INTO users (user_id, tier) VALUES (${user}, 'silver')`;
     try {
       await using env = await setup(down, sql);
@@ -227,12 +227,12 @@ Deno.test(
   "with PostgreSQL down the batch still flows with user and product errors recorded",
   opts,
   async () => {
-    const redis = createRedis("redis://127.0.0.1:6379/0");
+    const redis = createRedis(TEST_ENV.REDIS_URL);
     const sql = createPostgres("postgres://postgres@127.0.0.1:1/eventflow_test", { max: 1 });
     try {
       await using env = await setup(redis, sql);
       const out = await env.run([
-        rawEvent({ user_id: testName("user"), properties: { product_id: testName("p") } }),
+        rawEvent({ user_id: `${testId()}_user`, properties: { product_id: `${testId()}_p` } }),
       ]);
       assert.deepEqual(out.length, 1);
       assert.deepEqual(out[0]!.user.tier, null);

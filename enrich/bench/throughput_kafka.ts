@@ -11,9 +11,10 @@
  * Extra service settings come from the environment, e.g. `ENRICH_BATCH_SIZE=1000`.
  */
 import { partitionKey } from "../../shared/events/mod.ts";
-import { createProducer } from "../../shared/kafka/mod.ts";
 import { createRedis } from "../../shared/redis/mod.ts";
-import { BROKERS, readMessages, startEnrich, testName, testSql, testTopics } from "../_test_env.ts";
+import { produce, readTopicUntil, testTopics } from "../../shared/testing/kafka.ts";
+import { serviceEntry, startService } from "../../shared/testing/service_process.ts";
+import { TEST_ENV, testId, testSql } from "../../shared/testing/stores.ts";
 import { benchEvents } from "./_events.ts";
 
 const total = Number(Deno.args[0] ?? 20000);
@@ -25,34 +26,36 @@ const partitions = 6;
   await sql`INSERT INTO currency_rates (currency, rate_to_base) VALUES ('EUR', 1.08)
     ON CONFLICT (currency) DO NOTHING`;
 }
-await using topics = await testTopics(["bench_raw", "bench_enriched", "bench_dlq"], partitions);
-const [raw, enriched, dlq] = topics.names as [string, string, string];
-const prefix = `${testName("bench_keys")}:`;
+const id = testId();
+const [raw, enriched, dlq] = [`${id}_bench_raw`, `${id}_bench_enriched`, `${id}_bench_dlq`];
+await using _topics = await testTopics([raw, enriched, dlq], { partitions });
+const prefix = `${id}_bench_keys:`;
 
-const producer = await createProducer({ brokers: BROKERS, clientId: "enrich-bench" });
 const events = benchEvents(total, visitors);
 for (let i = 0; i < events.length; i += 5000) {
-  await producer.send(
+  await produce(
     raw,
     events.slice(i, i + 5000).map((e) => ({ key: partitionKey(e), value: JSON.stringify(e) })),
   );
 }
-await producer.close();
 console.log(`${total} raw events on ${raw} (${partitions} partitions)`);
 
 const env: Record<string, string> = {
+  DATABASE_URL: TEST_ENV.DATABASE_URL,
+  KAFKA_BROKERS: TEST_ENV.KAFKA_BROKERS,
+  REDIS_URL: TEST_ENV.REDIS_URL,
   TOPIC_RAW: raw,
   TOPIC_ENRICHED: enriched,
   TOPIC_DEAD_LETTER: dlq,
-  CONSUMER_GROUP: testName("bench_group"),
+  CONSUMER_GROUP: `${id}_bench_group`,
   REDIS_KEY_PREFIX: prefix,
 };
 for (const [name, value] of Object.entries(Deno.env.toObject())) {
   if (name.startsWith("ENRICH_")) env[name.slice("ENRICH_".length)] = value;
 }
-const service = await startEnrich(env);
+const service = await startService(serviceEntry("enrich"), { env });
 const started = performance.now();
-const metricsUrl = `http://127.0.0.1:${service.port}/metrics`;
+const metricsUrl = `${service.url}/metrics`;
 const counter = (text: string, name: string) =>
   Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)`, "m").exec(text)?.[1] ?? 0);
 // The steady rate leaves out the first acknowledged batch: its enrichment started before `first`.
@@ -81,7 +84,9 @@ if (last === 0) {
   console.log(`not all enriched; service log:\n${service.log().slice(-3000)}`);
 } else {
   // Cross-check on the topic itself, after the clock stopped.
-  const onTopic = (await readMessages(enriched, total, 120_000)).length;
+  const onTopic = (await readTopicUntil(enriched, (seen) => seen.length >= total, {
+    timeoutMs: 120_000,
+  })).length;
   const steady = (last - first) / 1000;
   const overall = (last - started) / 1000;
   console.log(
@@ -92,7 +97,7 @@ if (last === 0) {
       } s incl. group join)`,
   );
 }
-const redis = createRedis("redis://127.0.0.1:6379/0");
+const redis = createRedis(TEST_ENV.REDIS_URL);
 const keys = await redis.keys(`${prefix}*`);
 for (let i = 0; i < keys.length; i += 1000) await redis.del(...keys.slice(i, i + 1000));
 redis.disconnect();

@@ -1,18 +1,20 @@
 import { deadLetter } from "../../shared/events/mod.ts";
 import assert from "node:assert/strict";
-import { BROKERS, produce, readMessages, testTopics } from "../_test_env.ts";
+import { produce, readTopicUntil, testKafka, testTopics } from "../../shared/testing/kafka.ts";
+import { testId } from "../../shared/testing/stores.ts";
 import { REPLAYS_HEADER } from "../handler.ts";
 import { filterRecords, formatLine, readDeadLetters, replay } from "./dlq.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
-const kafka = { brokers: BROKERS, clientId: "dlq-test" };
+const kafka = testKafka("dlq-test");
 
 Deno.test(
   "dlq list filters by reason and replay re-produces payloads with the replay count",
   opts,
   async () => {
-    await using topics = await testTopics(["raw", "dlq"], 1);
-    const [raw, dlq] = topics.names as [string, string];
+    const id = testId();
+    const [raw, dlq] = [`${id}_raw`, `${id}_dlq`];
+    await using _topics = await testTopics([raw, dlq], { partitions: 1 });
     const message = (offset: string, text: string) => ({
       topic: raw,
       partition: 0,
@@ -41,7 +43,7 @@ Deno.test(
       "0:1\t2026-04-10T12:00:00.000Z\tenrich\tUNKNOWN_SCHEMA_VERSION\te-2\treplays=0\tv2",
     ]);
     assert.deepEqual(await replay(kafka, v2), 1);
-    const [replayed] = await readMessages(raw, 1);
+    const [replayed] = await readTopicUntil(raw, (seen) => seen.length >= 1);
     assert.deepEqual(new TextDecoder().decode(replayed!.value), '{"schema_version":2}');
     assert.deepEqual([replayed!.key, replayed!.headers[REPLAYS_HEADER]], ["e-2", "1"]);
   },

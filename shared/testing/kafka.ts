@@ -2,8 +2,10 @@
 import {
   createAdmin,
   createConsumer,
+  createProducer,
   type IncomingMessage,
   type KafkaConfig,
+  type OutgoingMessage,
 } from "../kafka/mod.ts";
 
 /** The local test broker; `KAFKA_BROKERS` overrides it. */
@@ -29,6 +31,16 @@ export async function testTopics(
       await admin.close();
     },
   };
+}
+
+/** Produces `messages` to `topic` (acknowledged by the broker) with a producer of its own. */
+export async function produce(topic: string, messages: OutgoingMessage[]): Promise<void> {
+  const producer = await createProducer(testKafka("test-producer"));
+  try {
+    await producer.send(topic, messages);
+  } finally {
+    await producer.close();
+  }
 }
 
 /**

@@ -4,7 +4,8 @@
  * sink/testing so the sink and the e2e tests share one copy).
  */
 import { migrateAll } from "../migrate.ts";
-import { assertTestDatabase, createPostgres, type Sql } from "../postgres/mod.ts";
+import { assertTestDatabase, createPostgres, ensureDatabase, type Sql } from "../postgres/mod.ts";
+import { migratePostgres } from "../postgres/migrate.ts";
 import { type ClickHouseClient, createClickHouse } from "../clickhouse/mod.ts";
 
 /** Where tests write. */
@@ -20,6 +21,15 @@ export const TEST_ENV = {
 /** A random id for a test's topics, groups and row prefixes. */
 export function testId(): string {
   return `test_${crypto.randomUUID().replaceAll("-", "").slice(0, 10)}`;
+}
+
+/** A pool on the migrated PostgreSQL test database alone; `await using` closes it. */
+export async function testSql(): Promise<Sql & AsyncDisposable> {
+  assertTestDatabase(TEST_ENV.DATABASE_URL);
+  await ensureDatabase(TEST_ENV.DATABASE_URL);
+  const sql = createPostgres(TEST_ENV.DATABASE_URL, { max: 2 });
+  await migratePostgres(sql);
+  return Object.assign(sql, { [Symbol.asyncDispose]: () => sql.end() });
 }
 
 /** Clients on the migrated test databases; disposing deletes every row under `prefix`. */
