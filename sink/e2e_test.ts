@@ -146,7 +146,13 @@ Deno.test("sink stores every event exactly once in both stores across a SIGKILL 
       assert.equal(ready.status, 200, await ready.text());
       const metrics = await (await fetch(`${second.url}/metrics`)).text();
       assert.match(metrics, /eventflow_sink_store_up\{[^}]*store="clickhouse"[^}]*\} 1/);
-      assert.match(metrics, /eventflow_sink_event_freshness_seconds_count\{[^}]*store="postgres"/);
+      // The restarted process surely wrote ClickHouse rows (the kill left some unwritten); its
+      // PostgreSQL lane may have had nothing left to write, so only the store gauge is asserted.
+      assert.match(
+        metrics,
+        /eventflow_sink_event_freshness_seconds_count\{[^}]*store="clickhouse"/,
+      );
+      assert.match(metrics, /eventflow_sink_store_up\{[^}]*store="postgres"[^}]*\} 1/);
 
       const records = (await readTopicUntil(`${id}_dlq`, (seen) => seen.length > 0))
         .map((m) => JSON.parse(new TextDecoder().decode(m.value)));
