@@ -6,7 +6,6 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
-import { describeMigrations, migrateAll } from "../shared/migrate.ts";
 import { runInherited } from "./stack/child.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
@@ -15,7 +14,7 @@ import {
   stopService,
   waitServiceReady,
 } from "./stack/services.ts";
-import { stackDown, stackUp } from "./stack/stack.ts";
+import { migrateStack, reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
 
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -91,22 +90,7 @@ async function main(): Promise<number> {
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
 
-  if (up.failures.length > 0) {
-    for (const f of up.failures) {
-      console.error(`error: ${f.name} did not come up: ${f.message}\n  log: ${f.log}`);
-    }
-    await shutdown();
-    return 1;
-  }
-  const targets = {
-    databaseUrl: config.postgres.url,
-    clickhouseUrl: config.clickhouse.url,
-    clickhouseDatabase: config.clickhouse.database,
-  };
-  try {
-    for (const line of describeMigrations(await migrateAll(targets), targets)) console.log(line);
-  } catch (error) {
-    console.error(`error: migrations failed: ${(error as Error).message}`);
+  if (reportUpFailures(up) || !(await migrateStack(config))) {
     await shutdown();
     return 1;
   }

@@ -12,7 +12,7 @@ import { migrateAll } from "../shared/migrate.ts";
 import { forEachLine, runInherited, withTimeout } from "./stack/child.ts";
 import type { ComponentName } from "./stack/component.ts";
 import { loadStackConfig, type StackConfig } from "./stack/config.ts";
-import { stackDown, stackUp } from "./stack/stack.ts";
+import { reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
 import { parseDenoSummary, summaryLine } from "./deno_summary.ts";
 
 const TEST_COMPONENTS: ComponentName[] = ["kafka", "clickhouse", "postgres", "redis"];
@@ -118,12 +118,7 @@ async function main(args: string[]): Promise<number> {
   let code = 1;
   let line = summaryLine(null, 1);
   try {
-    if (up.failures.length > 0) {
-      for (const f of up.failures) {
-        console.error(`error: ${f.name} did not come up: ${f.message}\n  log: ${f.log}`);
-      }
-      return 1;
-    }
+    if (reportUpFailures(up)) return 1;
     const env = { ...Deno.env.toObject(), ...testEnv(config) };
     const targets = {
       databaseUrl: env.DATABASE_URL ?? "",

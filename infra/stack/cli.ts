@@ -5,10 +5,9 @@
  * the Kafka topics, applies migrations and returns; `down` stops only what `up` started (the pid
  * files under the stack directory); `status` prints a table and fails if anything is down.
  */
-import { describeMigrations, migrateAll } from "../../shared/migrate.ts";
 import { COMPONENT_NAMES, type ComponentName } from "./component.ts";
 import { loadStackConfig, type StackConfig } from "./config.ts";
-import { stackDown, stackStatus, stackUp } from "./stack.ts";
+import { migrateStack, reportUpFailures, stackDown, stackStatus, stackUp } from "./stack.ts";
 import { formatStatusTable } from "./table.ts";
 
 const USAGE = `Usage: deno task stack <up|down|status> [component...]
@@ -25,25 +24,9 @@ export async function upCommand(
 ): Promise<number> {
   console.log(`Stack directory: ${config.dir}`);
   const result = await stackUp(config, { names, onProgress: (line) => console.log(line) });
-  if (result.failures.length > 0) {
-    for (const f of result.failures) {
-      console.error(`error: ${f.name} did not come up: ${f.message}\n  log: ${f.log}`);
-    }
-    return 1;
-  }
-  if (names.includes("postgres") && names.includes("clickhouse")) {
-    const targets = {
-      databaseUrl: config.postgres.url,
-      clickhouseUrl: config.clickhouse.url,
-      clickhouseDatabase: config.clickhouse.database,
-    };
-    try {
-      for (const line of describeMigrations(await migrateAll(targets), targets)) console.log(line);
-    } catch (error) {
-      console.error(`error: migrations failed: ${(error as Error).message}`);
-      return 1;
-    }
-  }
+  if (reportUpFailures(result)) return 1;
+  const migrates = names.includes("postgres") && names.includes("clickhouse");
+  if (migrates && !(await migrateStack(config))) return 1;
   return 0;
 }
 

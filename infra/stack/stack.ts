@@ -1,4 +1,5 @@
 /** Brings the local stack's components up and down together; used by the CLI, test and start. */
+import { describeMigrations, migrateAll } from "../../shared/migrate.ts";
 import { clickhouseComponent } from "./clickhouse.ts";
 import {
   type Component,
@@ -61,6 +62,30 @@ export async function stackUp(
     }
   }));
   return result;
+}
+
+/** Prints each failure of `result` with the log to read; returns whether there was any. */
+export function reportUpFailures(result: UpResult): boolean {
+  for (const f of result.failures) {
+    console.error(`error: ${f.name} did not come up: ${f.message}\n  log: ${f.log}`);
+  }
+  return result.failures.length > 0;
+}
+
+/** Migrates the stack's PostgreSQL and ClickHouse, printing what ran; false (printed) on failure. */
+export async function migrateStack(config: StackConfig): Promise<boolean> {
+  const targets = {
+    databaseUrl: config.postgres.url,
+    clickhouseUrl: config.clickhouse.url,
+    clickhouseDatabase: config.clickhouse.database,
+  };
+  try {
+    for (const line of describeMigrations(await migrateAll(targets), targets)) console.log(line);
+    return true;
+  } catch (error) {
+    console.error(`error: migrations failed: ${(error as Error).message}`);
+    return false;
+  }
 }
 
 /** Stops those of `names` (default all) the stack started, in reverse order; returns them. */
