@@ -6,6 +6,7 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
+import { exists } from "./proc.ts";
 import { runInherited } from "./stack/child.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
@@ -52,10 +53,6 @@ export function banner(
   }
   lines.push("", "Press Ctrl-C to stop.");
   return lines.join("\n");
-}
-
-async function exists(path: string): Promise<boolean> {
-  return await Deno.stat(path).then(() => true, () => false);
 }
 
 async function main(): Promise<number> {

@@ -12,6 +12,8 @@
  * @module
  */
 
+import { readLivePid, spawnDetached, stopPid } from "../proc.ts";
+
 export { ClickHouseException } from "./errors.ts";
 export { type RunningServer, serve } from "./server.ts";
 export type { ServerConfig } from "./config.ts";
@@ -63,12 +65,9 @@ export async function startClickHouse(options: StartClickHouseOptions): Promise<
   await Deno.mkdir(dataDir, { recursive: true });
   const logDir = logFile.includes("/") ? logFile.slice(0, logFile.lastIndexOf("/")) : ".";
   if (logDir !== "") await Deno.mkdir(logDir, { recursive: true });
-  // The child's stdio is the log file itself, so nothing ties it to this process.
-  const command = new Deno.Command("/bin/sh", {
-    args: [
-      "-c",
-      'exec "$0" "$@" >>"$EF_CH_LOG" 2>&1 </dev/null',
-      Deno.execPath(),
+  return await spawnDetached(
+    Deno.execPath(),
+    [
       "run",
       "-A",
       "--no-prompt",
@@ -82,16 +81,8 @@ export async function startClickHouse(options: StartClickHouseOptions): Promise<
       "--hostname",
       hostname,
     ],
-    env: { EF_CH_LOG: logFile },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-    detached: true,
-  });
-  const child = command.spawn();
-  child.unref();
-  await Deno.writeTextFile(pidPath(dataDir), `${child.pid}\n`);
-  return child.pid;
+    { pidFile: pidPath(dataDir), logFile },
+  );
 }
 
 /**
@@ -128,36 +119,19 @@ export async function stopClickHouse(
   dataDir: string,
   options: { timeoutMs?: number } = {},
 ): Promise<boolean> {
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  let pid: number;
-  try {
-    pid = Number((await Deno.readTextFile(pidPath(dataDir))).trim());
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
+  const pid = await readLivePid(pidPath(dataDir));
   const removePidFile = () => Deno.remove(pidPath(dataDir)).catch(() => {});
-  if (!Number.isInteger(pid) || pid <= 0 || !signal(pid, "SIGTERM")) {
+  if (pid === null) {
     await removePidFile();
     return false;
   }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!isAlive(pid)) {
-      await removePidFile();
-      return true;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  signal(pid, "SIGKILL");
-  const killDeadline = Date.now() + 2_000;
-  while (isAlive(pid) && Date.now() < killDeadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  if (isAlive(pid)) {
+  try {
+    await stopPid(pid, { timeoutMs: options.timeoutMs ?? 10_000 });
+  } catch (cause) {
     throw new ClickHouseStackError(
       "CLICKHOUSE_STOP_FAILED",
       `ClickHouse stand-in pid ${pid} survived SIGKILL: inspect it with "ps -p ${pid}"`,
+      { cause },
     );
   }
   await removePidFile();
@@ -166,23 +140,4 @@ export async function stopClickHouse(
 
 function pidPath(dataDir: string): string {
   return `${dataDir}/${PID_FILE}`;
-}
-
-function signal(pid: number, sig: Deno.Signal): boolean {
-  try {
-    Deno.kill(pid, sig);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// A zombie (exited but not yet reaped by its parent) still accepts signals, so /proc is the truth.
-function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return !/^\d+ \(.*\) Z/.test(stat);
-  } catch {
-    return false;
-  }
 }

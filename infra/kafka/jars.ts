@@ -1,4 +1,5 @@
 /** Fetches the Apache Kafka broker and tools jars with Maven into a git-ignored cache. */
+import { exists } from "../proc.ts";
 
 /** Kafka version used by the local stack; see docs/decisions.md "## Kafka". */
 export const KAFKA_VERSION = "4.3.1";
@@ -68,16 +69,6 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
   await Deno.remove(libs, { recursive: true }).catch(() => {});
   await Deno.rename(staging, libs);
   return classpath;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
 }
 
 function pathOf(url: URL): string {

@@ -1,5 +1,6 @@
 /** Starts and stops a detached single-node KRaft broker. */
 
+import { exists, readLivePid as readLivePidFile, spawnDetached, stopPid } from "../proc.ts";
 import { ensureKafkaJars, type EnsureKafkaJarsOptions } from "./jars.ts";
 import { LOG4J2_PROPERTIES, serverProperties } from "./server_properties.ts";
 
@@ -24,6 +25,7 @@ export interface StartKafkaOptions {
 }
 
 const PID_FILE = "kafka.pid";
+const KAFKA_MAIN = "kafka.Kafka";
 
 /**
  * Formats the KRaft storage on first use, then launches `kafka.Kafka` in its own session so it
@@ -74,34 +76,12 @@ export async function startKafka(opts: StartKafkaOptions): Promise<number> {
     }
   }
 
-  const pidFile = `${dataDir}/${PID_FILE}`;
-  await Deno.remove(pidFile).catch(() => {});
-  // setsid -f: new session, no controlling terminal, so the broker survives our exit. The shell
-  // writes its own pid and then execs java, so the pid file names the JVM itself.
-  const child = new Deno.Command("setsid", {
-    args: [
-      "-f",
-      "sh",
-      "-c",
-      'echo $$ > "$PID_FILE"; exec "$@" >>"$LOG_FILE" 2>&1 </dev/null',
-      "kafka",
-      java,
-      ...jvm,
-      "kafka.Kafka",
-      propsFile,
-    ],
-    env: { PID_FILE: pidFile, LOG_FILE: logFile },
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  await child.status;
-  for (let i = 0; i < 100; i++) {
-    const pid = await readLivePid(dataDir);
-    if (pid !== null) return pid;
-    await delay(50);
-  }
-  throw new Error(`Kafka did not start: no live pid in "${pidFile}"; see "${logFile}"`);
+  // The pid file names the JVM itself (spawnDetached execs java), checked by its main class.
+  return await spawnDetached(java, [...jvm, KAFKA_MAIN, propsFile], {
+    pidFile: `${dataDir}/${PID_FILE}`,
+    logFile,
+    cmdlineIncludes: KAFKA_MAIN,
+  });
 }
 
 /** Options of {@linkcode stopKafka}. */
@@ -118,44 +98,13 @@ export async function stopKafka(dataDir: string, opts: StopKafkaOptions = {}): P
     await Deno.remove(pidFile).catch(() => {});
     return;
   }
-  Deno.kill(pid, "SIGTERM");
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  while (isAlive(pid) && Date.now() < deadline) await delay(100);
-  if (isAlive(pid)) {
-    Deno.kill(pid, "SIGKILL");
-    while (isAlive(pid)) await delay(50);
-  }
+  await stopPid(pid, { timeoutMs: opts.timeoutMs ?? 30_000 });
   await Deno.remove(pidFile).catch(() => {});
 }
 
-/** Pid from `<dataDir>/kafka.pid` when that process is alive and is a JVM, else null. */
-export async function readLivePid(dataDir: string): Promise<number | null> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(`${dataDir}/${PID_FILE}`);
-  } catch {
-    return null;
-  }
-  const pid = Number.parseInt(text.trim(), 10);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
-  // A stale pid file may name an unrelated process after a reboot; only trust a java one.
-  try {
-    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
-    if (!cmdline.includes("kafka.Kafka")) return null;
-  } catch {
-    return null;
-  }
-  return pid;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // A zombie is dead for our purposes; field 3 is the state.
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
+/** Pid from `<dataDir>/kafka.pid` when that process is alive and is the broker, else null. */
+export function readLivePid(dataDir: string): Promise<number | null> {
+  return readLivePidFile(`${dataDir}/${PID_FILE}`, { cmdlineIncludes: KAFKA_MAIN });
 }
 
 /** KRaft cluster ids are 16 random bytes in unpadded base64url. */
@@ -168,18 +117,4 @@ function randomClusterId(): string {
 async function mkdirp(path: string): Promise<string> {
   await Deno.mkdir(path, { recursive: true });
   return path;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (err) {
-    if (err instanceof Deno.errors.NotFound) return false;
-    throw err;
-  }
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

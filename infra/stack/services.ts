@@ -1,7 +1,7 @@
 /** Running the EventFlow services as child processes of `deno task start`. */
 import { forEachLine } from "./child.ts";
 import type { ServiceSpec } from "./config.ts";
-import { delay, httpOk } from "./proc.ts";
+import { delay, httpOk } from "../proc.ts";
 
 /** A service child process and how it is doing. */
 export interface RunningService {

@@ -1,4 +1,7 @@
-/** Process and network helpers shared by the stack components: pids, probes, waits. */
+/**
+ * Process, file and network helpers of the local stack (infra/stack, infra/kafka,
+ * infra/clickhouse): detached starts, pid files, stops, probes, waits.
+ */
 
 /** Whether `pid` names a live, non-zombie process. */
 export function isAlive(pid: number): boolean {
@@ -10,8 +13,20 @@ export function isAlive(pid: number): boolean {
   }
 }
 
+/** Options of {@linkcode readLivePid}. */
+export interface ReadLivePidOptions {
+  /**
+   * Trust the pid only when `/proc/<pid>/cmdline` contains this (default: any process). A stale
+   * pid file may name an unrelated process after a reboot.
+   */
+  cmdlineIncludes?: string;
+}
+
 /** The first line of a pid file as a live pid, or null when absent, garbage or dead. */
-export async function readLivePid(pidFile: string): Promise<number | null> {
+export async function readLivePid(
+  pidFile: string,
+  opts: ReadLivePidOptions = {},
+): Promise<number | null> {
   let text: string;
   try {
     text = await Deno.readTextFile(pidFile);
@@ -19,7 +34,14 @@ export async function readLivePid(pidFile: string): Promise<number | null> {
     return null;
   }
   const pid = Number.parseInt(text.split("\n")[0]?.trim() ?? "", 10);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return null;
+  if (opts.cmdlineIncludes === undefined) return pid;
+  try {
+    const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
+    return cmdline.includes(opts.cmdlineIncludes) ? pid : null;
+  } catch {
+    return null;
+  }
 }
 
 /** SIGTERM, wait up to `timeoutMs` (default 15 s), then SIGKILL. Resolves once `pid` is gone. */
@@ -114,6 +136,17 @@ export async function run(
   return text;
 }
 
+/** Whether `path` exists; errors other than "not found" (e.g. permissions) are thrown. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}
+
 /** Resolves after `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -122,12 +155,13 @@ export function delay(ms: number): Promise<void> {
 /**
  * Starts `cmd` in its own session (setsid) so it outlives the caller, with stdout/stderr appended
  * to `logFile`. The shell writes its pid to `pidFile` and then execs `cmd`, so the pid file names
- * `cmd` itself. Returns that pid once the file exists.
+ * `cmd` itself. Returns that pid once the file names a live process (with `cmdlineIncludes`:
+ * once that process has exec'd `cmd`).
  */
 export async function spawnDetached(
   cmd: string,
   args: string[],
-  opts: { pidFile: string; logFile: string; env?: Record<string, string> },
+  opts: { pidFile: string; logFile: string; env?: Record<string, string> } & ReadLivePidOptions,
 ): Promise<number> {
   await Deno.remove(opts.pidFile).catch(() => {});
   const child = new Deno.Command("setsid", {
@@ -147,7 +181,7 @@ export async function spawnDetached(
   }).spawn();
   await child.status;
   for (let i = 0; i < 100; i++) {
-    const pid = await readLivePid(opts.pidFile);
+    const pid = await readLivePid(opts.pidFile, opts);
     if (pid !== null) return pid;
     await delay(50);
   }
