@@ -40,9 +40,7 @@ Deno.test(
     const redis = createRedis(TEST_ENV.REDIS_URL);
     const service = await startService(serviceEntry("enrich"), {
       env: {
-        DATABASE_URL: TEST_ENV.DATABASE_URL,
-        KAFKA_BROKERS: TEST_ENV.KAFKA_BROKERS,
-        REDIS_URL: TEST_ENV.REDIS_URL,
+        ...TEST_ENV,
         TOPIC_RAW: raw,
         TOPIC_ENRICHED: enriched,
         TOPIC_DEAD_LETTER: dlq,

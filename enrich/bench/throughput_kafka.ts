@@ -41,9 +41,7 @@ for (let i = 0; i < events.length; i += 5000) {
 console.log(`${total} raw events on ${raw} (${partitions} partitions)`);
 
 const env: Record<string, string> = {
-  DATABASE_URL: TEST_ENV.DATABASE_URL,
-  KAFKA_BROKERS: TEST_ENV.KAFKA_BROKERS,
-  REDIS_URL: TEST_ENV.REDIS_URL,
+  ...TEST_ENV,
   TOPIC_RAW: raw,
   TOPIC_ENRICHED: enriched,
   TOPIC_DEAD_LETTER: dlq,
