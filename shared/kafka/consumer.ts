@@ -30,7 +30,7 @@ export interface ConsumerOptions {
 
 /** A consumer group member, see {@linkcode createConsumer}. */
 export interface Consumer {
-  /** Calls handler with batches per partition; commits offset lastOffset+1 for a batch ONLY after the handler resolved. If handler throws, the consumer pauses and re-delivers that batch after backoff (never skips). */
+  /** Calls handler with batches per partition (batches of different partitions concurrently); commits offset lastOffset+1 for a batch ONLY after the handler resolved. If handler throws, the consumer pauses and re-delivers that batch after backoff (never skips). */
   run(handler: (batch: Batch) => Promise<void>): Promise<void>;
   /** Pause/resume consumption of all assigned partitions (backpressure). */
   pause(): void;
@@ -131,11 +131,16 @@ export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Prom
     stream.on("close", onReadable);
     // Records of one partition in arrival order; Map keeps partitions in first-seen order.
     const buckets = new Map<string, Record_[]>();
+    // Partitions are independent, so their batches go to the handler concurrently: a consumer
+    // holding six partitions would otherwise wait for six handler + commit round trips in turn,
+    // which was most of the end-to-end latency. Nothing more is read until every batch is
+    // handled and committed, so a failing batch still holds the stream back (backpressure).
     const flushAll = async () => {
-      for (const [key, records] of buckets) {
-        buckets.delete(key);
-        await deliver(records, handler);
-      }
+      const batches = [...buckets.values()];
+      buckets.clear();
+      const results = await Promise.allSettled(batches.map((records) => deliver(records, handler)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
     };
     try {
       while (!closing) {
@@ -151,10 +156,7 @@ export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Prom
           const bucket = buckets.get(key) ?? [];
           bucket.push(record);
           buckets.set(key, bucket);
-          if (bucket.length >= maxBatchSize) {
-            buckets.delete(key);
-            await deliver(bucket, handler);
-          }
+          if (bucket.length >= maxBatchSize) await flushAll();
           continue;
         }
         if (buckets.size > 0) {

@@ -105,3 +105,35 @@ Deno.test("pause() stops delivery until resume()", opts, async () => {
   assert.deepEqual(lag.map((l) => l.partition).sort(), [0, 1], "lag partitions");
   assert.deepEqual(lag.map((l) => l.lag), [0, 0], "lag after everything was committed");
 });
+
+Deno.test("batches of different partitions are handled concurrently", opts, async () => {
+  await using topic = await testTopic("consumer_concurrent", 2);
+  const producer = await createProducer(testConfig("test-producer"));
+  // 40 distinct keys: both partitions get messages.
+  await producer.send(
+    topic.name,
+    Array.from({ length: 40 }, (_, i) => ({ key: `key-${i}`, value: `m${i}` })),
+  );
+  await producer.close();
+  const consumer = await createConsumer(testConfig("test-consumer"), {
+    groupId: testName("group"),
+    topics: [topic.name],
+    fromBeginning: true,
+  });
+  const active = new Set<number>();
+  let overlapped = false;
+  const handled = new Set<string>();
+  const running = consumer.run(async (batch) => {
+    active.add(batch.partition);
+    if (active.size > 1) overlapped = true;
+    // Hold the batch long enough for the other partition's batch to start if it can.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (const m of batch.messages) handled.add(new TextDecoder().decode(m.value));
+    active.delete(batch.partition);
+  });
+  await waitFor("40 handled messages", () => handled.size >= 40);
+  await consumer.close();
+  await running;
+  assert.equal(handled.size, 40);
+  assert.ok(overlapped, "the two partitions' batches never ran at the same time");
+});
