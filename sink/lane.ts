@@ -143,7 +143,8 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
     maxItems: opts.batchSize,
     maxWaitMs: opts.flushMs,
     maxBuffered: opts.maxBuffered,
-    // shared/kafka hands over one batch at a time and waits: nothing more can arrive meanwhile.
+    // A lane waits for its write before shared/kafka reads on, so waiting for more would only
+    // add latency; batches of other partitions arriving meanwhile join the next write.
     flushWhenCallersWaiting: 1,
     clock: opts.clock,
   });
