@@ -3,7 +3,13 @@
  * Composition root: configuration, rules, destinations, consumer, ops endpoints, shutdown.
  */
 import { Hono } from "hono";
-import { createAdmin, createConsumer, createProducer, reportLag } from "../shared/kafka/mod.ts";
+import {
+  createAdmin,
+  createConsumer,
+  createProducer,
+  logConsumerErrors,
+  reportLag,
+} from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createRedis } from "../shared/redis/mod.ts";
@@ -78,12 +84,7 @@ const consumer = await createConsumer(kafka, {
   topics: [config.TOPIC_ENRICHED],
   fromBeginning: config.FROM_BEGINNING,
   maxBatchSize: config.BATCH_SIZE,
-  onError: (error, context) =>
-    logger.error("Batch failed, it will be redelivered", {
-      error: errorMessage(error),
-      attempt: context.attempt,
-      partition: context.batch?.partition,
-    }),
+  onError: logConsumerErrors(logger, config.CONSUMER_GROUP),
 });
 
 const stopLag = reportLag(consumer, metrics.consumerLag, {

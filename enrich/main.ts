@@ -3,7 +3,13 @@
  * Composition root: configuration, clients, pipeline, consumer, ops endpoints, shutdown.
  */
 import { Hono } from "hono";
-import { createAdmin, createConsumer, createProducer, reportLag } from "../shared/kafka/mod.ts";
+import {
+  createAdmin,
+  createConsumer,
+  createProducer,
+  logConsumerErrors,
+  reportLag,
+} from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
@@ -41,12 +47,7 @@ const consumer = await createConsumer(kafka, {
   topics: [config.TOPIC_RAW],
   fromBeginning: config.FROM_BEGINNING,
   maxBatchSize: config.BATCH_SIZE,
-  onError: (error, context) =>
-    logger.error("Batch failed, it will be redelivered", {
-      error: errorMessage(error),
-      attempt: context.attempt,
-      partition: context.batch?.partition,
-    }),
+  onError: logConsumerErrors(logger, config.CONSUMER_GROUP),
 });
 
 const stopLag = reportLag(consumer, metrics.consumerLag, {

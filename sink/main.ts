@@ -4,7 +4,7 @@ import { createRegistry } from "../shared/metrics.ts";
 import { createClickHouse } from "../shared/clickhouse/mod.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
-import { createConsumer, createProducer } from "../shared/kafka/mod.ts";
+import { createConsumer, createProducer, logConsumerErrors } from "../shared/kafka/mod.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
 import { loadConfig } from "./config.ts";
 import { systemClock } from "./core/clock.ts";
@@ -26,12 +26,7 @@ const consumerFor = (groupId: string) =>
     topics: [config.TOPIC_ENRICHED],
     fromBeginning: true,
     maxBatchSize: config.SINK_BATCH_SIZE,
-    onError: (error, context) =>
-      logger.warn("Kafka consumer error", {
-        group: groupId,
-        partition: context.batch?.partition,
-        error: error instanceof Error ? error.message : String(error),
-      }),
+    onError: logConsumerErrors(logger, groupId),
   });
 
 const closers: (() => Promise<unknown>)[] = [];

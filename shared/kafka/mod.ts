@@ -30,3 +30,4 @@ export {
   reportLag,
   type ReportLagOptions,
 } from "./lag.ts";
+export { logConsumerErrors } from "./log_errors.ts";
