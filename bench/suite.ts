@@ -51,7 +51,9 @@ async function main(args: string[]): Promise<number> {
     stdout: "null",
     stderr: "null",
   }).output();
-  if (!status.success) {
+  // A stack this run brought up is taken down at the end; one that was running stays.
+  const startedStack = !status.success;
+  if (startedStack) {
     log("Starting the local stack (deno task stack up)…");
     await runCommand(deno, ["run", "-A", "infra/stack/cli.ts", "up"]);
   }
@@ -155,6 +157,12 @@ async function main(args: string[]): Promise<number> {
       console.error(`Could not delete bench topics: ${e}`)
     );
     await admin.close();
+    if (startedStack) {
+      log("Stopping the local stack this run started (deno task stack down)…");
+      await runCommand(deno, ["run", "-A", "infra/stack/cli.ts", "down"]).catch((e) =>
+        console.error(`Could not stop the stack: ${e}`)
+      );
+    }
   }
   results.durationS = Math.round((performance.now() - started) / 1000);
 
