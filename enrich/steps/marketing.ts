@@ -4,6 +4,7 @@
 import type { EnrichedEvent, Marketing } from "../../shared/events/mod.ts";
 import { classifyChannel, CLICK_IDS } from "./referrer.ts";
 import type { Step } from "./types.ts";
+import { parsePageUrl } from "./_url.ts";
 
 /** A campaign row: it matches events in [starts_at, ends_at) whose UTM campaign equals. */
 export interface Campaign {
@@ -22,9 +23,8 @@ export interface CampaignSource {
 }
 
 function parseUrl(value: unknown): URL | null {
-  if (typeof value !== "string" || value === "") return null;
   try {
-    return new URL(value);
+    return value === null || value === undefined ? null : new URL(String(value));
   } catch {
     return null;
   }
@@ -44,7 +44,9 @@ function record(value: unknown): Record<string, unknown> {
 export function pageOf(event: EnrichedEvent): { url: URL | null; referrer: URL | null } {
   const page = record(event.context.page);
   return {
-    url: parseUrl(event.url) ?? parseUrl(page.url),
+    // Apps often send the page as a bare path: its query string still carries the UTM tags.
+    url: parsePageUrl(event.url)?.url ?? parsePageUrl(page.url)?.url ?? null,
+    // A referrer is only useful with its host, so a bare path is no referrer.
     referrer: parseUrl(event.referrer) ?? parseUrl(page.referrer),
   };
 }

@@ -74,6 +74,17 @@ Deno.test("attribution() reads UTM and click ids from the URL, else context.camp
   ]);
 });
 
+Deno.test("attribution() reads UTM tags from a bare path, as the brief's example sends the URL", () => {
+  const fromPath = attribution(draft({
+    url: "/products/123?utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale",
+    referrer: null,
+  }));
+  assert.deepEqual(
+    [fromPath.utm_source, fromPath.utm_medium, fromPath.utm_campaign, fromPath.channel],
+    ["newsletter", "email", "spring_sale", "email"],
+  );
+});
+
 Deno.test("matchCampaigns() keeps campaigns active at the event time that match its UTM campaign", () => {
   const at = Date.parse("2026-04-10T12:00:00Z");
   const day = 86_400_000;

@@ -1,6 +1,7 @@
 /**
  * Finding and masking personal data in free text: emails, phone numbers and card numbers.
  */
+import { formatPageUrl, parsePageUrl } from "./_url.ts";
 
 const EMAIL = /[A-Za-z0-9._%+-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})/g;
 // Issuers' first digits are 2–6; requiring them keeps epoch-millisecond strings (1…) unmasked.
@@ -56,12 +57,10 @@ export function maskText(text: string): string {
 
 /** Masks personal data in a URL, including percent-encoded query values. */
 export function maskUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return maskText(value);
-  }
+  // Bare paths too: their query strings carry PII percent-encoded, out of maskText's sight.
+  const page = parsePageUrl(value);
+  if (page === null) return maskText(value);
+  const { url } = page;
   let changed = false;
   const params = new URLSearchParams();
   for (const [key, raw] of url.searchParams) {
@@ -72,7 +71,7 @@ export function maskUrl(value: string): string {
   if (changed) url.search = params.toString();
   const hash = maskText(decodeURIComponentSafe(url.hash));
   if (hash !== decodeURIComponentSafe(url.hash)) url.hash = hash;
-  return maskText(url.toString());
+  return maskText(formatPageUrl(page));
 }
 
 function decodeURIComponentSafe(value: string): string {

@@ -38,3 +38,10 @@ Deno.test("maskUrl() masks percent-encoded PII in query values", () => {
   assert.deepEqual(new URL(masked).searchParams.get("email"), "***@example.com");
   assert.deepEqual(new URL(masked).searchParams.get("q"), "shoes");
 });
+
+Deno.test("maskUrl() masks percent-encoded PII in a bare path and keeps it a path", () => {
+  assert.equal(
+    maskUrl("/search?email=jane%40example.com&q=shoes"),
+    "/search?email=***%40example.com&q=shoes",
+  );
+});
