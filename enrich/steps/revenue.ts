@@ -1,5 +1,5 @@
 /**
- * Revenue step: the event's amount (revenue, total or price) in its currency and in USD.
+ * Revenue step: the event's amount (revenue, total, price or its items) in its currency and in USD.
  */
 import type { Revenue } from "../../shared/events/mod.ts";
 import type { Step } from "./types.ts";
@@ -12,13 +12,42 @@ export interface RateSource {
   current(): Map<string, number> | null;
 }
 
-/** The amount an event carries: `revenue`, else `total`, else `price`; numbers only. */
+function finite(value: unknown): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/**
+ * The sum of `items` / `products` lines (`price` × `quantity`, quantity 1 when absent), or null
+ * when there are no lines or a line has no numeric price.
+ */
+export function itemsTotal(properties: Record<string, unknown>): number | null {
+  const lines = Array.isArray(properties.items)
+    ? properties.items
+    : Array.isArray(properties.products)
+    ? properties.products
+    : null;
+  if (lines === null || lines.length === 0) return null;
+  let total = 0;
+  for (const line of lines) {
+    if (typeof line !== "object" || line === null) return null;
+    const { price, quantity } = line as Record<string, unknown>;
+    const unit = finite(price);
+    if (unit === null) return null;
+    total += unit * (finite(quantity) ?? 1);
+  }
+  return Math.round(total * 10000) / 10000;
+}
+
+/**
+ * The amount an event carries: `revenue`, else `total`, else `price`, else the sum of its item
+ * lines (an order sent with items but no total, as some SDKs do); numbers only.
+ */
 export function amountOf(properties: Record<string, unknown>): number | null {
   for (const key of ["revenue", "total", "price"]) {
-    const value = properties[key];
-    if (typeof value === "number" && Number.isFinite(value)) return value;
+    const value = finite(properties[key]);
+    if (value !== null) return value;
   }
-  return null;
+  return itemsTotal(properties);
 }
 
 /** Converts with 4 decimals kept, so cents survive multi-step rates. */
