@@ -3,6 +3,7 @@
  * and truncates the stored IP. Runs last, after geo has used the full IP.
  */
 import { createHmac } from "node:crypto";
+import { isIPv4 } from "node:net";
 import { maskText, maskUrl } from "./pii.ts";
 import type { Step } from "./types.ts";
 
@@ -19,11 +20,18 @@ export interface PrivacyOptions {
   ipPolicy?: IpPolicy;
 }
 
-/** IPv4 → /24 (`1.2.3.4` → `1.2.3.0`), IPv6 → /48; null when unparseable. */
+/** IPv4 → /24 (`1.2.3.4` → `1.2.3.0`, also IPv4-mapped IPv6), IPv6 → /48; null when unparseable. */
 export function truncateIp(ip: string): string | null {
   const v4 = ip.match(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.\d{1,3}$/);
   if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0`;
   if (!ip.includes(":")) return null;
+  // IPv4-mapped (`::ffff:1.2.3.4`, what dual-stack servers report): its /48 is all zeros, so it
+  // gets the IPv4 rule and stays mapped.
+  const mapped = ip.match(/^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})$/i);
+  if (mapped) {
+    if (!isIPv4(mapped[1]!)) return null;
+    return `::ffff:${truncateIp(mapped[1]!)}`;
+  }
   const [head = "", tail] = ip.split("::");
   const groups = head === "" ? [] : head.split(":");
   // `::` compresses zero groups; when it sits in the first three, the rest are zero already.

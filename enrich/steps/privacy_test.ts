@@ -63,3 +63,12 @@ Deno.test("privacyStep() pseudonymizes configured fields and honours IP_POLICY d
   const kept = await privacyStep({ ipPolicy: "keep" }).run(event);
   assert.deepEqual(kept.patch.ip, "85.214.132.64");
 });
+
+Deno.test("truncateIp() keeps an IPv4-mapped IPv6 address mapped and zeroes its last octet", () => {
+  // Dual-stack servers report IPv4 clients as ::ffff:a.b.c.d; a /48 of that is all zeros and
+  // loses the /24 that IPv4 truncation keeps (and `0:0:0::` looks like a real IPv6 network).
+  assert.equal(truncateIp("::ffff:85.214.132.64"), "::ffff:85.214.132.0");
+  assert.equal(truncateIp("::FFFF:85.214.132.64"), "::ffff:85.214.132.0");
+  assert.equal(truncateIp("0:0:0:0:0:ffff:85.214.132.64"), "::ffff:85.214.132.0");
+  assert.equal(truncateIp("::ffff:999.1.2.3"), null);
+});
