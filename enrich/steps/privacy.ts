@@ -50,7 +50,15 @@ export function pseudonym(value: unknown, salt: string): string {
 
 const PHONE_KEYS = /^(phone|phone_number|mobile|tel|telephone|cell)$/i;
 
-/** Walks a JSON value masking strings; configured keys are pseudonymized instead. */
+/** `key`, or `key#2`, `key#3`… when two keys masked to the same text (no value is lost). */
+function uniqueKey(out: Record<string, unknown>, key: string): string {
+  if (!Object.hasOwn(out, key)) return key;
+  let n = 2;
+  while (Object.hasOwn(out, `${key}#${n}`)) n++;
+  return `${key}#${n}`;
+}
+
+/** Walks a JSON value masking strings (object keys too: apps key maps by email); configured keys are pseudonymized instead. */
 export function scrub(value: unknown, opts: { fields: Set<string>; salt: string }): unknown {
   if (typeof value === "string") {
     return /^https?:\/\//i.test(value) ? maskUrl(value) : maskText(value);
@@ -60,12 +68,14 @@ export function scrub(value: unknown, opts: { fields: Set<string>; salt: string 
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const lower = key.toLowerCase();
+    let masked: unknown;
     if (opts.fields.has(lower) && inner !== null && typeof inner !== "object") {
-      out[key] = pseudonym(inner, opts.salt);
+      masked = pseudonym(inner, opts.salt);
     } else if (PHONE_KEYS.test(key) && (typeof inner === "number" || typeof inner === "string")) {
       // Under a phone-named key even a bare digit run is a phone number.
-      out[key] = /\d{5,}/.test(String(inner).replace(/\D/g, "")) ? "[phone]" : scrub(inner, opts);
-    } else out[key] = scrub(inner, opts);
+      masked = /\d{5,}/.test(String(inner).replace(/\D/g, "")) ? "[phone]" : scrub(inner, opts);
+    } else masked = scrub(inner, opts);
+    out[uniqueKey(out, maskText(key))] = masked;
   }
   return out;
 }

@@ -72,3 +72,26 @@ Deno.test("truncateIp() keeps an IPv4-mapped IPv6 address mapped and zeroes its 
   assert.equal(truncateIp("0:0:0:0:0:ffff:85.214.132.64"), "::ffff:85.214.132.0");
   assert.equal(truncateIp("::ffff:999.1.2.3"), null);
 });
+
+Deno.test("privacyStep() masks emails and phone numbers used as object keys", async () => {
+  // Apps key maps by contact (`{"jane@x.io": "accepted"}`); the value walk alone never saw keys.
+  const event = draft({
+    properties: { invites: { "jane.doe@example.com": "accepted", "+49 30 1234567": "sent" } },
+    traits: { ["4111 1111 1111 1111"]: { ok: true } },
+  });
+  const { patch } = await privacyStep().run(event);
+  const text = JSON.stringify(patch);
+  for (const secret of ["jane.doe@", "+49 30 1234567", "4111 1111 1111 1111"]) {
+    assert(!text.includes(secret), `${secret} leaked: ${text}`);
+  }
+  assert.deepEqual(patch.properties, {
+    invites: { "***@example.com": "accepted", "[phone]": "sent" },
+  });
+  assert.deepEqual(patch.traits, { "**** **** **** 1111": { ok: true } });
+});
+
+Deno.test("privacyStep() keeps every value when two keys mask to the same text", async () => {
+  const event = draft({ properties: { votes: { "a@example.com": 1, "b@example.com": 2 } } });
+  const { patch } = await privacyStep().run(event);
+  assert.deepEqual(patch.properties, { votes: { "***@example.com": 1, "***@example.com#2": 2 } });
+});
