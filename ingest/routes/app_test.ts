@@ -357,3 +357,20 @@ Deno.test("metrics count requests by route and status; unknown paths answer 404 
     /eventflow_ingest_events_total\{source="src_web",outcome="accepted",service="ingest"\} 1/,
   );
 });
+
+Deno.test("a rejected single event counts one validation failure, not two", async () => {
+  const { app } = await testApp();
+  for (const path of ["/api/v1/event", "/v1/track"]) {
+    const res = await app.request(path, post({ userId: "u1" }, { key: "good_key" }), PEER);
+    assert.equal(res.status, 400);
+  }
+  const text = await (await app.request("/metrics")).text();
+  assert.match(
+    text,
+    /eventflow_ingest_validation_failures_total\{reason="MISSING_FIELD",service="ingest"\} 2\n/,
+  );
+  assert.match(
+    text,
+    /eventflow_ingest_events_total\{source="src_web",outcome="rejected",service="ingest"\} 2\n/,
+  );
+});

@@ -25,7 +25,7 @@ export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
       const result = mapSegmentEvent(parsed.body, parsed.facts, { type });
       if (!result.ok) {
         const { code, field, message } = result.rejection;
-        deps.metrics.validationFailures.inc({ reason: code });
+        // Counted as a validation failure by the app's onError when the 400 below is thrown.
         deps.metrics.events.inc({ source: parsed.source.sourceId, outcome: "rejected" });
         throw new IngestError(400, code, message, { field });
       }
