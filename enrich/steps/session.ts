@@ -59,8 +59,14 @@ export function sessionStep(store: SessionStore, opts: { timeoutMs?: number } = 
         return { patch: { session_id: sessionId(event.event_id, at), session_derived: true } };
       }
       try {
-        const state = nextSession(await store.get(visitorId), at, { visitorId, timeoutMs });
-        await store.set(visitorId, state);
+        const previous = await store.get(visitorId);
+        const state = nextSession(previous, at, { visitorId, timeoutMs });
+        // An event older than the current session (an offline queue flushed hours later) gets
+        // its own session but must not replace the state, or the visitor's next event would
+        // measure its inactivity from hours ago and split the live session.
+        if (previous === null || state.last_seen_at >= previous.last_seen_at) {
+          await store.set(visitorId, state);
+        }
         return { patch: { session_id: state.session_id, session_derived: true } };
       } catch (error) {
         // Without state, a time-bucketed id still groups a burst of events together.

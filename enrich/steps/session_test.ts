@@ -58,3 +58,22 @@ Deno.test("sessionStep() falls back to a time bucket and reports it when the sto
     "Session state unavailable, used a 30-minute bucket: Redis timed out",
   );
 });
+
+Deno.test("sessionStep() gives a very late event its own session without ending the current one", async () => {
+  // A mobile app flushing an offline queue delivers an event from hours ago mid-session.
+  const store = memoryStore();
+  const step = sessionStep(store);
+  const t0 = Date.parse("2026-04-10T12:00:00Z");
+  const at = (ms: number) =>
+    draft({ session_id: null, anonymous_id: "anon_late", timestamp: new Date(ms).toISOString() });
+  const current = (await step.run(at(t0))).patch.session_id;
+  assert.equal((await step.run(at(t0 + 20 * MIN))).patch.session_id, current);
+  const late = (await step.run(at(t0 - 3 * 60 * MIN))).patch.session_id;
+  assert.equal(late, sessionId("anon_late", t0 - 3 * 60 * MIN));
+  assert.equal((await step.run(at(t0 + 40 * MIN))).patch.session_id, current);
+  assert.deepEqual(store.states.get("anon_late"), {
+    session_id: current,
+    started_at: t0,
+    last_seen_at: t0 + 40 * MIN,
+  });
+});
