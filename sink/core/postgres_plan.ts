@@ -69,8 +69,16 @@ function number(value: unknown): number | null {
   return null;
 }
 
+function knownTraits(traits: Record<string, unknown>): Record<string, unknown> {
+  // SDKs send unknown traits as null; merged with `||` a null would erase the stored value
+  // (and a null tier/plan would reset the tier to "free"), so only known values are kept.
+  return Object.fromEntries(
+    Object.entries(traits).filter(([, value]) => value !== null && value !== undefined),
+  );
+}
+
 function userRow(event: EnrichedEvent, userId: string, changed: boolean): UserRow {
-  const traits = event.type === "identify" || changed ? event.traits : {};
+  const traits = event.type === "identify" || changed ? knownTraits(event.traits) : {};
   return {
     user_id: userId,
     traits,
