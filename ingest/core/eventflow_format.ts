@@ -57,9 +57,11 @@ export function mapEventflowEvent(
       traits: readObject(item, "traits"),
       context,
       platform: readString(item, "platform", { max: 64 }),
-      url: readString(item, "url", { max: 8192 }) ?? nestedString(context, ["page", "url"]),
+      // The context copy is not the client's own field, so it is cut to fit rather than rejected.
+      url: readString(item, "url", { max: 8192 }) ??
+        nestedString(context, ["page", "url"])?.slice(0, 8192) ?? null,
       referrer: readString(item, "referrer", { max: 8192 }) ??
-        nestedString(context, ["page", "referrer"]),
+        nestedString(context, ["page", "referrer"])?.slice(0, 8192) ?? null,
       client_timestamp: readTimestamp(item, "timestamp"),
       sent_at: readTimestamp(item, "sent_at") ?? opts.batchSentAt ?? null,
       format: "eventflow",

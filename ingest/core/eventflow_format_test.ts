@@ -166,3 +166,16 @@ Deno.test("mapEventflowEvent() ignores context.ip from browser sources", () => {
   assert.ok(result.ok);
   assert.equal(result.event.ip, "198.51.100.7");
 });
+
+Deno.test("mapEventflowEvent() cuts a url/referrer taken from context.page to the contract's 8192 chars", () => {
+  const long = "https://shop.example/?q=" + "x".repeat(9000);
+  const result = mapEventflowEvent(
+    { ...BRIEF_EXAMPLE, url: undefined, context: { page: { url: long, referrer: long } } },
+    facts(),
+  );
+  assert.ok(result.ok, JSON.stringify(result));
+  assert.equal(result.event.url, long.slice(0, 8192));
+  assert.equal(result.event.referrer, long.slice(0, 8192));
+  assert.equal(result.event.context.page !== undefined, true);
+  assert.equal(RawEventSchema.safeParse(result.event).success, true);
+});

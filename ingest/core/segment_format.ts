@@ -58,6 +58,23 @@ function pageProperties(item: JsonObject, properties: JsonObject): JsonObject {
 }
 
 /**
+ * The session id from `context.sessionId`, `context.session_id` or `properties.session_id`.
+ * Non-string values are ignored as before, but an over-long one is rejected: the contract caps
+ * ids at 256 characters, and an event accepted here must not fail validation in enrich.
+ */
+function sessionId(context: JsonObject, properties: JsonObject): string | null {
+  const places = [
+    [context, "sessionId", "context.sessionId"],
+    [context, "session_id", "context.session_id"],
+    [properties, "session_id", "properties.session_id"],
+  ] as const;
+  for (const [record, key, path] of places) {
+    if (nestedString(record, [key]) !== null) return readString(record, key, { max: 256, path });
+  }
+  return null;
+}
+
+/**
  * Maps one Segment call. `type` is fixed by the route (`/v1/track`…) or read from the item
  * (`/v1/batch`).
  */
@@ -102,8 +119,7 @@ export function mapSegmentEvent(
       event,
       user_id: userId,
       anonymous_id: anonymousId,
-      session_id: nestedString(context, ["sessionId"]) ?? nestedString(context, ["session_id"]) ??
-        nestedString(properties, ["session_id"]),
+      session_id: sessionId(context, properties),
       group_id: groupId,
       previous_id: previousId,
       properties,

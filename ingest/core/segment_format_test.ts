@@ -171,3 +171,27 @@ Deno.test("mapSegmentEvent() takes context.ip and userAgent from backend sources
     },
   );
 });
+
+Deno.test("mapSegmentEvent() rejects a session id from context longer than the contract's 256 chars", () => {
+  const long = "s".repeat(257);
+  for (
+    const [item, field] of [
+      [{ context: { sessionId: long } }, "context.sessionId"],
+      [{ context: { session_id: long } }, "context.session_id"],
+      [{ properties: { session_id: long } }, "properties.session_id"],
+    ] as const
+  ) {
+    const got = rejection(mapSegmentEvent({ userId: "u1", event: "Clicked", ...item }, facts(), {
+      type: "track",
+    }));
+    assert.equal(got.code, "INVALID_FIELD");
+    assert.equal(got.field, field);
+    assert.equal(got.message, `Field "${field}" is 257 characters long; at most 256 are allowed`);
+  }
+  const ok = accepted(mapSegmentEvent(
+    { userId: "u1", event: "Clicked", context: { sessionId: "s".repeat(256) } },
+    facts(),
+    { type: "track" },
+  ));
+  assert.equal(ok.session_id, "s".repeat(256));
+});
