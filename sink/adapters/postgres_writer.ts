@@ -5,6 +5,7 @@
  */
 import type { Sql } from "../../shared/postgres/mod.ts";
 import type { WritePlan } from "../core/postgres_rows.ts";
+import { REFUND_EVENTS } from "../core/postgres_plan.ts";
 
 type Cell = string | number | null;
 
@@ -198,5 +199,16 @@ async function writeFacts(
       UPDATE orders SET status = 'refunded'
       WHERE order_id = ANY(${a(col(plan.refunds, (r) => r.order_id))}::text[])
         AND status <> 'refunded'`;
+  }
+  if (orders.length > 0) {
+    // A refund can overtake its purchase (another source, a retried client): its UPDATE above
+    // then found no order, so a new order looks for a refund already recorded for it.
+    await tx`
+      UPDATE orders o SET status = 'refunded'
+      WHERE o.order_id = ANY(${a(col(orders, (r) => r.order_id))}::text[])
+        AND o.status <> 'refunded'
+        AND EXISTS (SELECT 1 FROM business_events b
+                    WHERE b.event = ANY(${a(REFUND_EVENTS)}::text[])
+                      AND b.properties ->> 'order_id' = o.order_id)`;
   }
 }

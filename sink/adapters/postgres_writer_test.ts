@@ -38,3 +38,27 @@ Deno.test("writePlan() keeps stored traits and tier when a later identify sends 
   assert.deepEqual(row?.traits, { email: "ann@example.com", name: "Ann B", plan: "pro" });
   assert.equal(row?.tier, "pro");
 });
+
+Deno.test("writePlan() marks an order refunded when its refund was written in an earlier batch", async () => {
+  const prefix = `${testId()}_`;
+  await using stores = await testStores(prefix);
+  const order = `${prefix}order`;
+  const base = { user_id: `${prefix}user`, anonymous_id: `${prefix}anon` };
+  // Events of one user travel in one partition, but a refund sent by the back end with the
+  // order id can still overtake the purchase (client clock, retries, a different source).
+  await write(stores.sql, [enrichedEvent({
+    ...base,
+    event_id: `${prefix}refund`,
+    event: "refund",
+    properties: { order_id: order },
+  }, { at: "2026-03-01T12:05:00Z" })]);
+  await write(stores.sql, [enrichedEvent({
+    ...base,
+    event_id: `${prefix}purchase`,
+    event: "purchase",
+    properties: { order_id: order, total: 40, currency: "USD" },
+  }, { at: "2026-03-01T12:00:00Z" })]);
+  const [row] = await stores.sql<{ status: string; total: string }[]>`
+    SELECT status, total::text AS total FROM orders WHERE order_id = ${order}`;
+  assert.deepEqual({ ...row }, { status: "refunded", total: "40.00" });
+});

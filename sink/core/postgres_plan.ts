@@ -29,6 +29,9 @@ const KINDS: Record<string, EventKind> = {
   order_refunded: "refund",
 };
 
+/** Event names that refund an order (its `properties.order_id`). */
+export const REFUND_EVENTS = Object.keys(KINDS).filter((name) => KINDS[name] === "refund");
+
 /** Default CRITICAL_EVENTS: the event names PostgreSQL stores (identify/alias calls always go). */
 export const DEFAULT_CRITICAL_EVENTS = [
   "purchase",
