@@ -77,6 +77,26 @@ function capped(stream: ReadableStream<Uint8Array>, limit: number): ReadableStre
   );
 }
 
+/**
+ * The decompressor turns each input chunk into one output chunk, all at once: a 64 KiB network
+ * chunk of a gzip bomb became one ~64 MiB allocation before any cap was checked. Feeding it
+ * slices of at most this many bytes bounds each output chunk to ~1 MiB (deflate's ratio is at
+ * most ~1032:1), so the decompressed cap is enforced before memory grows past it.
+ */
+const INFLATE_SLICE_BYTES = 1024;
+
+function sliced(stream: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        for (let at = 0; at < chunk.byteLength; at += INFLATE_SLICE_BYTES) {
+          controller.enqueue(chunk.subarray(at, at + INFLATE_SLICE_BYTES));
+        }
+      },
+    }),
+  );
+}
+
 /** Reads the body as UTF-8 text, enforcing the wire and decompressed caps as bytes arrive. */
 export async function readBody(
   body: ReadableStream<Uint8Array> | null,
@@ -101,7 +121,7 @@ export async function readBody(
   if (!gzip) {
     return decoder.decode(await collect(body, opts.maxBytes, () => tooLarge(opts.maxBytes, "")));
   }
-  const inflated = capped(body, maxWire).pipeThrough(
+  const inflated = sliced(capped(body, maxWire)).pipeThrough(
     new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
   );
   try {

@@ -174,3 +174,49 @@ Deno.test("readRequestBody() streams gzip and length-less bodies under the caps"
   });
   assert.equal(await readRequestBody(plain, { maxBytes: 100 }), text);
 });
+
+// Runs in its own process so that its peak RSS (VmHWM) is the bomb's alone.
+const BOMB_PROBE = `
+import { readBody } from ${JSON.stringify(new URL("./body.ts", import.meta.url).href)};
+const peak = () => Number(/VmHWM:\\s+(\\d+)/.exec(Deno.readTextFileSync("/proc/self/status"))[1]) * 1024;
+// ~128 MiB of zeros compresses to ~128 KiB: one network chunk of it is a 1000:1 bomb.
+const zeros = new Uint8Array(1 << 20);
+const source = new ReadableStream({
+  start(controller) {
+    for (let i = 0; i < 128; i++) controller.enqueue(zeros);
+    controller.close();
+  },
+});
+const bomb = new Uint8Array(
+  await new Response(source.pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+);
+const before = peak();
+let status = 0;
+try {
+  await readBody(new Blob([bomb]).stream(), {
+    maxBytes: 512 * 1024,
+    maxWireBytes: 1024 * 1024,
+    contentEncoding: "gzip",
+  });
+} catch (error) {
+  status = error.status;
+}
+console.log(JSON.stringify({ status, compressed: bomb.length, grew: peak() - before }));
+`;
+
+Deno.test("readBody() never inflates a gzip bomb chunk far past the cap in memory", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-check", BOMB_PROBE],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.equal(out.code, 0);
+  const { status, compressed, grew } = JSON.parse(new TextDecoder().decode(out.stdout));
+  assert.equal(status, 413);
+  assert.ok(compressed < 200 * 1024, `bomb is ${compressed} bytes`);
+  // Before the fix the whole ~128 MiB came out of the decompressor as one chunk.
+  assert.ok(
+    grew < 32 * 1024 * 1024,
+    `peak RSS grew by ${grew} bytes reading a 512 KiB-capped body`,
+  );
+});
