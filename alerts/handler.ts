@@ -56,7 +56,7 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
   };
 
   /** Sends one alert to one destination unless it already went there. */
-  const deliver = async (alert: Alert, destination: Destination) => {
+  const deliver = async (alert: Alert, destination: Destination, batch: { aborted: number }) => {
     const { rule, event } = alert;
     const started = performance.now();
     const result = await destination.send(alert);
@@ -75,6 +75,12 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       }
       return null;
     }
+    if (result.reason === "DELIVERY_ABORTED") {
+      // Shutting down: not a failure of the destination, so no dead letter; the batch stays
+      // uncommitted and the next owner re-sends only what the ledger does not list.
+      batch.aborted++;
+      return null;
+    }
     const outcome = result.reason === "DELIVERY_REJECTED" ? "rejected" : "exhausted";
     metrics.delivered.inc({ destination: destination.id, outcome });
     const error = `Alert "${rule.id}" to ${destination.id} failed: ${result.error}`;
@@ -88,7 +94,11 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
   };
 
   /** Everything for one alert: idempotency, throttle, delivery to each destination. */
-  const process = async (alert: Alert, message: IncomingMessage, dead: OutgoingMessage[]) => {
+  const process = async (
+    alert: Alert,
+    message: IncomingMessage,
+    batch: { dead: OutgoingMessage[]; aborted: number },
+  ) => {
     const { rule, event } = alert;
     const pending: Destination[] = [];
     for (const id of rule.destinations) {
@@ -116,13 +126,14 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       }
       if (claim === UNKNOWN) logger.debug("Throttle unknown (Redis down), alerting anyway");
     }
-    const failures = await Promise.all(pending.map((d) => deliver(alert, d)));
-    for (const failure of failures) if (failure) dead.push(toDeadLetter(message, failure));
+    const failures = await Promise.all(pending.map((d) => deliver(alert, d, batch)));
+    for (const failure of failures) if (failure) batch.dead.push(toDeadLetter(message, failure));
   };
 
   return async (batch) => {
     metrics.consumed.inc(batch.messages.length);
-    const dead: OutgoingMessage[] = [];
+    const state = { dead: [] as OutgoingMessage[], aborted: 0 };
+    const { dead } = state;
     const tasks: Array<() => Promise<void>> = [];
     const seen = new Set<string>();
     for (const message of batch.messages) {
@@ -137,10 +148,17 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       seen.add(event.event_id);
       for (const rule of matchingRules(deps.rules, event)) {
         metrics.matched.inc({ rule: rule.id });
-        tasks.push(() => process({ rule, event }, message, dead));
+        tasks.push(() => process({ rule, event }, message, state));
       }
     }
     await runLimited(tasks, deps.concurrency ?? 16);
+    if (state.aborted > 0) {
+      // Rejecting leaves the batch uncommitted (shared/kafka does not retry while closing).
+      throw new Error(
+        `Shutting down: ${state.aborted} alert deliveries were interrupted; the batch of ` +
+          `"${batch.topic}" partition ${batch.partition} will be redelivered`,
+      );
+    }
     // A failed produce rejects the handler: the batch is redelivered, sent alerts are skipped.
     if (dead.length > 0) await deps.producer.send(deps.deadLetterTopic, dead);
   };

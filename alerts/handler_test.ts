@@ -152,3 +152,53 @@ Deno.test("handler dead-letters an exhausted delivery with the last failure", op
     'Alert "big_purchase" to webhook:default failed: gave up after 2 attempts, last answered 503: maintenance',
   );
 });
+
+Deno.test(
+  "handler stops retrying on shutdown and rejects the batch instead of dead-lettering it",
+  opts,
+  async () => {
+    await using redis = testRedis();
+    await using down = standIn(() =>
+      new Response("busy", { status: 503, headers: { "retry-after": "30" } })
+    );
+    const shutdown = new AbortController();
+    let slept = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const sent: OutgoingMessage[] = [];
+    const handler = createAlertHandler({
+      rules: [bigPurchase({ destinations: ["webhook:default"] })],
+      destinations: createDestinations(
+        { webhooks: { default: { url: down.url, secret: SECRET } } },
+        {
+          delivery: {
+            attempts: 5,
+            signal: shutdown.signal,
+            // SIGTERM arrives during the first Retry-After wait.
+            sleep: (ms) => {
+              queueMicrotask(() => shutdown.abort());
+              return new Promise((resolve) => {
+                timer = setTimeout(() => {
+                  slept = true;
+                  resolve();
+                }, Math.min(ms, 2000));
+              });
+            },
+          },
+        },
+      ),
+      ledger: createRedisLedger(redis.redis, { prefix: redis.prefix }),
+      producer: { send: (_topic, messages) => (sent.push(...messages), Promise.resolve()) },
+      deadLetterTopic: "dead_letter",
+      metrics: createAlertsMetrics(createRegistry("alerts", { processMetrics: false })),
+      logger: createLogger("alerts", { write: () => {} }),
+    });
+    await assert.rejects(
+      handler(batchOf([JSON.stringify(enrichedEvent())])),
+      /^Error: Shutting down: 1 alert deliveries were interrupted; the batch of "enriched_events" partition 0 will be redelivered$/,
+    );
+    clearTimeout(timer);
+    assert.equal(slept, false, "the Retry-After wait was cut short");
+    assert.equal(down.received.length, 1, "no attempt after the abort");
+    assert.deepEqual(sent, [], "an interrupted alert is not dead-lettered");
+  },
+);

@@ -34,6 +34,9 @@ const telegramChats = {
   ...(config.TELEGRAM_CHAT_ID ? { default: config.TELEGRAM_CHAT_ID } : {}),
   ...config.TELEGRAM_CHATS,
 };
+// Fired on shutdown: retry waits (up to 5 × 5 s + 4 × 30 s per alert) would outlast the
+// orchestrator's grace period (compose: 30 s) and get the process killed mid-batch.
+const shutdown = new AbortController();
 const destinations = createDestinations({
   webhooks: config.ALERT_WEBHOOKS,
   telegram: config.TELEGRAM_BOT_TOKEN
@@ -45,6 +48,7 @@ const destinations = createDestinations({
     timeoutMs: config.DELIVERY_TIMEOUT_MS,
     baseDelayMs: config.DELIVERY_BASE_DELAY_MS,
     maxDelayMs: config.DELIVERY_MAX_DELAY_MS,
+    signal: shutdown.signal,
   },
   onRetry: (destination, attempt, delayMs, failure) => {
     metrics.retries.inc({ destination });
@@ -118,8 +122,12 @@ const server = serveUntilSignal(app.fetch, {
   },
   onShutdown: async () => {
     stopLag();
-    // close() waits for the in-flight batch (its deliveries included), commits, leaves the group.
-    await consumer.close();
+    // close() waits for the in-flight batch and leaves the group. It marks the consumer closing
+    // at once, so aborting the deliveries right after makes the handler reject and the batch stay
+    // uncommitted: the next owner re-sends only what the ledger does not list as delivered.
+    const closed = consumer.close();
+    shutdown.abort();
+    await closed;
     await producer.close();
     await admin.close();
     redis.disconnect();

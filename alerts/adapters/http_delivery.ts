@@ -16,8 +16,11 @@ export type DeliveryResult =
   | { ok: true; attempts: number; status: number }
   | {
     ok: false;
-    /** `DELIVERY_REJECTED`: the destination refused it (4xx); `DELIVERY_EXHAUSTED`: gave up. */
-    reason: "DELIVERY_REJECTED" | "DELIVERY_EXHAUSTED";
+    /**
+     * `DELIVERY_REJECTED`: the destination refused it (4xx); `DELIVERY_EXHAUSTED`: gave up;
+     * `DELIVERY_ABORTED`: `signal` fired (shutdown), so the outcome is unknown and not final.
+     */
+    reason: "DELIVERY_REJECTED" | "DELIVERY_EXHAUSTED" | "DELIVERY_ABORTED";
     error: string;
     attempts: number;
   };
@@ -39,6 +42,11 @@ export interface DeliveryOptions {
   onRetry?: (attempt: number, delayMs: number, failure: string) => void;
   /** Hides secrets (e.g. a bot token in the URL) in error texts. */
   redact?: (text: string) => string;
+  /**
+   * Aborts the in-flight attempt and any retry wait (default none): on SIGTERM a delivery must
+   * not hold the batch for minutes of retries past the orchestrator's grace period.
+   */
+  signal?: AbortSignal;
   /** Reads a retry hint from a body when the destination has no Retry-After (Telegram). */
   retryAfterFromBody?: (body: string) => string | null;
 }
@@ -60,7 +68,9 @@ async function attempt(request: HttpRequest, opts: DeliveryOptions): Promise<Att
       headers: request.headers,
       body: request.body,
       redirect: "manual",
-      signal: AbortSignal.timeout(opts.timeoutMs ?? 5000),
+      signal: opts.signal
+        ? AbortSignal.any([AbortSignal.timeout(opts.timeoutMs ?? 5000), opts.signal])
+        : AbortSignal.timeout(opts.timeoutMs ?? 5000),
     });
     const body = await response.text().catch(() => "");
     if (response.status >= 200 && response.status < 300) {
@@ -86,8 +96,22 @@ export async function deliverHttp(
   const attempts = opts.attempts ?? 5;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const redact = opts.redact ?? ((text: string) => text);
+  const signal = opts.signal;
+  const aborted = (n: number): DeliveryResult => ({
+    ok: false,
+    reason: "DELIVERY_ABORTED",
+    error: `aborted after ${n} attempt(s): shutting down`,
+    attempts: n,
+  });
+  // Resolves when the signal fires, so a retry wait (Retry-After up to the cap) ends at once.
+  const onAbort = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener("abort", () => resolve(), { once: true });
+  });
   for (let n = 1;; n++) {
+    if (signal?.aborted) return aborted(n - 1);
     const result = await attempt(await request(), opts);
+    if (signal?.aborted && result.kind !== "ok") return aborted(n);
     if (result.kind === "ok") return { ok: true, attempts: n, status: result.status };
     const failure = redact(describe(result));
     if (!isRetriable(result)) {
@@ -108,6 +132,6 @@ export async function deliverHttp(
       now: opts.now?.(),
     });
     opts.onRetry?.(n, delay, failure);
-    await sleep(delay);
+    await Promise.race([sleep(delay), onAbort]);
   }
 }
