@@ -101,7 +101,10 @@ export interface SourceCacheOptions {
   ttlMs: number;
   /** How long "no such key" is remembered, ms (default min(ttlMs, 5000)) so new keys work soon. */
   negativeTtlMs?: number;
-  /** Most keys remembered; the cache is cleared when exceeded so random keys cannot grow it (default 10000). */
+  /**
+   * Most keys remembered, found and unknown counted apart (default 10000 each); a full map is
+   * cleared so random keys cannot grow it, and a flood of unknown keys never evicts known ones.
+   */
   maxEntries?: number;
   /** Clock, epoch ms (default Date.now). */
   now?: () => number;
@@ -112,14 +115,21 @@ export function createSourceCache(store: SourceLookup, opts: SourceCacheOptions)
   const now = opts.now ?? Date.now;
   const negativeTtl = opts.negativeTtlMs ?? Math.min(opts.ttlMs, 5000);
   const maxEntries = opts.maxEntries ?? 10_000;
-  const entries = new Map<string, { source: Source | null; expires: number }>();
+  // Unknown keys live apart: anyone can send random keys, and if they shared one map with the
+  // real sources, filling it would evict the known keys, sending every request to Postgres and
+  // leaving no stale entry to serve when Postgres is down.
+  const found = new Map<string, { source: Source | null; expires: number }>();
+  const unknown = new Map<string, { source: Source | null; expires: number }>();
   const loading = new Map<string, Promise<Source | null>>();
+  const entryOf = (hash: string) => found.get(hash) ?? unknown.get(hash);
 
   async function load(hash: string): Promise<Source | null> {
-    const stale = entries.get(hash);
+    const stale = entryOf(hash);
     try {
       const source = await store.findByHash(hash);
-      if (entries.size >= maxEntries) entries.clear();
+      const entries = source ? found : unknown;
+      (source ? unknown : found).delete(hash);
+      if (entries.size >= maxEntries && !entries.has(hash)) entries.clear();
       entries.set(hash, { source, expires: now() + (source ? opts.ttlMs : negativeTtl) });
       return source;
     } catch (error) {
@@ -137,7 +147,7 @@ export function createSourceCache(store: SourceLookup, opts: SourceCacheOptions)
 
   return {
     findByHash(hash) {
-      const entry = entries.get(hash);
+      const entry = entryOf(hash);
       if (entry && entry.expires > now()) return Promise.resolve(entry.source);
       let pending = loading.get(hash);
       if (!pending) {

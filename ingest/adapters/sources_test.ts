@@ -90,12 +90,12 @@ const SOURCE: Source = {
   revokedAt: null,
 };
 
-function countingLookup(answer: () => Promise<Source | null>) {
+function countingLookup(answer: (hash: string) => Promise<Source | null>) {
   let calls = 0;
   const lookup: SourceLookup = {
-    findByHash: () => {
+    findByHash: (hash) => {
       calls++;
-      return answer();
+      return answer(hash);
     },
   };
   return { lookup, calls: () => calls };
@@ -138,4 +138,22 @@ Deno.test("source cache serves a stale entry when Postgres is down, else answers
     assert.deepEqual([error.status, error.code], [503, "SOURCES_UNAVAILABLE"]);
     return true;
   });
+});
+
+Deno.test("source cache keeps known keys when a flood of unknown keys fills it", async () => {
+  let now = 0;
+  let up = true;
+  const { lookup, calls } = countingLookup((hash) =>
+    !up ? Promise.reject(new Error("down")) : Promise.resolve(hash === "h" ? SOURCE : null)
+  );
+  const cache = createSourceCache(lookup, { ttlMs: 30_000, maxEntries: 4, now: () => now });
+  assert.equal((await cache.findByHash("h"))?.sourceId, "s");
+  for (let i = 0; i < 20; i++) assert.equal(await cache.findByHash(`random-${i}`), null);
+  const before = calls();
+  assert.equal((await cache.findByHash("h"))?.sourceId, "s");
+  assert.equal(calls(), before, "the known key is still answered from memory");
+  // And it is still there to fall back on when Postgres goes down after its TTL.
+  up = false;
+  now = 60_000;
+  assert.equal((await cache.findByHash("h"))?.sourceId, "s");
 });
