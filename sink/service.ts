@@ -48,10 +48,13 @@ export interface RunningSink {
   done: Promise<void>;
 }
 
-/** Starts one lane per spec; the first spec dead-letters messages that fail the schema. */
+/**
+ * Starts one lane per spec. Only the ClickHouse lane dead-letters messages that fail the schema:
+ * every lane, in this process or in another one (`SINK_STORES`), reads the same message.
+ */
 export function startSink(specs: readonly LaneSpec[], opts: SinkOptions): RunningSink {
   let draining = false;
-  const lanes: { spec: LaneSpec; lane: Lane }[] = specs.map((spec, index) => ({
+  const lanes: { spec: LaneSpec; lane: Lane }[] = specs.map((spec) => ({
     spec,
     lane: createLane(spec.store, {
       deadLetters: opts.deadLetters,
@@ -62,7 +65,7 @@ export function startSink(specs: readonly LaneSpec[], opts: SinkOptions): Runnin
       flushMs: opts.flushMs,
       maxBuffered: opts.maxBuffered,
       backoff: { baseMs: opts.retryBaseMs, maxMs: opts.retryMaxMs },
-      deadLetterInvalid: index === 0,
+      deadLetterInvalid: spec.store.name === "clickhouse",
       onOutage: (down) => (down ? spec.consumer.pause() : spec.consumer.resume()),
     }),
   }));
