@@ -64,11 +64,18 @@ export function maskUrl(value: string): string {
   let changed = false;
   const params = new URLSearchParams();
   for (const [key, raw] of url.searchParams) {
-    const masked = maskText(raw);
-    if (masked !== raw) changed = true;
-    params.append(key, masked);
+    const [maskedKey, masked] = [maskText(key), maskText(raw)];
+    if (masked !== raw || maskedKey !== key) changed = true;
+    params.append(maskedKey, masked);
   }
   if (changed) url.search = params.toString();
+  // Paths carry ids too (`/users/jane%40x.io/orders`), percent-encoded like query values.
+  const segments = url.pathname.split("/").map((segment) => {
+    const decoded = decodeURIComponentSafe(segment);
+    const masked = maskText(decoded);
+    return masked === decoded ? segment : encodeURIComponent(masked);
+  });
+  if (segments.join("/") !== url.pathname) url.pathname = segments.join("/");
   const hash = maskText(decodeURIComponentSafe(url.hash));
   if (hash !== decodeURIComponentSafe(url.hash)) url.hash = hash;
   return maskText(formatPageUrl(page));

@@ -45,3 +45,16 @@ Deno.test("maskUrl() masks percent-encoded PII in a bare path and keeps it a pat
     "/search?email=***%40example.com&q=shoes",
   );
 });
+
+Deno.test("maskUrl() masks percent-encoded emails in path segments and query keys", () => {
+  assert.equal(
+    maskUrl("https://shop.io/users/jane.doe%40example.com/orders?x=1"),
+    "https://shop.io/users/***%40example.com/orders?x=1",
+  );
+  assert.equal(maskUrl("/u/jane.doe%40example.com?ok=1"), "/u/***%40example.com?ok=1");
+  assert.equal(
+    maskUrl("https://x.io/?jane.doe%40example.com=subscribed"),
+    "https://x.io/?***%40example.com=subscribed",
+  );
+  assert.equal(maskUrl("https://x.io/a%20b/c?q=shoes"), "https://x.io/a%20b/c?q=shoes");
+});
