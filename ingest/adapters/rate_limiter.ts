@@ -4,6 +4,7 @@
  * the limiter broke would be worse than briefly not limiting (counted in a metric).
  */
 import type { Redis } from "../../shared/redis/mod.ts";
+import { rateLimitSubject } from "../core/ip.ts";
 import { createDeadlines } from "./deadlines.ts";
 
 /** The verdict for one request. */
@@ -13,7 +14,7 @@ export type RateDecision =
 
 /** Checks and counts one request. */
 export interface RateLimiter {
-  /** Counts 1 request for `ip` and `cost` events for `sourceId`, then decides. */
+  /** Counts 1 request for `ip` (its /64 when IPv6) and `cost` events for `sourceId`, then decides. */
   check(request: { ip: string | null; sourceId: string; cost: number }): Promise<RateDecision>;
 }
 
@@ -135,7 +136,9 @@ export function createRedisRateLimiter(redis: Redis, opts: RedisRateLimiterOptio
       const at = now();
       const window = Math.floor(at / opts.windowMs);
       const retryAfterSeconds = Math.max(1, Math.ceil(((window + 1) * opts.windowMs - at) / 1000));
-      const ipKey = ip !== null && opts.ipLimit > 0 ? `${opts.prefix}:ip:${ip}:${window}` : "";
+      const ipKey = ip !== null && opts.ipLimit > 0
+        ? `${opts.prefix}:ip:${rateLimitSubject(ip)}:${window}`
+        : "";
       const sourceKey = `${opts.prefix}:src:${sourceId}:${window}`;
       const result = await counts(ipKey, sourceKey, cost);
       if (result === null) return { allowed: true };

@@ -138,3 +138,34 @@ Deno.test("rate limiter fails open and reports the error when Redis is unreachab
     redis.disconnect();
   }
 });
+
+Deno.test("rate limiter counts an IPv6 client's whole /64, so rotating addresses does not escape it", async () => {
+  await withRedis(async (redis, prefix) => {
+    const now = 1_000_000_000;
+    const limiter = createRedisRateLimiter(redis, {
+      prefix,
+      windowMs: 1000,
+      keyLimit: 0,
+      ipLimit: 2,
+      timeoutMs: 1000,
+      now: () => now,
+    });
+    const check = (ip: string) => limiter.check({ ip, sourceId: "s", cost: 1 });
+    assert.deepEqual(await check("2001:db8:1:2::1"), { allowed: true });
+    assert.deepEqual(await check("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), { allowed: true });
+    assert.deepEqual(await check("2001:0db8:0001:0002:ffff::9"), {
+      allowed: false,
+      scope: "ip",
+      retryAfterSeconds: 1,
+      limit: 2,
+    });
+    // The neighbouring /64 is another subscriber; IPv4 clients are still counted per address.
+    assert.deepEqual(await check("2001:db8:1:3::1"), { allowed: true });
+    assert.deepEqual(await check("198.51.100.7"), { allowed: true });
+    assert.deepEqual(await check("198.51.100.8"), { allowed: true });
+    assert.deepEqual(
+      await redis.get(`${prefix}:ip:2001:db8:1:2::/64:${Math.floor(now / 1000)}`),
+      "3",
+    );
+  });
+});

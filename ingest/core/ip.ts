@@ -109,3 +109,21 @@ export function clientIp(
   // Every hop is a trusted proxy: the leftmost is the closest thing to a client we have.
   return hops.length > 0 ? normalise(hops[0]!) : normalise(peer);
 }
+
+/**
+ * What a per-IP limit counts: the address for IPv4, the /64 for IPv6. One IPv6 subscriber holds
+ * a whole /64 (2^64 addresses), so counting single addresses would let a client escape any
+ * per-IP limit by rotating its address.
+ */
+export function rateLimitSubject(ip: string): string {
+  const parsed = parseIp(ip);
+  if (parsed === null) return ip;
+  if (!parsed.v6) {
+    const b = parsed.bits;
+    return [b >> 24n, (b >> 16n) & 0xffn, (b >> 8n) & 0xffn, b & 0xffn].join(".");
+  }
+  const groups = [112n, 96n, 80n, 64n].map((shift) =>
+    ((parsed.bits >> shift) & 0xffffn).toString(16)
+  );
+  return `${groups.join(":")}::/64`;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { clientIp, inCidrs, parseCidr, parseIp } from "./ip.ts";
+import { clientIp, inCidrs, parseCidr, parseIp, rateLimitSubject } from "./ip.ts";
 
 const loopback = ["127.0.0.0/8", "::1/128"].map(parseCidr);
 const proxies = [...loopback, parseCidr("10.0.0.0/8"), parseCidr("fd00::/8")];
@@ -55,4 +55,13 @@ Deno.test("clientIp() uses the peer when X-Forwarded-For holds garbage", () => {
     clientIp("::ffff:127.0.0.1", { forwardedFor: null, trusted: loopback }),
     "127.0.0.1",
   );
+});
+
+Deno.test("rateLimitSubject() is the IPv4 address or the IPv6 /64, in one spelling", () => {
+  assert.equal(rateLimitSubject("198.51.100.7"), "198.51.100.7");
+  assert.equal(rateLimitSubject("::ffff:198.51.100.7"), "198.51.100.7");
+  assert.equal(rateLimitSubject("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+  assert.equal(rateLimitSubject("2001:0DB8:0001:0002:ffff:1:2:3"), "2001:db8:1:2::/64");
+  assert.equal(rateLimitSubject("::1"), "0:0:0:0::/64");
+  assert.equal(rateLimitSubject("not-an-ip"), "not-an-ip");
 });
