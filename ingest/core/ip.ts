@@ -93,6 +93,18 @@ function normalise(ip: string): string {
   return mapped ? mapped[1]! : trimmed;
 }
 
+/**
+ * A forwarded hop without its port: some load balancers (Azure Application Gateway, IIS ARR)
+ * write `203.0.113.9:4711` or `[2001:db8::7]:443`. Unreadable, such a hop made the proxy itself
+ * the client of every request it forwarded.
+ */
+function withoutPort(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(hop);
+  if (bracketed) return bracketed[1]!;
+  const v4 = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(hop);
+  return v4 ? v4[1]! : hop;
+}
+
 /** The client IP: the direct peer, or the rightmost untrusted X-Forwarded-For hop when trusted. */
 export function clientIp(
   peer: string | null,
@@ -100,7 +112,9 @@ export function clientIp(
 ): string | null {
   if (peer === null || peer === "") return null;
   if (!opts.forwardedFor || !inCidrs(peer, opts.trusted)) return normalise(peer);
-  const hops = opts.forwardedFor.split(",").map((hop) => hop.trim()).filter((hop) => hop !== "");
+  const hops = opts.forwardedFor.split(",").map((hop) => withoutPort(hop.trim())).filter((hop) =>
+    hop !== ""
+  );
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i]!;
     if (parseIp(hop) === null) return normalise(peer);

@@ -65,3 +65,14 @@ Deno.test("rateLimitSubject() is the IPv4 address or the IPv6 /64, in one spelli
   assert.equal(rateLimitSubject("::1"), "0:0:0:0::/64");
   assert.equal(rateLimitSubject("not-an-ip"), "not-an-ip");
 });
+
+Deno.test("clientIp() reads X-Forwarded-For hops that carry a port, as some load balancers send", () => {
+  const xff = (forwardedFor: string) => clientIp("10.0.0.5", { forwardedFor, trusted: proxies });
+  assert.equal(xff("203.0.113.9:4711"), "203.0.113.9");
+  assert.equal(xff("198.51.100.1, 203.0.113.9:4711, 10.0.0.7:80"), "203.0.113.9");
+  assert.equal(xff("[2001:db8::7]:443"), "2001:db8::7");
+  assert.equal(xff("[2001:db8::7]"), "2001:db8::7");
+  // A bare IPv6 address is not mistaken for address:port.
+  assert.equal(xff("2001:db8::7"), "2001:db8::7");
+  assert.equal(xff("203.0.113.9:http"), "10.0.0.5");
+});
