@@ -2,6 +2,7 @@
  * The dead-letter contract: a record that a stage could not process, with the reason and the
  * original payload, written to the dead-letter topic so it can be inspected and replayed.
  */
+import { Buffer } from "node:buffer";
 import { z } from "zod";
 
 /** The version of the dead-letter contract written by this code. */
@@ -43,7 +44,10 @@ export function deadLetter(
     payload = new TextDecoder("utf-8", { fatal: true }).decode(message.value);
     payload_encoding = "utf8";
   } catch {
-    payload = btoa(String.fromCharCode(...message.value));
+    // Not String.fromCharCode(...bytes): spreading a message of more than ~100 KB overflows the
+    // stack, and a dead-letter step that throws turns one bad message into a stuck partition.
+    payload = Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength)
+      .toString("base64");
     payload_encoding = "base64";
   }
   return {
