@@ -30,17 +30,19 @@ async function freshDatabase() {
   };
 }
 
+const ALL = ["0001_init", "0002_business_events_order_id"];
+
 Deno.test("migratePostgres() applies every file once and a second run is a no-op", async () => {
   await using db = await freshDatabase();
   const first = await migratePostgres(db.sql);
-  assert.deepEqual(first.applied, ["0001_init"]);
+  assert.deepEqual(first.applied, ALL);
   assert.deepEqual(first.skipped, []);
 
   const second = await migratePostgres(db.sql);
-  assert.deepEqual(second, { applied: [], skipped: ["0001_init"], changed: [] });
+  assert.deepEqual(second, { applied: [], skipped: ALL, changed: [] });
 
   const versions = await db.sql`SELECT version FROM schema_migrations ORDER BY version`;
-  assert.deepEqual(versions.map((r) => r.version), ["0001_init"]);
+  assert.deepEqual(versions.map((r) => r.version), ALL);
   const tables = await db.sql`
     SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`;
   const names = new Set(tables.map((r) => r.table_name as string));
@@ -79,13 +81,13 @@ Deno.test("migratePostgres() lets concurrent runners race without errors or dupl
   const other = createPostgres(db.url, { max: 2 });
   try {
     const reports = await Promise.all([migratePostgres(db.sql), migratePostgres(other)]);
-    const applied = reports.flatMap((r) => r.applied);
-    assert.deepEqual(applied, ["0001_init"], "exactly one runner applies the migration");
+    const applied = reports.flatMap((r) => r.applied).sort();
+    assert.deepEqual(applied, ALL, "exactly one runner applies each migration");
   } finally {
     await other.end();
   }
   const [row] = await db.sql`SELECT count(*)::int AS n FROM schema_migrations`;
-  assert.equal(row?.n, 1);
+  assert.equal(row?.n, ALL.length);
 });
 
 Deno.test("migratePostgres() runs files in name order, reports edits and rolls back a failure", async () => {
