@@ -5,8 +5,8 @@
  *   deno run -A enrich/cli/dlq.ts show <partition>:<offset>
  *   deno run -A enrich/cli/dlq.ts replay [--reason R] [--stage enrich]
  *
- * Replay re-produces each original payload to its source topic with the replay count in a header;
- * downstream writes are idempotent by event_id, so replaying twice does no harm.
+ * Replay re-produces each original payload to its source topic, under its original Kafka key, with
+ * the replay count in a header; downstream writes are idempotent by event_id, so replaying twice does no harm.
  */
 import { parseArgs } from "node:util";
 import { type DeadLetter, DeadLetterSchema } from "../../shared/events/mod.ts";
@@ -96,6 +96,14 @@ export function payloadBytes(record: DeadLetter): Uint8Array {
   return Uint8Array.from(atob(record.payload), (c) => c.charCodeAt(0));
 }
 
+/**
+ * The key to replay a record with: the original message's key, so the event joins its user's
+ * partition and per-user order holds; records from before the key was kept fall back to event_id.
+ */
+export function replayKey(record: DeadLetter): string | null {
+  return record.source.key === undefined ? record.event_id : record.source.key;
+}
+
 /** Re-produces the records' payloads to their source topics; returns how many were sent. */
 export async function replay(kafka: KafkaConfig, records: Located[]): Promise<number> {
   const producer = await createProducer(kafka);
@@ -108,7 +116,7 @@ export async function replay(kafka: KafkaConfig, records: Located[]): Promise<nu
       if (record === null) continue;
       const list = byTopic.get(record.source.topic) ?? [];
       list.push({
-        key: record.event_id,
+        key: replayKey(record),
         value: payloadBytes(record),
         headers: { [REPLAYS_HEADER]: String(record.replays + 1) },
       });

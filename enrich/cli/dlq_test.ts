@@ -19,6 +19,7 @@ Deno.test(
       topic: raw,
       partition: 0,
       offset,
+      key: `user_${offset}`,
       value: new TextEncoder().encode(text),
     });
     const now = new Date("2026-04-10T12:00:00Z");
@@ -42,9 +43,16 @@ Deno.test(
     assert.deepEqual(v2.map(formatLine), [
       "0:1\t2026-04-10T12:00:00.000Z\tenrich\tUNKNOWN_SCHEMA_VERSION\te-2\treplays=0\tv2",
     ]);
-    assert.deepEqual(await replay(kafka, v2), 1);
-    const [replayed] = await readTopicUntil(raw, (seen) => seen.length >= 1);
-    assert.deepEqual(new TextDecoder().decode(replayed!.value), '{"schema_version":2}');
-    assert.deepEqual([replayed!.key, replayed!.headers[REPLAYS_HEADER]], ["e-2", "1"]);
+    // A record written before source.key existed is replayed keyed by its event id, as before.
+    const { key: _dropped, ...oldSource } = records[1]!.source;
+    const old = { ...v2[0]!, record: { ...v2[0]!.record!, source: oldSource } };
+    assert.deepEqual(await replay(kafka, [...v2, old]), 2);
+    const replayed = await readTopicUntil(raw, (seen) => seen.length >= 2);
+    assert.deepEqual(new TextDecoder().decode(replayed[0]!.value), '{"schema_version":2}');
+    // The original message's key, not the event id: the event rejoins its user's partition.
+    assert.deepEqual(replayed.map((m) => [m.key, m.headers[REPLAYS_HEADER]]), [
+      ["user_8", "1"],
+      ["e-2", "1"],
+    ]);
   },
 );

@@ -19,8 +19,16 @@ export const DeadLetterSchema = z.object({
   error: z.string(),
   /** The event id when it could be read from the payload. */
   event_id: z.string().nullable(),
-  /** Where the original message was read from. */
-  source: z.object({ topic: z.string(), partition: z.number().int(), offset: z.string() }),
+  /**
+   * Where the original message was read from. `key` is its Kafka key, kept so a replay lands on the
+   * same partition as the rest of that user's events; records written before it existed lack it.
+   */
+  source: z.object({
+    topic: z.string(),
+    partition: z.number().int(),
+    offset: z.string(),
+    key: z.string().nullable().optional(),
+  }),
   /** The original message value: UTF-8 text, or base64 when it was not valid UTF-8. */
   payload: z.string(),
   payload_encoding: z.enum(["utf8", "base64"]),
@@ -34,7 +42,13 @@ export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
 /** Builds a dead-letter record for a message that could not be processed. */
 export function deadLetter(
-  message: { topic: string; partition: number; offset: string; value: Uint8Array },
+  message: {
+    topic: string;
+    partition: number;
+    offset: string;
+    key: string | null;
+    value: Uint8Array;
+  },
   failure: { stage: string; reason: string; error: string; eventId?: string | null },
   now: Date = new Date(),
 ): DeadLetter {
@@ -56,7 +70,12 @@ export function deadLetter(
     reason: failure.reason,
     error: failure.error,
     event_id: failure.eventId ?? null,
-    source: { topic: message.topic, partition: message.partition, offset: message.offset },
+    source: {
+      topic: message.topic,
+      partition: message.partition,
+      offset: message.offset,
+      key: message.key,
+    },
     payload,
     payload_encoding,
     failed_at: now.toISOString(),
