@@ -58,13 +58,18 @@ export function parseRaw(value: Uint8Array): Parsed {
   const result = parseMessage(RawEventSchema, value);
   if (result.ok) return { ok: true, event: result.value };
   if (result.reason === "SCHEMA_MISMATCH") {
-    const json = JSON.parse(new TextDecoder().decode(value)) as { schema_version?: unknown };
-    if (json?.schema_version !== RAW_SCHEMA_VERSION) {
+    // Only a version we do not read is worth replaying after an upgrade; `42`, `[]` or an object
+    // without schema_version is a broken producer, whatever version comes next.
+    const json: unknown = JSON.parse(new TextDecoder().decode(value));
+    const version = typeof json === "object" && json !== null && !Array.isArray(json)
+      ? (json as { schema_version?: unknown }).schema_version
+      : undefined;
+    if (version !== undefined && version !== null && version !== RAW_SCHEMA_VERSION) {
       return {
         ok: false,
         reason: "UNKNOWN_SCHEMA_VERSION",
         error: `Message has schema_version ${
-          JSON.stringify(json?.schema_version ?? null)
+          JSON.stringify(version)
         }; this enrich reads version ${RAW_SCHEMA_VERSION}`,
         eventId: result.eventId,
       };

@@ -4,7 +4,7 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import assert from "node:assert/strict";
 import { rawEvent } from "./_fixtures.ts";
-import { createBatchHandler, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
+import { createBatchHandler, parseRaw, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
 import { createEnrichMetrics } from "./metrics.ts";
 import { createPipeline } from "./steps/pipeline.ts";
 import { normalizeStep } from "./steps/normalize.ts";
@@ -119,4 +119,29 @@ Deno.test("visitorGroups() joins events sharing a user or anonymous id, transiti
     ]).values(),
   ].map((group) => group.map((e) => e.event.event));
   assert.deepEqual(groups, [["1", "2", "4"], ["3", "5"], ["6"]]);
+});
+
+Deno.test("parseRaw() calls JSON that is not an event object a schema mismatch, not a future version", () => {
+  const reasons = ["42", "[]", '"x"', "null", '{"event_id":"e-1"}', '{"schema_version":null}'].map(
+    (text) => {
+      const parsed = parseRaw(new TextEncoder().encode(text));
+      return [text, parsed.ok ? "ok" : parsed.reason];
+    },
+  );
+  assert.deepEqual(reasons, [
+    ["42", "SCHEMA_MISMATCH"],
+    ["[]", "SCHEMA_MISMATCH"],
+    ['"x"', "SCHEMA_MISMATCH"],
+    ["null", "SCHEMA_MISMATCH"],
+    ['{"event_id":"e-1"}', "SCHEMA_MISMATCH"],
+    ['{"schema_version":null}', "SCHEMA_MISMATCH"],
+  ]);
+  const future = parseRaw(new TextEncoder().encode('{"schema_version":2,"event_id":"e-2"}'));
+  assert.deepEqual(future.ok ? null : [future.reason, future.error, future.eventId], [
+    "UNKNOWN_SCHEMA_VERSION",
+    "Message has schema_version 2; this enrich reads version 1",
+    "e-2",
+  ]);
+  const array = parseRaw(new TextEncoder().encode("[]"));
+  assert.match(array.ok ? "" : array.error, /^Message does not match the schema: field "\(root\)"/);
 });
