@@ -2,7 +2,15 @@
  * alerts' environment: one schema, parsed once by `main.ts`.
  */
 import { z } from "zod";
-import { flag, infraEnv, parseConfig, port, positiveInt, topicEnv } from "../shared/config.ts";
+import {
+  flag,
+  infraEnv,
+  nonNegativeInt,
+  parseConfig,
+  port,
+  positiveInt,
+  topicEnv,
+} from "../shared/config.ts";
 
 /** One webhook destination: where to POST and the secret its signature is made with. */
 export const WebhookSpecSchema = z.object({
@@ -57,6 +65,8 @@ export const AlertsEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
   PORT: port(8083),
+  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
+  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
   CONSUMER_GROUP: z.string().min(1).default("alerts"),
   /** The rules file (JSON), read and validated at start. */
   ALERT_RULES_FILE: z.string().min(1).default("alerts/rules.json"),

@@ -116,6 +116,7 @@ app.route(
 
 const server = serveUntilSignal(app.fetch, {
   port: config.PORT,
+  drainDelayMs: config.SHUTDOWN_DELAY_MS,
   logger,
   onSignal: () => {
     draining = true;

@@ -6,6 +6,7 @@ import {
   flag,
   infraEnv,
   list,
+  nonNegativeInt,
   parseConfig,
   port,
   positiveInt,
@@ -17,6 +18,8 @@ export const EnrichEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
   PORT: port(8081),
+  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
+  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
   CONSUMER_GROUP: z.string().min(1).default("enrich"),
   /** Prefix of enrich's Redis keys (tests use their own; the sink must use the same). */
   REDIS_KEY_PREFIX: z.string().min(1).default("ef:"),

@@ -4,14 +4,13 @@ import {
   flag,
   infraEnv,
   list,
+  nonNegativeInt,
   parseConfig,
   port,
   positiveInt,
   topicEnv,
 } from "../shared/config.ts";
 import { type Cidr, parseCidr } from "./core/ip.ts";
-
-const nonNegativeInt = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
 const cidrs = list(["127.0.0.0/8", "::1/128"]).transform((entries, ctx): Cidr[] => {
   const parsed: Cidr[] = [];
@@ -30,6 +29,8 @@ export const IngestConfigSchema = z.object({
   ...infraEnv,
   ...topicEnv,
   PORT: port(8080),
+  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
+  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
   /** Largest single event (and single-event request body) in bytes; Segment's limit is 32 KB. */
   INGEST_MAX_EVENT_BYTES: positiveInt(32 * 1024),
   /** Largest batch request body after decompression; Segment's limit is 500 KB. */

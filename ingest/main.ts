@@ -104,6 +104,7 @@ async function main(): Promise<void> {
       app.fetch(request, { remoteAddr: (info.remoteAddr as Deno.NetAddr).hostname }),
     {
       port: config.PORT,
+      drainDelayMs: config.SHUTDOWN_DELAY_MS,
       logger,
       onSignal: () => {
         draining = true;

@@ -56,6 +56,11 @@ export function positiveInt(fallback: number): z.ZodType<number> {
   return z.coerce.number().int().positive().default(fallback) as unknown as z.ZodType<number>;
 }
 
+/** A non-negative integer in the environment, e.g. a delay where 0 means none. */
+export function nonNegativeInt(fallback: number): z.ZodType<number> {
+  return z.coerce.number().int().min(0).default(fallback) as unknown as z.ZodType<number>;
+}
+
 /** A boolean flag in the environment (`true`/`false`/`1`/`0`). */
 export function flag(fallback: boolean): z.ZodType<boolean> {
   return z.enum(["true", "false", "1", "0"]).optional().transform((value) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { parseConfig, port } from "./config.ts";
+import { nonNegativeInt, parseConfig, port } from "./config.ts";
 import { EventFlowError } from "./errors.ts";
 
 Deno.test("parseConfig() lists every bad variable at once", () => {
@@ -34,4 +34,18 @@ Deno.test("parseConfig() never prints the value of a secret-looking variable", (
 Deno.test("parseConfig() applies defaults for unset variables", () => {
   const config = parseConfig(z.object({ PORT: port(8080) }), {});
   assert.equal(config.PORT, 8080);
+});
+
+Deno.test("nonNegativeInt() accepts 0 and a number, defaults when unset, refuses -1", () => {
+  const schema = z.object({ SHUTDOWN_DELAY_MS: nonNegativeInt(0) });
+  assert.deepEqual(
+    [{}, { SHUTDOWN_DELAY_MS: "0" }, { SHUTDOWN_DELAY_MS: "5000" }].map((env) =>
+      parseConfig(schema, env).SHUTDOWN_DELAY_MS
+    ),
+    [0, 0, 5000],
+  );
+  assert.throws(
+    () => parseConfig(schema, { SHUTDOWN_DELAY_MS: "-1" }),
+    /SHUTDOWN_DELAY_MS has value "-1": Too small: expected number to be >=0/,
+  );
 });

@@ -80,6 +80,9 @@ logger.info("Sink started", {
 const server = serveUntilSignal(sink.app.fetch, {
   port: config.PORT,
   logger,
+  drainDelayMs: config.SHUTDOWN_DELAY_MS,
+  // Readiness turns 503 before the drain delay, not only once the listener closed.
+  onSignal: () => sink.drain(),
   onShutdown: async () => {
     await sink.stop();
     await producer.close();

@@ -42,6 +42,8 @@ export interface SinkOptions {
 /** A running sink. */
 export interface RunningSink {
   app: Hono;
+  /** Makes `/readyz` answer 503 from now on, so a load balancer stops routing here. */
+  drain(): void;
   /** Marks the sink draining, lets lanes finish their batch (up to the grace time), leaves the groups. */
   stop(): Promise<void>;
   /** Resolves when a consumer loop ended (after stop, or on a fatal error). */
@@ -116,5 +118,8 @@ export function startSink(specs: readonly LaneSpec[], opts: SinkOptions): Runnin
     return stopping;
   };
 
-  return { app, stop, done: Promise.all(runs).then(() => {}) };
+  const drain = () => {
+    draining = true;
+  };
+  return { app, drain, stop, done: Promise.all(runs).then(() => {}) };
 }

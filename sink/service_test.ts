@@ -116,3 +116,40 @@ Deno.test("startSink() dead-letters a message failing the schema once, from the 
   assert.equal(sent[0]?.stage, "sink");
   assert.equal(sent[0]?.reason, "INVALID_JSON");
 });
+
+Deno.test("startSink() drain() turns /readyz to 503 before stop() is called", async () => {
+  const registry = createRegistry("t", { processMetrics: false });
+  const sink = startSink([{
+    store: {
+      name: "postgres",
+      prepare: () => ok(null),
+      write: () => Promise.resolve(0),
+      isContentError: () => false,
+    },
+    group: "sink-postgres",
+    consumer: replayConsumer([]),
+    ping: () => Promise.resolve(),
+  }], {
+    deadLetters: { send: () => Promise.resolve() },
+    metrics: createSinkMetrics(registry),
+    registry,
+    logger: createLogger("t", { level: "error" }),
+    clock: new FakeClock(0),
+    batchSize: 10,
+    flushMs: 100,
+    maxBuffered: 100,
+    retryBaseMs: 10,
+    retryMaxMs: 100,
+    shutdownGraceMs: 100,
+  });
+  const before = await sink.app.request("/readyz");
+  sink.drain();
+  const after = await sink.app.request("/readyz");
+  assert.deepEqual([before.status, after.status, (await after.json()).status], [
+    200,
+    503,
+    "draining",
+  ]);
+  await sink.done;
+  await sink.stop();
+});

@@ -13,6 +13,13 @@ export interface ServeOptions {
   onShutdown?: () => Promise<void>;
   /** Called first on a signal, before the server stops (e.g. mark `/readyz` as draining). */
   onSignal?: () => void;
+  /**
+   * How long to keep serving after the signal, with `/readyz` already draining, before the listener
+   * closes: a load balancer needs a few probe intervals to stop routing here (default 0).
+   */
+  drainDelayMs?: number;
+  /** Waits `ms` (default `setTimeout`); injected so tests control when the delay ends. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A running server and a way to stop it as a signal would. */
@@ -20,10 +27,14 @@ export interface RunningServer {
   port: number;
   /** Resolves once the server stopped and `onShutdown` finished. */
   finished: Promise<void>;
+  /** Starts the shutdown a signal would start (a second call ends the drain delay early). */
   shutdown(): Promise<void>;
 }
 
-/** Serves `handler` until SIGTERM/SIGINT, then drains and runs `onShutdown`. */
+/**
+ * Serves `handler` until SIGTERM/SIGINT, then calls `onSignal`, keeps serving for `drainDelayMs`,
+ * stops accepting, finishes in-flight requests and runs `onShutdown`.
+ */
 export function serveUntilSignal(
   handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
   opts: ServeOptions,
@@ -33,10 +44,25 @@ export function serveUntilSignal(
     hostname: opts.hostname ?? "0.0.0.0",
     onListen: () => {},
   }, handler);
+  const drainDelayMs = opts.drainDelayMs ?? 0;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let stopping: Promise<void> | undefined;
+  // A second signal during the delay (an impatient Ctrl-C) ends the delay.
+  let endDelay: (() => void) | undefined;
   const shutdown = () => {
-    stopping ??= (async () => {
+    if (stopping) {
+      endDelay?.();
+      return stopping;
+    }
+    stopping = (async () => {
       opts.onSignal?.();
+      if (drainDelayMs > 0) {
+        opts.logger.info("Shutting down: not ready, still serving during the drain delay", {
+          drainDelayMs,
+        });
+        await Promise.race([sleep(drainDelayMs), new Promise<void>((r) => (endDelay = r))]);
+        endDelay = undefined;
+      }
       opts.logger.info("Shutting down: draining in-flight requests");
       await server.shutdown();
       await opts.onShutdown?.();

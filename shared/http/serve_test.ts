@@ -1,0 +1,92 @@
+import assert from "node:assert/strict";
+import { createLogger } from "../log.ts";
+import { serveUntilSignal } from "./serve.ts";
+
+/** A service whose `/readyz` turns 503 on the signal, recording what happened in order. */
+function readinessServer(opts: { drainDelayMs: number; sleep?: (ms: number) => Promise<void> }) {
+  const events: string[] = [];
+  let draining = false;
+  const server = serveUntilSignal(
+    () => new Response(draining ? "draining" : "ready", { status: draining ? 503 : 200 }),
+    {
+      port: 0,
+      hostname: "127.0.0.1",
+      logger: createLogger("test", { level: "error" }),
+      drainDelayMs: opts.drainDelayMs,
+      sleep: opts.sleep,
+      onSignal: () => {
+        draining = true;
+        events.push("signal");
+      },
+      onShutdown: () => {
+        events.push("closed");
+        return Promise.resolve();
+      },
+    },
+  );
+  const readyz = async () => {
+    const response = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+    const line = `${response.status} ${await response.text()}`;
+    events.push(line);
+    return line;
+  };
+  return { server, events, readyz };
+}
+
+Deno.test("serveUntilSignal() keeps answering with /readyz draining until the delay ends", async () => {
+  let endDelay!: () => void;
+  const delays: number[] = [];
+  const { server, events, readyz } = readinessServer({
+    drainDelayMs: 5000,
+    sleep: (ms) => {
+      delays.push(ms);
+      return new Promise((resolve) => (endDelay = resolve));
+    },
+  });
+  assert.equal(await readyz(), "200 ready");
+  const stopped = server.shutdown();
+  // Still listening while the (injected) delay runs: the load balancer sees 503 and stops routing.
+  assert.equal(await readyz(), "503 draining");
+  assert.equal(await readyz(), "503 draining");
+  assert.deepEqual(delays, [5000]);
+  endDelay();
+  await stopped;
+  await server.finished;
+  assert.deepEqual(events, ["200 ready", "signal", "503 draining", "503 draining", "closed"]);
+  await assert.rejects(readyz(), TypeError, "the listener is closed after the delay");
+});
+
+Deno.test("serveUntilSignal() waits drainDelayMs on a real timer before closing", async () => {
+  const { server, events, readyz } = readinessServer({ drainDelayMs: 1000 });
+  const stopped = server.shutdown();
+  // One local request takes far less than the delay, so it is answered before the close.
+  await readyz();
+  await stopped;
+  assert.deepEqual(events, ["signal", "503 draining", "closed"]);
+  await assert.rejects(readyz(), TypeError);
+});
+
+Deno.test("serveUntilSignal() ends the drain delay early on a second signal", async () => {
+  const { server, events } = readinessServer({
+    drainDelayMs: 60_000,
+    sleep: () => new Promise(() => {}),
+  });
+  const first = server.shutdown();
+  const second = server.shutdown();
+  await Promise.all([first, second]);
+  assert.equal(first, second);
+  assert.deepEqual(events, ["signal", "closed"]);
+});
+
+Deno.test("serveUntilSignal() closes at once without a drain delay", async () => {
+  let slept = false;
+  const { server, events } = readinessServer({
+    drainDelayMs: 0,
+    sleep: () => {
+      slept = true;
+      return Promise.resolve();
+    },
+  });
+  await server.shutdown();
+  assert.deepEqual([events, slept], [["signal", "closed"], false]);
+});
