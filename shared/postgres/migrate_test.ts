@@ -30,7 +30,11 @@ async function freshDatabase() {
   };
 }
 
-const ALL = ["0001_init", "0002_business_events_order_id"];
+const ALL = [
+  "0001_init",
+  "0002_business_events_order_id",
+  "0003_users_traits_updated_at",
+];
 
 Deno.test("migratePostgres() applies every file once and a second run is a no-op", async () => {
   await using db = await freshDatabase();
@@ -74,6 +78,10 @@ Deno.test("migratePostgres() applies every file once and a second run is a no-op
     "created_at",
     "revoked_at",
   ]);
+  const [recency] = await db.sql`
+    SELECT data_type FROM information_schema.columns
+    WHERE table_name = 'users' AND column_name = 'traits_updated_at'`;
+  assert.equal(recency?.data_type, "timestamp with time zone");
 });
 
 Deno.test("migratePostgres() lets concurrent runners race without errors or duplicates", async () => {

@@ -27,23 +27,36 @@ export async function writePlan(sql: Sql, plan: WritePlan): Promise<void> {
     const a = (values: (string | null)[]) => tx.array(values, 25);
     const users = sorted(plan.users, (r) => r.user_id);
     if (users.length > 0) {
+      const NEWER = tx`(EXCLUDED.traits_updated_at IS NOT NULL AND
+        (users.traits_updated_at IS NULL OR EXCLUDED.traits_updated_at > users.traits_updated_at))`;
+      // Identifies arrive out of order (offline queues, retries, two partitions): traits, tier
+      // and a country trait follow the newer event time; an older identify only fills keys the
+      // user lacks. A tie counts as older, so replaying the stored identify changes nothing.
       await tx`
-        INSERT INTO users (user_id, traits, tier, signup_at, country_code, first_seen)
-        SELECT user_id, traits::jsonb, coalesce(tier, 'free'), signup_at::timestamptz,
-               country_code, first_seen::timestamptz
+        INSERT INTO users (user_id, traits, traits_updated_at, tier, signup_at, country_code,
+                           first_seen)
+        SELECT user_id, traits::jsonb, traits_at::timestamptz, coalesce(tier, 'free'),
+               signup_at::timestamptz, country_code, first_seen::timestamptz
         FROM unnest(${a(col(users, (r) => r.user_id))}::text[],
                     ${a(col(users, (r) => JSON.stringify(r.traits)))}::text[],
+                    ${a(col(users, (r) => r.traits_at))}::text[],
                     ${a(col(users, (r) => r.tier))}::text[],
                     ${a(col(users, (r) => r.signup_at))}::text[],
                     ${a(col(users, (r) => r.country_code))}::text[],
                     ${a(col(users, (r) => r.first_seen))}::text[])
-             AS u(user_id, traits, tier, signup_at, country_code, first_seen)
+             AS u(user_id, traits, traits_at, tier, signup_at, country_code, first_seen)
         ON CONFLICT (user_id) DO UPDATE SET
-          traits = users.traits || EXCLUDED.traits,
-          tier = CASE WHEN EXCLUDED.traits ? 'tier' OR EXCLUDED.traits ? 'plan'
+          traits = CASE WHEN ${NEWER} THEN users.traits || EXCLUDED.traits
+                        ELSE EXCLUDED.traits || users.traits END,
+          traits_updated_at = GREATEST(users.traits_updated_at, EXCLUDED.traits_updated_at),
+          tier = CASE WHEN (EXCLUDED.traits ? 'tier' OR EXCLUDED.traits ? 'plan')
+                       AND (${NEWER} OR NOT (users.traits ? 'tier' OR users.traits ? 'plan'))
                       THEN EXCLUDED.tier ELSE users.tier END,
           signup_at = LEAST(users.signup_at, EXCLUDED.signup_at),
-          country_code = COALESCE(users.country_code, EXCLUDED.country_code),
+          country_code = CASE WHEN EXCLUDED.traits ? 'country_code'
+                               AND (${NEWER} OR NOT users.traits ? 'country_code')
+                              THEN EXCLUDED.country_code
+                              ELSE COALESCE(users.country_code, EXCLUDED.country_code) END,
           first_seen = LEAST(users.first_seen, EXCLUDED.first_seen),
           updated_at = now()`;
     }

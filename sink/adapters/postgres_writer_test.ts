@@ -62,3 +62,102 @@ Deno.test("writePlan() marks an order refunded when its refund was written in an
     SELECT status, total::text AS total FROM orders WHERE order_id = ${order}`;
   assert.deepEqual({ ...row }, { status: "refunded", total: "40.00" });
 });
+
+type ProfileRow = {
+  traits: Record<string, unknown>;
+  tier: string;
+  country_code: string | null;
+  traits_updated_at: Date | null;
+};
+
+function profile(sql: Sql, user: string): Promise<ProfileRow[]> {
+  return sql<ProfileRow[]>`
+    SELECT traits, tier, country_code, traits_updated_at FROM users WHERE user_id = ${user}`;
+}
+
+function identifyOf(prefix: string, user: string) {
+  return (id: string, traits: Record<string, unknown>, at: string) =>
+    enrichedEvent({
+      event_id: `${prefix}${id}`,
+      type: "identify",
+      event: "identify",
+      user_id: user,
+      anonymous_id: `${prefix}anon`,
+      session_id: `${prefix}sess`,
+      traits,
+    }, { at });
+}
+
+const NEWER = "2026-03-01T13:00:00.000Z";
+const OLDER = "2026-03-01T12:00:00.000Z";
+// What the user is after both identifies: the newer one's values, plus keys only the older knew.
+const EXPECTED = {
+  traits: { name: "Ann B", plan: "pro", country_code: "AT", company: "Acme" },
+  tier: "pro",
+  country_code: "AT",
+  traits_updated_at: new Date(NEWER),
+};
+
+Deno.test("writePlan() keeps newer traits and tier when an older identify arrives later", async () => {
+  const prefix = `${testId()}_`;
+  await using stores = await testStores(prefix);
+  const user = `${prefix}user`;
+  const identify = identifyOf(prefix, user);
+  const newer = identify("new", { name: "Ann B", plan: "pro", country_code: "AT" }, NEWER);
+  // An app flushing its offline queue: the older identify is processed after the newer one.
+  const older = identify(
+    "old",
+    { name: "Ann", plan: "free", country_code: "FR", company: "Acme" },
+    OLDER,
+  );
+  await write(stores.sql, [newer]);
+  await write(stores.sql, [older]);
+  assert.deepEqual({ ...(await profile(stores.sql, user))[0] }, EXPECTED);
+
+  // Replays (at-least-once delivery) change nothing, in either order.
+  await write(stores.sql, [newer]);
+  await write(stores.sql, [older]);
+  assert.deepEqual({ ...(await profile(stores.sql, user))[0] }, EXPECTED);
+
+  // A still newer identify takes over its keys, the tier and the country it names.
+  await write(stores.sql, [
+    identify("newest", { plan: "team", country_code: "CH" }, "2026-03-01T14:00:00.000Z"),
+  ]);
+  assert.deepEqual({ ...(await profile(stores.sql, user))[0] }, {
+    ...EXPECTED,
+    traits: { ...EXPECTED.traits, plan: "team", country_code: "CH" },
+    tier: "team",
+    country_code: "CH",
+    traits_updated_at: new Date("2026-03-01T14:00:00.000Z"),
+  });
+});
+
+Deno.test("writePlan() keeps newer traits and tier when an older identify is later in the same batch", async () => {
+  const prefix = `${testId()}_`;
+  await using stores = await testStores(prefix);
+  const user = `${prefix}user`;
+  const identify = identifyOf(prefix, user);
+  const batch = [
+    identify("new", { name: "Ann B", plan: "pro", country_code: "AT" }, NEWER),
+    identify("old", { name: "Ann", plan: "free", country_code: "FR", company: "Acme" }, OLDER),
+  ];
+  await write(stores.sql, batch);
+  assert.deepEqual({ ...(await profile(stores.sql, user))[0] }, EXPECTED);
+  await write(stores.sql, batch);
+  assert.deepEqual({ ...(await profile(stores.sql, user))[0] }, EXPECTED);
+});
+
+Deno.test("writePlan() lets an older identify fill a tier the user has no trait for yet", async () => {
+  const prefix = `${testId()}_`;
+  await using stores = await testStores(prefix);
+  const user = `${prefix}user`;
+  const identify = identifyOf(prefix, user);
+  await write(stores.sql, [identify("new", { name: "Ann B" }, NEWER)]);
+  await write(stores.sql, [identify("old", { name: "Ann", tier: "gold" }, OLDER)]);
+  assert.deepEqual({ ...(await profile(stores.sql, user))[0] }, {
+    traits: { name: "Ann B", tier: "gold" },
+    tier: "gold",
+    country_code: "DE",
+    traits_updated_at: new Date(NEWER),
+  });
+});

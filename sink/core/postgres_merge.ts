@@ -2,7 +2,7 @@
  * Merging the plans of a batch's events into one plan with a single row per key, so each table
  * takes one multi-row statement (PostgreSQL refuses to upsert the same key twice in one).
  */
-import { emptyPlan, type WritePlan } from "./postgres_rows.ts";
+import { emptyPlan, type UserRow, type WritePlan } from "./postgres_rows.ts";
 
 function earlier(a: string | null, b: string | null): string | null {
   if (a === null) return b;
@@ -26,7 +26,13 @@ function byKey<T>(rows: T[], key: (row: T) => string, merge: (kept: T, next: T) 
 
 const first = <T>(kept: T) => kept;
 
-/** Merges event plans, in event order, into one plan for the batch. */
+function byTraitTime(users: readonly UserRow[]): UserRow[] {
+  // Stable: rows without traits keep their batch order ahead of the identifies, ties keep it too.
+  const time = (r: UserRow) => (r.traits_at === null ? -Infinity : Date.parse(r.traits_at));
+  return [...users].sort((a, b) => time(a) - time(b));
+}
+
+/** Merges event plans into one plan for the batch: batch order, users' traits by event time. */
 export function mergePlans(plans: readonly WritePlan[]): WritePlan {
   const all = emptyPlan();
   for (const plan of plans) {
@@ -37,12 +43,14 @@ export function mergePlans(plans: readonly WritePlan[]): WritePlan {
   const orders = byKey(all.orders, (r) => r.order_id, first);
   const orderOwner = new Map(orders.map((o) => [o.order_id, o.event_id]));
   return {
-    users: byKey(all.users, (r) => r.user_id, (a, b) => ({
+    users: byKey(byTraitTime(all.users), (r) => r.user_id, (a, b) => ({
       user_id: a.user_id,
+      // Sorted by event time, so the newer identify's values win whatever the arrival order.
       traits: { ...a.traits, ...b.traits },
+      traits_at: b.traits_at ?? a.traits_at,
       tier: b.tier ?? a.tier,
       signup_at: earlier(a.signup_at, b.signup_at),
-      country_code: a.country_code ?? b.country_code,
+      country_code: "country_code" in b.traits ? b.country_code : a.country_code ?? b.country_code,
       first_seen: earlier(a.first_seen, b.first_seen)!,
       changed: a.changed || b.changed,
     })),

@@ -85,6 +85,8 @@ function userRow(event: EnrichedEvent, userId: string, changed: boolean): UserRo
   return {
     user_id: userId,
     traits,
+    // No known traits say nothing about the profile, so they must not advance its clock.
+    traits_at: Object.keys(traits).length > 0 ? event.timestamp : null,
     tier: text(traits.tier) ?? text(traits.plan),
     signup_at: null,
     country_code: text(traits.country_code) ?? event.geo.country_code,

@@ -123,6 +123,33 @@ Deno.test("mergePlans() keeps one row per key, merging traits in event order", (
   assert.equal(merged.businessEvents.length, 2);
 });
 
+Deno.test("mergePlans() merges a user's identifies in event-time order, not arrival order", () => {
+  const identify = (id: string, traits: Record<string, unknown>, minute: number) =>
+    planOf(planEvent(enrichedEvent({
+      event_id: id,
+      type: "identify",
+      event: "identify",
+      user_id: "u1",
+      traits,
+    }, { at: `2026-03-01T12:0${minute}:00.000Z` })));
+  const merged = mergePlans([
+    identify("late", { name: "Ada L", plan: "pro", country_code: "AT" }, 5),
+    identify("early", { name: "Ada", plan: "free", country_code: "FR", company: "Acme" }, 1),
+    identify("track-like", {}, 9),
+  ]);
+  assert.equal(merged.users.length, 1);
+  assert.deepEqual(merged.users[0]?.traits, {
+    name: "Ada L",
+    plan: "pro",
+    country_code: "AT",
+    company: "Acme",
+  });
+  assert.equal(merged.users[0]?.tier, "pro");
+  assert.equal(merged.users[0]?.country_code, "AT");
+  // An identify without known traits says nothing about them, so it does not advance the clock.
+  assert.equal(merged.users[0]?.traits_at, "2026-03-01T12:05:00.000Z");
+});
+
 Deno.test("mergePlans() lets the first event own an order id reused by a later event", () => {
   const purchase = (id: string, product: string) =>
     planOf(planEvent(enrichedEvent({

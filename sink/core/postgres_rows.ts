@@ -1,9 +1,14 @@
 /** Row shapes of the PostgreSQL business tables (shared/postgres/migrations/0001_init.sql). */
 
-/** A `users` upsert: traits merge into the stored ones, first values of the rest are kept. */
+/**
+ * A `users` upsert: traits merge into the stored ones by event time (`traits_at`), first values
+ * of the rest are kept.
+ */
 export interface UserRow {
   user_id: string;
   traits: Record<string, unknown>;
+  /** Event time of the newest identify whose traits are in `traits`; null when there are none. */
+  traits_at: string | null;
   tier: string | null;
   signup_at: string | null;
   country_code: string | null;
