@@ -23,10 +23,10 @@ export interface Producer {
 export interface ProducerOptions {
   /** How long the first queued message waits for others to join its request. Default 5. */
   lingerMs?: number;
-  /** A request is sent without waiting for the linger once this many messages queue, and carries at most this many (unless one send() has more). Default 2000. */
+  /** A request is sent without waiting for the linger once this many messages queue, and carries at most this many (a larger send() is split into parts). Default 2000. */
   maxBatchMessages?: number;
   /**
-   * Most key + value + header bytes in one request, unless one send() alone has more. Default
+   * Most key + value + header bytes in one request (a larger send() is split into parts). Default
    * 768 KiB: under the broker's default `message.max.bytes` (1 MiB) with room for 2000 records'
    * framing, so no partition's record batch can exceed it (even when every message has the same
    * key) however much queues behind an in-flight request.
