@@ -168,6 +168,20 @@ function finite(value: number | null): number | null {
   return value !== null && Number.isFinite(value) ? value : null;
 }
 
+/** Largest magnitude a `Decimal(18, 4)` money column holds (14 integer digits). */
+export const MAX_MONEY = 1e14;
+
+/**
+ * An amount for a `Decimal(18, 4)` column (migration 0003): rounded to 4 decimals, because
+ * ClickHouse truncates extra digits; null when the column cannot hold it, because one such value
+ * would make ClickHouse reject the whole insert.
+ */
+export function toMoney(value: number | null): number | null {
+  const amount = finite(value);
+  if (amount === null || !(Math.abs(amount) < MAX_MONEY)) return null;
+  return Math.round(amount * 1e4) / 1e4;
+}
+
 /** Maps one enriched event and its Kafka position to the `events` row. */
 export function toEventRow(event: EnrichedEvent, position: KafkaPosition): EventRow {
   const { geo, device, user, product, marketing, revenue } = event;
@@ -217,7 +231,7 @@ export function toEventRow(event: EnrichedEvent, position: KafkaPosition): Event
     product_id: product.product_id ?? "",
     product_name: product.name ?? "",
     product_category: product.category ?? "",
-    product_price: finite(product.price),
+    product_price: toMoney(product.price),
     utm_source: marketing.utm_source ?? "",
     utm_medium: marketing.utm_medium ?? "",
     utm_campaign: marketing.utm_campaign ?? "",
@@ -229,9 +243,9 @@ export function toEventRow(event: EnrichedEvent, position: KafkaPosition): Event
     referrer_source: marketing.referrer_source ?? "",
     referrer_host: marketing.referrer_host ?? "",
     campaigns: marketing.campaigns,
-    revenue: revenue === null ? null : finite(revenue.amount),
+    revenue: revenue === null ? null : toMoney(revenue.amount),
     currency: revenue?.currency ?? "",
-    revenue_base: revenue === null ? null : finite(revenue.amount_base),
+    revenue_base: revenue === null ? null : toMoney(revenue.amount_base),
     base_currency: revenue?.base_currency ?? "",
     enrichment_errors: event.enrichment_errors.map((e) => `${e.step}: ${e.reason}`),
     kafka_partition: position.partition,

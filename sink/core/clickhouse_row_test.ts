@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EVENT_COLUMNS, toDateTime64, toEventRow } from "./clickhouse_row.ts";
+import { EVENT_COLUMNS, toDateTime64, toEventRow, toMoney } from "./clickhouse_row.ts";
 import { enrichedEvent, shopperSession } from "../testing/events.ts";
 
 const position = { topic: "enriched_events", partition: 3, offset: "1234" };
@@ -52,6 +52,32 @@ Deno.test("toEventRow() maps missing values to empty strings and nulls the table
   assert.equal(row.currency, "");
   assert.equal(row.identity_resolved, true);
   assert.deepEqual(row.enrichment_errors, ["geo: IP not found"]);
+});
+
+Deno.test("toMoney() rounds to the 4 decimals of Decimal(18, 4) and nulls what it cannot hold", () => {
+  assert.equal(toMoney(114.9), 114.9);
+  assert.equal(toMoney(0.1 + 0.2), 0.3);
+  assert.equal(toMoney(1.23456), 1.2346);
+  assert.equal(toMoney(-12.34564), -12.3456);
+  assert.equal(toMoney(99_999_999_999_999), 99_999_999_999_999);
+  assert.equal(toMoney(1e14), null);
+  assert.equal(toMoney(-1e20), null);
+  assert.equal(toMoney(Number.NaN), null);
+  assert.equal(toMoney(Number.POSITIVE_INFINITY), null);
+  assert.equal(toMoney(null), null);
+});
+
+Deno.test("toEventRow() nulls money the Decimal columns cannot hold instead of failing the batch", () => {
+  const row = toEventRow(
+    enrichedEvent({
+      event_id: "x",
+      revenue: { amount: 1e20, currency: "EUR", amount_base: 19.999999, base_currency: "USD" },
+    }),
+    position,
+  );
+  assert.equal(row.revenue, null);
+  assert.equal(row.revenue_base, 20);
+  assert.equal(row.currency, "EUR");
 });
 
 Deno.test("toDateTime64() converts offsets to UTC", () => {
