@@ -69,56 +69,55 @@ const NOT_SENT: SendResult = {
 };
 
 /** Closed loop at maximum throughput: `concurrency` workers send back to back for `durationS`. */
-export async function runMax(
+export function runMax(
   deps: RunDeps,
   opts: { durationS: number; batch: number; concurrency: number },
 ): Promise<RunSummary> {
   const clock = deps.clock ?? realClock;
-  const wallNow = deps.wallNow ?? Date.now;
-  const tally = new Tally();
-  const stop = ticker(tally, clock, deps.onProgress);
-  const start = clock.now();
-  const deadline = start + opts.durationS * 1000;
-  const worker = async () => {
-    while (clock.now() < deadline) {
-      const sentAt = wallNow();
-      const req = liveRequest(deps.shop, { batch: opts.batch, nowMs: sentAt });
-      const t0 = clock.now();
-      const result = await deps.send(req);
-      tally.add(result, req.events, clock.now() - t0);
-      deps.onAnswered?.(req, result, sentAt);
-    }
-  };
-  await Promise.all(Array.from({ length: opts.concurrency }, worker));
-  stop();
-  return summarize(tally, {
-    mode: "max",
-    targetRate: null,
-    batch: opts.batch,
-    concurrency: opts.concurrency,
-    elapsedMs: clock.now() - start,
-  });
+  const deadline = clock.now() + opts.durationS * 1000;
+  return runClosedLoop(
+    deps,
+    { mode: "max", ...opts },
+    (sentAt) =>
+      clock.now() < deadline ? liveRequest(deps.shop, { batch: opts.batch, nowMs: sentAt }) : null,
+  );
 }
 
 /** Backfill: `total` historical events over the last `days` days, in batches, as fast as allowed. */
-export async function runBackfill(
+export function runBackfill(
   deps: RunDeps,
   opts: { total: number; days: number; batch: number; concurrency: number },
+): Promise<RunSummary> {
+  const plan = { total: opts.total, days: opts.days, endMs: (deps.wallNow ?? Date.now)() };
+  let next = 0;
+  return runClosedLoop(deps, { mode: "backfill", ...opts }, (sentAt) => {
+    if (next >= opts.total) return null;
+    // Claim and build synchronously: the model is stateful and must see events in order.
+    const from = next;
+    next += opts.batch;
+    return backfillRequest(deps.shop, plan, { from, count: opts.batch, sentAtMs: sentAt });
+  });
+}
+
+/**
+ * `concurrency` workers each send the next request as soon as their previous one is answered,
+ * until `nextRequest` returns null.
+ */
+async function runClosedLoop(
+  deps: RunDeps,
+  opts: { mode: "max" | "backfill"; batch: number; concurrency: number },
+  nextRequest: (sentAtWallMs: number) => OutgoingRequest | null,
 ): Promise<RunSummary> {
   const clock = deps.clock ?? realClock;
   const wallNow = deps.wallNow ?? Date.now;
   const tally = new Tally();
   const stop = ticker(tally, clock, deps.onProgress);
   const start = clock.now();
-  const plan = { total: opts.total, days: opts.days, endMs: wallNow() };
-  let next = 0;
   const worker = async () => {
-    while (next < opts.total) {
-      // Claim and build synchronously: the model is stateful and must see events in order.
-      const from = next;
-      next += opts.batch;
+    for (;;) {
       const sentAt = wallNow();
-      const req = backfillRequest(deps.shop, plan, { from, count: opts.batch, sentAtMs: sentAt });
+      const req = nextRequest(sentAt);
+      if (req === null) return;
       const t0 = clock.now();
       const result = await deps.send(req);
       tally.add(result, req.events, clock.now() - t0);
@@ -128,7 +127,7 @@ export async function runBackfill(
   await Promise.all(Array.from({ length: opts.concurrency }, worker));
   stop();
   return summarize(tally, {
-    mode: "backfill",
+    mode: opts.mode,
     targetRate: null,
     batch: opts.batch,
     concurrency: opts.concurrency,
