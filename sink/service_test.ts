@@ -36,59 +36,25 @@ const broken: Batch = {
   }],
 };
 
-Deno.test("startSink() leaves schema failures to the ClickHouse lane when PostgreSQL runs alone", async () => {
-  // SINK_STORES=postgres in one process and SINK_STORES=clickhouse in another read the same
-  // message: only the ClickHouse lane may dead-letter it, or every broken message is sent twice.
-  const sent: DeadLetter[] = [];
-  const registry = createRegistry("t", { processMetrics: false });
-  const sink = startSink([{
-    store: {
-      name: "postgres",
-      prepare: () => ok(null),
-      write: () => Promise.resolve(0),
-      isContentError: () => false,
-    },
-    group: "sink-postgres",
-    consumer: replayConsumer([broken]),
-    ping: () => Promise.resolve(),
-  }], {
-    deadLetters: {
-      send: (records) => {
-        sent.push(...records);
-        return Promise.resolve();
-      },
-    },
-    metrics: createSinkMetrics(registry),
-    registry,
-    logger: createLogger("t", { level: "error" }),
-    clock: new FakeClock(0),
-    batchSize: 10,
-    flushMs: 100,
-    maxBuffered: 100,
-    retryBaseMs: 10,
-    retryMaxMs: 100,
-    shutdownGraceMs: 100,
-  });
-  await sink.done;
-  await sink.stop();
-  assert.deepEqual(sent, []);
-});
-
-Deno.test("startSink() dead-letters a message failing the schema once, from the ClickHouse lane", async () => {
-  const sent: DeadLetter[] = [];
-  const registry = createRegistry("t", { processMetrics: false });
-  const store = (name: string) => ({
+/** A store that accepts everything and writes nothing. */
+function noopStore(name: string) {
+  return {
     name,
     prepare: () => ok(null),
     write: () => Promise.resolve(0),
     isContentError: () => false,
-  });
-  // PostgreSQL listed first: which lane reports must not depend on the order.
+  };
+}
+
+/** Starts a sink over `stores` (each fed `batches` once), collecting its dead letters. */
+function testSink(stores: string[], batches: Batch[]) {
+  const sent: DeadLetter[] = [];
+  const registry = createRegistry("t", { processMetrics: false });
   const sink = startSink(
-    ["postgres", "clickhouse"].map((name) => ({
-      store: store(name),
+    stores.map((name) => ({
+      store: noopStore(name),
       group: `sink-${name}`,
-      consumer: replayConsumer([broken]),
+      consumer: replayConsumer(batches),
       ping: () => Promise.resolve(),
     })),
     {
@@ -110,6 +76,21 @@ Deno.test("startSink() dead-letters a message failing the schema once, from the 
       shutdownGraceMs: 100,
     },
   );
+  return { sink, sent };
+}
+
+Deno.test("startSink() leaves schema failures to the ClickHouse lane when PostgreSQL runs alone", async () => {
+  // SINK_STORES=postgres in one process and SINK_STORES=clickhouse in another read the same
+  // message: only the ClickHouse lane may dead-letter it, or every broken message is sent twice.
+  const { sink, sent } = testSink(["postgres"], [broken]);
+  await sink.done;
+  await sink.stop();
+  assert.deepEqual(sent, []);
+});
+
+Deno.test("startSink() dead-letters a message failing the schema once, from the ClickHouse lane", async () => {
+  // PostgreSQL listed first: which lane reports must not depend on the order.
+  const { sink, sent } = testSink(["postgres", "clickhouse"], [broken]);
   await sink.done;
   await sink.stop();
   assert.equal(sent.length, 1);
@@ -118,30 +99,7 @@ Deno.test("startSink() dead-letters a message failing the schema once, from the 
 });
 
 Deno.test("startSink() drain() turns /readyz to 503 before stop() is called", async () => {
-  const registry = createRegistry("t", { processMetrics: false });
-  const sink = startSink([{
-    store: {
-      name: "postgres",
-      prepare: () => ok(null),
-      write: () => Promise.resolve(0),
-      isContentError: () => false,
-    },
-    group: "sink-postgres",
-    consumer: replayConsumer([]),
-    ping: () => Promise.resolve(),
-  }], {
-    deadLetters: { send: () => Promise.resolve() },
-    metrics: createSinkMetrics(registry),
-    registry,
-    logger: createLogger("t", { level: "error" }),
-    clock: new FakeClock(0),
-    batchSize: 10,
-    flushMs: 100,
-    maxBuffered: 100,
-    retryBaseMs: 10,
-    retryMaxMs: 100,
-    shutdownGraceMs: 100,
-  });
+  const { sink } = testSink(["postgres"], []);
   const before = await sink.app.request("/readyz");
   sink.drain();
   const after = await sink.app.request("/readyz");
