@@ -21,7 +21,9 @@ export function prometheusComponent(config: StackConfig): Component {
       await Deno.mkdir(`${dir}/data`, { recursive: true });
       await Deno.writeTextFile(
         configFile,
-        localPrometheusConfig(config.services.map((s) => ({ job: s.name, port: s.port }))),
+        localPrometheusConfig(config.services.map((s) => ({ job: s.name, port: s.port })), {
+          ruleFiles: [`${config.repoRoot}/infra/prometheus/alerts.yml`],
+        }),
       );
       const owned = await readLivePid(pidFile);
       if (owned !== null) {
