@@ -67,13 +67,13 @@ export const BUSINESS_CRITICAL_EVENTS: readonly CanonicalEvent[] = [
 ];
 
 /** The shop funnel of the product brief, in order: visit → search → click → cart → purchase. */
-export const FUNNEL_STEPS: readonly CanonicalEvent[] = [
+export const FUNNEL_STEPS = [
   "page_view",
   "search",
   "product_click",
   "add_to_cart",
   "purchase",
-];
+] as const satisfies readonly CanonicalEvent[];
 
 const CANONICAL_OF: ReadonlyMap<string, CanonicalEvent> = new Map(
   CANONICAL_EVENTS.flatMap((canonical) =>
