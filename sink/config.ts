@@ -29,7 +29,7 @@ export const SinkEnvSchema = z.object({
   /** Longest retry delay, in ms. */
   SINK_RETRY_MAX_MS: positiveInt(30000),
   /** Event names stored in PostgreSQL; identify and alias calls always are. */
-  CRITICAL_EVENTS: list(DEFAULT_CRITICAL_EVENTS),
+  CRITICAL_EVENTS: list([...DEFAULT_CRITICAL_EVENTS]),
   /** Which stores this process writes (both by default). */
   SINK_STORES: list(["clickhouse", "postgres"]).pipe(
     z.array(z.enum(["clickhouse", "postgres"])).min(1),
