@@ -15,6 +15,9 @@ const schema = z.object({
   SINK_PORT: port(8082),
   ADMIN_PORT: port(8000),
   ALERTS_PORT: port(8083),
+  POSTGRES_EXPORTER_PORT: port(9187),
+  REDIS_EXPORTER_PORT: port(9121),
+  ALERTMANAGER_PORT: port(9093),
 });
 
 /** A service the stack scrapes and `start` runs. */
@@ -34,6 +37,10 @@ export interface StackConfig {
   postgres: { url: string };
   redis: { url: string };
   prometheus: { port: number; url: string };
+  /** Loopback ports of the database exporters Prometheus scrapes. */
+  exporters: { postgres: number; redis: number };
+  /** Alertmanager, and the alerts service's receiver it posts to with the token in `tokenFile`. */
+  alertmanager: { port: number; receiverUrl: string; tokenFile: string };
   services: ServiceSpec[];
 }
 
@@ -69,6 +76,14 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
     postgres: { url: c.DATABASE_URL },
     redis: { url: c.REDIS_URL },
     prometheus: { port: c.PROMETHEUS_PORT, url: `http://127.0.0.1:${c.PROMETHEUS_PORT}` },
+    exporters: { postgres: c.POSTGRES_EXPORTER_PORT, redis: c.REDIS_EXPORTER_PORT },
+    alertmanager: {
+      port: c.ALERTMANAGER_PORT,
+      receiverUrl: `http://127.0.0.1:${c.ALERTS_PORT}/api/v1/alertmanager`,
+      tokenFile: `${
+        dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`
+      }/alertmanager/receiver_token`,
+    },
     services: [
       { name: "ingest", port: c.INGEST_PORT },
       { name: "enrich", port: c.ENRICH_PORT },

@@ -21,8 +21,14 @@ export function prometheusComponent(config: StackConfig): Component {
       await Deno.mkdir(`${dir}/data`, { recursive: true });
       await Deno.writeTextFile(
         configFile,
-        localPrometheusConfig(config.services.map((s) => ({ job: s.name, port: s.port })), {
+        localPrometheusConfig([
+          ...config.services.map((s) => ({ job: s.name, port: s.port })),
+          { job: "postgres", port: config.exporters.postgres },
+          { job: "redis", port: config.exporters.redis },
+          { job: "alertmanager", port: config.alertmanager.port },
+        ], {
           ruleFiles: [`${config.repoRoot}/infra/prometheus/alerts.yml`],
+          alertmanagers: [`127.0.0.1:${config.alertmanager.port}`],
         }),
       );
       const owned = await readLivePid(pidFile);

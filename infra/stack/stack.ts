@@ -12,6 +12,11 @@ import { kafkaComponent } from "./kafka.ts";
 import { postgresComponent } from "./postgres.ts";
 import { prometheusComponent } from "./prometheus.ts";
 import { redisComponent } from "./redis.ts";
+import {
+  alertmanagerComponent,
+  postgresExporterComponent,
+  redisExporterComponent,
+} from "./exporters.ts";
 
 /** Builds every component for `config`, keyed by name. */
 export function createComponents(config: StackConfig): Record<ComponentName, Component> {
@@ -21,6 +26,9 @@ export function createComponents(config: StackConfig): Record<ComponentName, Com
     postgres: postgresComponent(config),
     redis: redisComponent(config),
     prometheus: prometheusComponent(config),
+    postgres_exporter: postgresExporterComponent(config),
+    redis_exporter: redisExporterComponent(config),
+    alertmanager: alertmanagerComponent(config),
   };
 }
 
