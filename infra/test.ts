@@ -1,6 +1,6 @@
 /**
- * `deno task test` (what `npm test` runs): format, lint and type gates, then the whole suite
- * against the real local stack.
+ * `deno task test` (what `npm test` runs): format, lint, type and import-boundary gates, then
+ * the whole suite against the real local stack.
  *
  *   deno task test [--no-check] [-- <deno test args, e.g. paths or --filter>]
  *
@@ -39,6 +39,7 @@ async function gates(deno: string, cwd: string): Promise<boolean> {
     ["deno fmt --check", ["fmt", "--check"]],
     ["deno lint", ["lint"]],
     ["deno check", ["check", "."]],
+    ["import boundaries", ["run", "--allow-read", "infra/boundaries.ts"]],
   ];
   for (const [name, args] of steps) {
     console.log(`\n== ${name}`);

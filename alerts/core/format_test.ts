@@ -53,3 +53,12 @@ Deno.test("webhookBody() carries the alert id, the rule, the text and the whole 
     event,
   });
 });
+
+Deno.test("alertText() gives every name of a purchase or signup its emoji", () => {
+  const text = (event: string) =>
+    alertText({ rule: bigPurchase(), event: enrichedEvent({ event }) });
+  assert.match(text("checkout_completed"), /^💰 Checkout completed /);
+  assert.match(text("user_signed_up"), /^🎉 User signed up /);
+  assert.match(text("order_refunded"), /^↩️ Order refunded /);
+  assert.match(text("newsletter_opened"), /^🔔 Newsletter opened /);
+});
