@@ -16,7 +16,16 @@
  * @module
  */
 
-/** Every canonical event name, in no particular order. */
+const CRITICAL = [
+  "purchase",
+  "refund",
+  "signup",
+  "review",
+  "identify",
+  "alias",
+] as const;
+
+/** Every canonical event name: what visitors do in the shop, then the business-critical ones. */
 export const CANONICAL_EVENTS = [
   "page_view",
   "search",
@@ -24,12 +33,7 @@ export const CANONICAL_EVENTS = [
   "product_click",
   "add_to_cart",
   "checkout_started",
-  "purchase",
-  "refund",
-  "signup",
-  "review",
-  "identify",
-  "alias",
+  ...CRITICAL,
 ] as const;
 
 /** A canonical event name. */
@@ -57,17 +61,9 @@ export const EVENT_ALIASES: Readonly<Record<CanonicalEvent, readonly string[]>> 
 };
 
 /** Canonical events stored in PostgreSQL (orders, refunds, signups, reviews, identities). */
-export const BUSINESS_CRITICAL_EVENTS: readonly CanonicalEvent[] = [
-  "purchase",
-  "refund",
-  "signup",
-  "review",
-  "identify",
-  "alias",
-];
+export const BUSINESS_CRITICAL_EVENTS: readonly CanonicalEvent[] = CRITICAL;
 
-/** The shop funnel of the product brief, in order: visit → search → click → cart → purchase. */
-export const FUNNEL_STEPS = [
+const FUNNEL = [
   "page_view",
   "search",
   "product_click",
@@ -75,9 +71,15 @@ export const FUNNEL_STEPS = [
   "purchase",
 ] as const satisfies readonly CanonicalEvent[];
 
+/** A step of the shop funnel. */
+export type FunnelStep = typeof FUNNEL[number];
+
+/** The shop funnel of the product brief, in order: visit → search → click → cart → purchase. */
+export const FUNNEL_STEPS: readonly CanonicalEvent[] = FUNNEL;
+
 const CANONICAL_OF: ReadonlyMap<string, CanonicalEvent> = new Map(
   CANONICAL_EVENTS.flatMap((canonical) =>
-    [canonical, ...EVENT_ALIASES[canonical]].map((name) => [name, canonical] as const)
+    aliasesOf(canonical).map((name) => [name, canonical] as const)
   ),
 );
 

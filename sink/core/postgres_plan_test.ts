@@ -108,10 +108,12 @@ Deno.test("the default CRITICAL_EVENTS include review_submitted and user_signed_
   assert.ok(defaults.includes("review_submitted"), defaults.join());
   assert.ok(defaults.includes("user_signed_up"), defaults.join());
   assert.equal(eventKind("review_submitted"), "review");
-  assert.deepEqual(loadConfig({ CRITICAL_EVENTS: "purchase, refund" }).CRITICAL_EVENTS, [
-    "purchase",
-    "refund",
-  ]);
+  assert.deepEqual(loadConfig({}).CRITICAL_EVENTS, DEFAULT_CRITICAL_EVENTS);
+  // A canonical name brings its aliases; any other name is kept as written.
+  assert.deepEqual(
+    loadConfig({ CRITICAL_EVENTS: "refund, order_completed, trial_started" }).CRITICAL_EVENTS,
+    ["refund", "order_refunded", "order_completed", "trial_started"],
+  );
 });
 
 Deno.test("planEvent() links an alias's previous id to the user", () => {

@@ -46,5 +46,5 @@ export interface FunnelRates {
   purchase: number;
 }
 
-/** The funnel's step names, in order, as emitted in `event_type`: the vocabulary's funnel. */
-export { FUNNEL_STEPS } from "../../../shared/events/vocabulary.ts";
+/** The funnel's step names as emitted in `event_type`: the vocabulary's `FUNNEL_STEPS`. */
+export type { FunnelStep } from "../../../shared/events/vocabulary.ts";
