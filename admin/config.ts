@@ -12,6 +12,7 @@ export const AdminConfigSchema = z.object({
   CLICKHOUSE_URL: infraEnv.CLICKHOUSE_URL,
   CLICKHOUSE_DATABASE: infraEnv.CLICKHOUSE_DATABASE,
   LOG_LEVEL: infraEnv.LOG_LEVEL,
+  HOST: infraEnv.HOST,
   PORT: port(8000),
   /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
   SHUTDOWN_DELAY_MS: nonNegativeInt(0),

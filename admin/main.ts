@@ -29,6 +29,7 @@ const app = createApp({
 });
 serveUntilSignal(app.fetch, {
   port: config.PORT,
+  hostname: config.HOST,
   drainDelayMs: config.SHUTDOWN_DELAY_MS,
   logger,
   onSignal: () => {

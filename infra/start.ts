@@ -45,7 +45,9 @@ export function banner(
     "",
     "  Metrics:",
   );
-  for (const s of opts.ready) lines.push(`    ${s.name.padEnd(7)} ${url(s.port)}/metrics`);
+  for (const s of opts.ready) {
+    lines.push(`    ${s.name.padEnd(7)} ${url(s.opsPort ?? s.port)}/metrics`);
+  }
   if (opts.writeKey === null) {
     lines.push(
       "",

@@ -18,3 +18,9 @@ Deno.test("banner() offers no key when the dev key is revoked or not provisioned
     /Dev write key {2}not active .*\n +deno run -A ingest\/cli\/sources\.ts create/,
   );
 });
+
+Deno.test("banner() points at ingest's metrics on its ops port", () => {
+  const text = banner(config, { ready: config.services, writeKey: null });
+  assert.match(text, /ingest +http:\/\/127\.0\.0\.1:8090\/metrics/);
+  assert.doesNotMatch(text, /:8080\/metrics/);
+});

@@ -14,7 +14,7 @@ import {
 } from "./adapters/_test_env.ts";
 import { BRIEF_EXAMPLE } from "./core/_fixtures.ts";
 import { hashWriteKey } from "./core/write_key.ts";
-import { serviceEntry, startService } from "../shared/testing/service_process.ts";
+import { freePort, serviceEntry, startService } from "../shared/testing/service_process.ts";
 
 Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM exits cleanly", async () => {
   await using topic = await testTopic();
@@ -27,8 +27,10 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     platform: "web",
     hash: await hashWriteKey(key),
   });
+  const opsPort = freePort();
   const ingest = await startService(serviceEntry("ingest"), {
     env: {
+      OPS_PORT: String(opsPort),
       KAFKA_BROKERS: BROKERS.join(","),
       TOPIC_RAW: topic.name,
       DATABASE_URL: TEST_DATABASE_URL,
@@ -68,8 +70,14 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     });
     assert.equal(unknown.status, 401);
     await unknown.body?.cancel();
-    const ready = await fetch(base + "/readyz");
+    const ops = `http://127.0.0.1:${opsPort}`;
+    const ready = await fetch(ops + "/readyz");
     assert.deepEqual((await ready.json()).checks, { kafka: { ok: true }, postgres: { ok: true } });
+    const publicReady = await fetch(base + "/readyz");
+    assert.deepEqual([publicReady.status, await publicReady.json()], [200, { status: "ready" }]);
+    const publicMetrics = await fetch(base + "/metrics");
+    assert.equal(publicMetrics.status, 404);
+    await publicMetrics.body?.cancel();
 
     const messages = await readMessages(topic.name, sent.length);
     const events = messages.map((m) =>
@@ -114,7 +122,7 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     assert.equal(byEvent.get("alias")!.previous_id, "a1");
     assert.equal(byEvent.get("group")!.group_id, "g1");
 
-    const metrics = await (await fetch(base + "/metrics")).text();
+    const metrics = await (await fetch(ops + "/metrics")).text();
     assert.match(
       metrics,
       new RegExp(

@@ -76,6 +76,11 @@ export const infraEnv = {
   DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/eventflow"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379/0"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * Interface the service's HTTP server binds: this machine only unless set. Compose sets
+   * `0.0.0.0` inside containers; elsewhere put a reverse proxy in front rather than widen it.
+   */
+  HOST: z.string().min(1).default("127.0.0.1"),
 };
 
 /** Kafka topic names, overridable so tests can use their own. */

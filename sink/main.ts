@@ -79,6 +79,7 @@ logger.info("Sink started", {
 
 const server = serveUntilSignal(sink.app.fetch, {
   port: config.PORT,
+  hostname: config.HOST,
   logger,
   drainDelayMs: config.SHUTDOWN_DELAY_MS,
   // Readiness turns 503 before the drain delay, not only once the listener closed.

@@ -40,3 +40,15 @@ Deno.test("pinned() tells exact versions from moving tags", () => {
     assert.ok(!pinned(bad), bad);
   }
 });
+
+Deno.test("compose: every service listens on 0.0.0.0 inside its container; ingest's ops port stays unpublished", () => {
+  const served = ["ingest", "enrich", "sink", "admin", "alerts"];
+  for (const name of served) {
+    assert.equal(compose.services[name]?.environment?.HOST, "0.0.0.0", name);
+  }
+  const ingest = compose.services.ingest!;
+  assert.equal(ingest.environment?.OPS_HOST, "0.0.0.0");
+  const published = (ingest.ports ?? []).map((p) => p.split(":").at(-1));
+  assert.deepEqual(published, [ingest.environment?.PORT]);
+  assert.ok(!published.includes(ingest.environment?.OPS_PORT));
+});

@@ -11,7 +11,8 @@ async function repoWith(dir: string, jars: { rel: string; file: string }[], corr
   for (const jar of jars) {
     await Deno.mkdir(`${dir}/${jar.rel}`, { recursive: true });
     const bytes = await Deno.readFile(`${LIBS}/${jar.file}`);
-    if (jar.file === corrupt) bytes[bytes.length >> 1] ^= 0xff;
+    const middle = bytes.length >> 1;
+    if (jar.file === corrupt) bytes[middle] = bytes[middle]! ^ 0xff;
     await Deno.writeFile(`${dir}/${jar.rel}/${jar.file}`, bytes);
   }
 }

@@ -11,6 +11,8 @@ const schema = z.object({
   KAFKA_HEAP: z.string().regex(/^\d+[kmg]$/i).default("512m"),
   PROMETHEUS_PORT: port(9090),
   INGEST_PORT: port(8080),
+  /** Ingest's loopback ops port (`/metrics`, detailed `/readyz`); its public port has neither. */
+  INGEST_OPS_PORT: port(8090),
   ENRICH_PORT: port(8081),
   SINK_PORT: port(8082),
   ADMIN_PORT: port(8000),
@@ -21,6 +23,13 @@ const schema = z.object({
 export interface ServiceSpec {
   name: "ingest" | "enrich" | "sink" | "admin" | "alerts";
   port: number;
+  /** Port of `/metrics` when it is not `port` (ingest, passed as `OPS_PORT`). */
+  opsPort?: number;
+}
+
+/** Where Prometheus scrapes each service's `/metrics`. */
+export function scrapeTargets(services: ServiceSpec[]): { job: string; port: number }[] {
+  return services.map((s) => ({ job: s.name, port: s.opsPort ?? s.port }));
 }
 
 /** Fully resolved stack configuration. */
@@ -70,7 +79,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
     redis: { url: c.REDIS_URL },
     prometheus: { port: c.PROMETHEUS_PORT, url: `http://127.0.0.1:${c.PROMETHEUS_PORT}` },
     services: [
-      { name: "ingest", port: c.INGEST_PORT },
+      { name: "ingest", port: c.INGEST_PORT, opsPort: c.INGEST_OPS_PORT },
       { name: "enrich", port: c.ENRICH_PORT },
       { name: "sink", port: c.SINK_PORT },
       { name: "admin", port: c.ADMIN_PORT },

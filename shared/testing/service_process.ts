@@ -30,7 +30,8 @@ export function serviceEntry(service: string): string {
   return new URL(`../../${service}/main.ts`, import.meta.url).pathname;
 }
 
-function freePort(): number {
+/** A TCP port free on 127.0.0.1 right now (for a second listener of a service under test). */
+export function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
