@@ -14,7 +14,7 @@ import {
 } from "./adapters/_test_env.ts";
 import { BRIEF_EXAMPLE } from "./core/_fixtures.ts";
 import { hashWriteKey } from "./core/write_key.ts";
-import { freePort, serviceEntry, startService } from "../shared/testing/service_process.ts";
+import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 
 Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM exits cleanly", async () => {
   await using topic = await testTopic();
@@ -27,10 +27,8 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     platform: "web",
     hash: await hashWriteKey(key),
   });
-  const opsPort = freePort();
   const ingest = await startService(serviceEntry("ingest"), {
     env: {
-      OPS_PORT: String(opsPort),
       KAFKA_BROKERS: BROKERS.join(","),
       TOPIC_RAW: topic.name,
       DATABASE_URL: TEST_DATABASE_URL,
@@ -70,7 +68,7 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     });
     assert.equal(unknown.status, 401);
     await unknown.body?.cancel();
-    const ops = `http://127.0.0.1:${opsPort}`;
+    const ops = ingest.opsUrl;
     const ready = await fetch(ops + "/readyz");
     assert.deepEqual((await ready.json()).checks, { kafka: { ok: true }, postgres: { ok: true } });
     const publicReady = await fetch(base + "/readyz");
