@@ -20,7 +20,13 @@ export interface ClickHouseFixture extends AsyncDisposable {
 /** Creates and migrates `eventflow_test_grafana_<random>` on the server at `url`. */
 export async function createTestDatabase(url: string): Promise<ClickHouseFixture> {
   const database = `eventflow_test_grafana_${crypto.randomUUID().slice(0, 8)}`;
-  const client = createClickHouse({ url, database: "default" });
+  const client = createClickHouse({
+    url,
+    database: "default",
+    // The stack's writer (infra/test.ts): the fixture creates and drops its database.
+    username: Deno.env.get("CLICKHOUSE_USER") ?? "default",
+    password: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
+  });
   await migrateClickHouse(client, { database });
   return {
     client,

@@ -8,6 +8,7 @@
  */
 import { exists } from "./proc.ts";
 import { runInherited } from "./stack/child.ts";
+import { clickhouseEnv, ensureClickHouseCredentials } from "./stack/clickhouse_users.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
   type RunningService,
@@ -127,6 +128,7 @@ async function main(): Promise<number> {
     console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
   }
 
+  const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
   const present: ServiceSpec[] = [];
   for (const spec of config.services) {
     if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
@@ -134,7 +136,10 @@ async function main(): Promise<number> {
   }
   const width = Math.max(...present.map((s) => s.name.length), 0);
   if (interrupted) return await shutdown().then(() => 130);
-  for (const spec of present) services.push(startService(spec, { deno, cwd, env, width }));
+  for (const spec of present) {
+    const own = { ...env, ...clickhouseEnv(clickhouse, spec.clickhouse) };
+    services.push(startService(spec, { deno, cwd, env: own, width }));
+  }
 
   const readiness = await Promise.allSettled(
     services.map((s) => waitServiceReady(s, READY_TIMEOUT_MS)),

@@ -35,6 +35,8 @@ if (config.SINK_STORES.includes("clickhouse")) {
   const client = createClickHouse({
     url: config.CLICKHOUSE_URL,
     database: config.CLICKHOUSE_DATABASE,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
   });
   const writer = createClickHouseWriter(client);
   closers.push(() => client.close());
