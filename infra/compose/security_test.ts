@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 /** Security properties of compose.yaml and the EventFlow image, checked by parsing (no Docker here). */
-import { readCompose, ROOT } from "./_compose.ts";
+import { readCompose, readYaml, ROOT } from "./_compose.ts";
 
 const compose = readCompose();
 const services = Object.entries(compose.services);
@@ -51,4 +51,50 @@ Deno.test("compose: every service listens on 0.0.0.0 inside its container; inges
   const published = (ingest.ports ?? []).map((p) => p.split(":").at(-1));
   assert.deepEqual(published, [ingest.environment?.PORT]);
   assert.ok(!published.includes(ingest.environment?.OPS_PORT));
+});
+
+Deno.test("compose: ClickHouse users have env-provided passwords; each service logs in as its role", () => {
+  const xml = Deno.readTextFileSync(`${ROOT}infra/compose/clickhouse/users.d/eventflow.xml`);
+  const users = /<users>([\s\S]*)<\/users>/.exec(xml)?.[1] ?? "";
+  const user = (name: string) =>
+    new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(users)?.[1] ?? "";
+  const passwordEnv = (name: string) => /<password from_env="([A-Z_]+)"/.exec(user(name))?.[1];
+  assert.equal(passwordEnv("default"), "CLICKHOUSE_DEFAULT_PASSWORD");
+  assert.equal(passwordEnv("eventflow_writer"), "CLICKHOUSE_WRITER_PASSWORD");
+  assert.equal(passwordEnv("eventflow_reader"), "CLICKHOUSE_READER_PASSWORD");
+  assert.match(user("eventflow_reader"), /<profile>reader<\/profile>/);
+  assert.match(/<reader>([\s\S]*?)<\/reader>/.exec(xml)?.[1] ?? "", /<readonly>2<\/readonly>/);
+
+  const clickhouse = compose.services.clickhouse!.environment ?? {};
+  for (const name of ["DEFAULT", "WRITER", "READER"]) {
+    // Required: compose refuses to start without it, so no user is ever passwordless.
+    assert.match(
+      clickhouse[`CLICKHOUSE_${name}_PASSWORD`] ?? "",
+      /^\$\{CLICKHOUSE_\w+_PASSWORD:\?/,
+    );
+  }
+  const login = (name: string) => {
+    const env = compose.services[name]?.environment ?? {};
+    return [env.CLICKHOUSE_USER, /\$\{(\w+):\?/.exec(env.CLICKHOUSE_PASSWORD ?? "")?.[1]];
+  };
+  assert.deepEqual(login("migrate"), ["eventflow_writer", "CLICKHOUSE_WRITER_PASSWORD"]);
+  assert.deepEqual(login("sink"), ["eventflow_writer", "CLICKHOUSE_WRITER_PASSWORD"]);
+  assert.deepEqual(login("admin"), ["eventflow_reader", "CLICKHOUSE_READER_PASSWORD"]);
+  for (const name of ["ingest", "enrich", "alerts"]) {
+    assert.equal(compose.services[name]?.environment?.CLICKHOUSE_PASSWORD, undefined, name);
+  }
+
+  const datasources = readYaml<
+    {
+      datasources: {
+        uid: string;
+        jsonData?: { username?: string };
+        secureJsonData?: { password?: string };
+      }[];
+    }
+  >("grafana/provisioning/datasources/datasources.yaml");
+  const ch = datasources.datasources.find((d) => d.uid === "clickhouse");
+  assert.equal(ch?.jsonData?.username, "eventflow_reader");
+  assert.equal(ch?.secureJsonData?.password, "$CLICKHOUSE_READER_PASSWORD");
+  assert.match(compose.services.grafana?.environment?.CLICKHOUSE_READER_PASSWORD ?? "", /READER/);
 });
