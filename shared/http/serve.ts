@@ -83,6 +83,7 @@ export function serveUntilSignal(
     Deno.removeSignalListener("SIGINT", onSignal);
   });
   const { port, hostname } = server.addr as Deno.NetAddr;
-  opts.logger.info("Listening", { hostname, port });
+  // port first: tests and tools match `"message":"Listening","port":N` in the log.
+  opts.logger.info("Listening", { port, hostname });
   return { port, hostname, finished: finished.then(() => {}), shutdown };
 }
