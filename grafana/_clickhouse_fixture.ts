@@ -14,6 +14,8 @@ export const FROM = new Date(TO.getTime() - 30 * 86_400_000);
 /** A migrated test database; `[Symbol.asyncDispose]` drops it. */
 export interface ClickHouseFixture extends AsyncDisposable {
   client: ClickHouseClient;
+  /** The read-only reader Grafana's datasource logs in as (the writer when none is given). */
+  reader: ClickHouseClient;
   database: string;
 }
 
@@ -28,13 +30,22 @@ export async function createTestDatabase(url: string): Promise<ClickHouseFixture
     password: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
   });
   await migrateClickHouse(client, { database });
+  const reader = createClickHouse({
+    url,
+    database: "default",
+    username: Deno.env.get("CLICKHOUSE_READER_USER") ?? Deno.env.get("CLICKHOUSE_USER") ??
+      "default",
+    password: Deno.env.get("CLICKHOUSE_READER_PASSWORD") ?? Deno.env.get("CLICKHOUSE_PASSWORD") ??
+      "",
+  });
   return {
     client,
+    reader,
     database,
     async [Symbol.asyncDispose]() {
       if (!database.startsWith("eventflow_test_")) throw new Error(`Refusing to drop ${database}`);
       await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-      await client.close();
+      await Promise.all([client.close(), reader.close()]);
     },
   };
 }
