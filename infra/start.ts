@@ -8,7 +8,11 @@
  */
 import { exists } from "./proc.ts";
 import { runInherited } from "./stack/child.ts";
-import { clickhouseEnv, ensureClickHouseCredentials } from "./stack/clickhouse_users.ts";
+import {
+  clickhouseEnv,
+  ensureClickHouseCredentials,
+  usersFilePath,
+} from "./stack/clickhouse_users.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
   type RunningService,
@@ -41,7 +45,8 @@ export function banner(
   if (ingest !== undefined) lines.push(`  Ingest API     ${url(ingest)}`);
   lines.push(
     `  Prometheus     ${config.prometheus.url}`,
-    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database})`,
+    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database}; ` +
+      `users and passwords in ${usersFilePath(config.dir)})`,
     `  Kafka          ${config.kafka.bootstrap}`,
     "",
     "  Metrics:",

@@ -8,6 +8,7 @@ Deno.test("banner() announces the dev write key as a local-development key", () 
   const text = banner(config, { ready: config.services, writeKey: "dev_write_key" });
   assert.match(text, /Dev write key {2}dev_write_key\n +local development only: a well-known key/);
   assert.match(text, /-H 'X-Write-Key: dev_write_key'/);
+  assert.match(text, /ClickHouse .*users and passwords in .*\/clickhouse-users\.json\)/);
 });
 
 Deno.test("banner() offers no key when the dev key is revoked or not provisioned", () => {
