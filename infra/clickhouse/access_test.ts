@@ -3,10 +3,8 @@ import {
   authenticate,
   checkHostAndOrigin,
   checkSettings,
-  checkStatement,
   credentialsOf,
   effectiveReadonly,
-  guardInlineData,
   sha256Hex,
   type User,
 } from "./access.ts";
@@ -91,44 +89,4 @@ Deno.test("checkSettings() adds the default limits and refuses raising or removi
     assert.equal(code(() => checkSettings(bad, opts)), 452);
   }
   assert.equal(code(() => checkSettings({ max_threads: "2" }, { ...opts, readonly: 1 })), 164);
-});
-
-Deno.test("checkStatement() tells reads from writes and finds denied functions outside strings", () => {
-  const opts = { user: reader, readonly: 2 as const, method: "POST", limits: LIMITS };
-  for (const read of ["SELECT 1", "WITH 1 AS x SELECT x", "SHOW TABLES", "EXPLAIN SELECT 1"]) {
-    assert.equal(checkStatement(read, opts).readsOnly, true, read);
-  }
-  for (const write of ["INSERT INTO t FORMAT Values", "DROP TABLE t", "SET max_threads = 1"]) {
-    assert.equal(code(() => checkStatement(write, opts)), 164, write);
-  }
-  const any = { ...opts, user: writer, readonly: 0 as const };
-  assert.equal(code(() => checkStatement("SELECT 'file(\\'/etc/passwd\\')', url", any)), undefined);
-  assert.equal(
-    code(() => checkStatement("CREATE TABLE file (`a` UInt8) ENGINE = Memory", any)),
-    undefined,
-  );
-  assert.equal(code(() => checkStatement("SELECT * FROM S3Cluster('c', 'x')", any)), 497);
-  assert.equal(code(() => checkStatement("SELECT 1 SETTINGS max_execution_time = 0", any)), 452);
-});
-
-Deno.test("guardInlineData() keeps INSERT data from turning into statements", () => {
-  const json = "INSERT INTO t FORMAT JSONEachRow";
-  assert.equal(
-    guardInlineData(`${json}\n{"a":1}\n\n \nDROP TABLE t\n`, json),
-    `${json}\n{"a":1}\nDROP TABLE t\n`,
-  );
-  assert.equal(
-    code(() =>
-      guardInlineData("INSERT INTO t FORMAT CSV\n1\n\nDROP TABLE t", "INSERT INTO t FORMAT CSV")
-    ),
-    36,
-  );
-  const values = "INSERT INTO t FORMAT Values";
-  assert.equal(guardInlineData("INSERT INTO t VALUES (1);", values), "INSERT INTO t VALUES (1);");
-  assert.equal(code(() => guardInlineData("INSERT INTO t VALUES (1); DROP TABLE t", values)), 62);
-  assert.equal(
-    guardInlineData("SELECT 1\n\n", "SELECT 1"),
-    "SELECT 1\n\n",
-    "not an INSERT with data",
-  );
 });

@@ -4,15 +4,14 @@
  * @module
  */
 
+import { checkStatement, guardInlineData } from "./statement.ts";
 import {
   type AccessPolicy,
   authenticate,
   checkHostAndOrigin,
   checkSettings,
-  checkStatement,
   credentialsOf,
   effectiveReadonly,
-  guardInlineData,
   type User,
 } from "./access.ts";
 import type { Engine, EngineResult, EngineRunner } from "./engine.ts";
