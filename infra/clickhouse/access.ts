@@ -163,13 +163,13 @@ export function readonlyError(user: User, message: string): ClickHouseException 
 }
 
 // Settings that bound a query; a request may lower them, never raise or remove them.
-export const LIMIT_SETTINGS = {
+const LIMIT_SETTINGS = {
   max_execution_time: (l: Limits) => l.maxExecutionTime,
   max_memory_usage: (l: Limits) => l.maxMemoryUsage,
 } as const;
 
 /** Refuses a value of a limit setting that is 0 (unlimited), not a number, or above the limit. */
-export function checkLimit(
+function checkLimit(
   name: keyof typeof LIMIT_SETTINGS,
   value: string,
   limits: Limits,
@@ -186,6 +186,23 @@ export function checkLimit(
   }
 }
 
+// Settings the stand-in fixes for everyone (server configuration on clickhouse-server):
+// introspection functions read the server's memory map.
+const FIXED_SETTINGS = new Set(["allow_introspection_functions"]);
+
+/** Refuses changing a fixed setting and raising or removing a limit; other settings pass. */
+export function checkSettingValue(name: string, value: string, limits: Limits): void {
+  const lower = name.toLowerCase();
+  if (FIXED_SETTINGS.has(lower)) {
+    throw new ClickHouseException(
+      452,
+      "SETTING_CONSTRAINT_VIOLATION",
+      `Setting ${lower} should not be changed`,
+    );
+  }
+  if (lower in LIMIT_SETTINGS) checkLimit(lower as keyof typeof LIMIT_SETTINGS, value, limits);
+}
+
 /**
  * Checks the URL settings of a request against its read-only level and the limits, and returns
  * them with the default limits added where the request set none.
@@ -198,11 +215,7 @@ export function checkSettings(
   if (opts.readonly === 1 && names.length > 0) {
     throw readonlyError(opts.user, `Cannot modify '${names[0]}' setting in readonly mode`);
   }
-  for (const name of names) {
-    if (name in LIMIT_SETTINGS) {
-      checkLimit(name as keyof typeof LIMIT_SETTINGS, settings[name]!, opts.limits);
-    }
-  }
+  for (const name of names) checkSettingValue(name, settings[name]!, opts.limits);
   return {
     max_execution_time: String(opts.limits.maxExecutionTime),
     max_memory_usage: String(opts.limits.maxMemoryUsage),

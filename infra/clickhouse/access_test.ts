@@ -89,4 +89,5 @@ Deno.test("checkSettings() adds the default limits and refuses raising or removi
     assert.equal(code(() => checkSettings(bad, opts)), 452);
   }
   assert.equal(code(() => checkSettings({ max_threads: "2" }, { ...opts, readonly: 1 })), 164);
+  assert.equal(code(() => checkSettings({ allow_introspection_functions: "1" }, opts)), 452);
 });

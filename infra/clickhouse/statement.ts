@@ -8,8 +8,7 @@
 
 import {
   accessDenied,
-  checkLimit,
-  LIMIT_SETTINGS,
+  checkSettingValue,
   type Limits,
   readonlyError,
   type User,
@@ -122,8 +121,8 @@ export function checkStatement(
           "it reads or writes files on the server",
       );
     }
-    if (name in LIMIT_SETTINGS && tokens[i + 2] !== undefined && next?.text === "=") {
-      checkLimit(name as keyof typeof LIMIT_SETTINGS, tokens[i + 2]!.text, opts.limits);
+    if (next?.text === "=" && tokens[i + 2] !== undefined) {
+      checkSettingValue(name, tokens[i + 2]!.text, opts.limits);
     }
   }
   if (opts.readonly !== 0 && !readsOnly) {

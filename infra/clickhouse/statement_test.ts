@@ -33,6 +33,10 @@ Deno.test("checkStatement() tells reads from writes and finds denied functions o
   );
   assert.equal(code(() => checkStatement("SELECT * FROM S3Cluster('c', 'x')", any)), 497);
   assert.equal(code(() => checkStatement("SELECT 1 SETTINGS max_execution_time = 0", any)), 452);
+  assert.equal(
+    code(() => checkStatement("SELECT 1 SETTINGS allow_introspection_functions = 1", any)),
+    452,
+  );
 });
 
 Deno.test("guardInlineData() keeps INSERT data from turning into statements", () => {
