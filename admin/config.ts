@@ -11,7 +11,10 @@ export const AdminConfigSchema = z.object({
   DATABASE_URL: infraEnv.DATABASE_URL,
   CLICKHOUSE_URL: infraEnv.CLICKHOUSE_URL,
   CLICKHOUSE_DATABASE: infraEnv.CLICKHOUSE_DATABASE,
+  CLICKHOUSE_USER: infraEnv.CLICKHOUSE_USER,
+  CLICKHOUSE_PASSWORD: infraEnv.CLICKHOUSE_PASSWORD,
   LOG_LEVEL: infraEnv.LOG_LEVEL,
+  HOST: infraEnv.HOST,
   PORT: port(8000),
   /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
   SHUTDOWN_DELAY_MS: nonNegativeInt(0),

@@ -116,6 +116,7 @@ app.route(
 
 const server = serveUntilSignal(app.fetch, {
   port: config.PORT,
+  hostname: config.HOST,
   drainDelayMs: config.SHUTDOWN_DELAY_MS,
   logger,
   onSignal: () => {

@@ -83,6 +83,7 @@ app.route("/", opsRoutes({ registry, isDraining: () => draining }));
 
 const server = serveUntilSignal(app.fetch, {
   port: config.PORT,
+  hostname: config.HOST,
   drainDelayMs: config.SHUTDOWN_DELAY_MS,
   logger,
   onSignal: () => {

@@ -8,6 +8,11 @@
  */
 import { exists } from "./proc.ts";
 import { runInherited } from "./stack/child.ts";
+import {
+  clickhouseEnv,
+  ensureClickHouseCredentials,
+  usersFilePath,
+} from "./stack/clickhouse_users.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
   type RunningService,
@@ -23,7 +28,11 @@ const STOP_TIMEOUT_MS = 20_000;
 /** The banner printed once services are ready. */
 export function banner(
   config: StackConfig,
-  opts: { ready: ServiceSpec[]; writeKey: string },
+  opts: {
+    ready: ServiceSpec[];
+    /** The local-development write key, or null when it is not active (revoked, not provisioned). */
+    writeKey: string | null;
+  },
 ): string {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const port = (name: ServiceSpec["name"]) => config.services.find((s) => s.name === name)?.port;
@@ -36,14 +45,30 @@ export function banner(
   if (ingest !== undefined) lines.push(`  Ingest API     ${url(ingest)}`);
   lines.push(
     `  Prometheus     ${config.prometheus.url}`,
-    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database})`,
+    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database}; ` +
+      `users and passwords in ${usersFilePath(config.dir)})`,
     `  Kafka          ${config.kafka.bootstrap}`,
     "",
     "  Metrics:",
   );
-  for (const s of opts.ready) lines.push(`    ${s.name.padEnd(7)} ${url(s.port)}/metrics`);
-  lines.push("", `  Dev write key  ${opts.writeKey}`);
-  if (ingest !== undefined) {
+  for (const s of opts.ready) {
+    lines.push(`    ${s.name.padEnd(7)} ${url(s.opsPort ?? s.port)}/metrics`);
+  }
+  if (opts.writeKey === null) {
+    lines.push(
+      "",
+      "  Dev write key  not active (see the message above); create a source for this machine:",
+    );
+    lines.push("    deno run -A ingest/cli/sources.ts create --name local");
+  } else {
+    lines.push(
+      "",
+      `  Dev write key  ${opts.writeKey}`,
+      "                 local development only: a well-known key for this machine's stack;",
+      "                 never use it elsewhere (revoke: ingest/cli/sources.ts revoke dev)",
+    );
+  }
+  if (ingest !== undefined && opts.writeKey !== null) {
     lines.push(
       "  Try it:",
       `    curl -s ${url(ingest)}/v1/track -H 'Content-Type: application/json' \\`,
@@ -92,17 +117,23 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  let devKey: string | null = null;
   if (await exists(`${cwd}/ingest/cli/sources.ts`)) {
     const code = await runInherited(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
       timeoutMs: 60_000,
       cwd,
       env,
     });
-    if (code !== 0) console.error(`warning: provisioning the dev write key failed (exit ${code})`);
+    // Exit 3: the dev source was revoked and stays so (ingest/cli/sources.ts DevKeyRevokedError).
+    if (code === 0) devKey = writeKey;
+    else if (code !== 3) {
+      console.error(`warning: provisioning the dev write key failed (exit ${code})`);
+    }
   } else {
     console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
   }
 
+  const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
   const present: ServiceSpec[] = [];
   for (const spec of config.services) {
     if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
@@ -110,7 +141,10 @@ async function main(): Promise<number> {
   }
   const width = Math.max(...present.map((s) => s.name.length), 0);
   if (interrupted) return await shutdown().then(() => 130);
-  for (const spec of present) services.push(startService(spec, { deno, cwd, env, width }));
+  for (const spec of present) {
+    const own = { ...env, ...clickhouseEnv(clickhouse, spec.clickhouse) };
+    services.push(startService(spec, { deno, cwd, env: own, width }));
+  }
 
   const readiness = await Promise.allSettled(
     services.map((s) => waitServiceReady(s, READY_TIMEOUT_MS)),
@@ -123,7 +157,7 @@ async function main(): Promise<number> {
     else console.error(`error: ${(result.reason as Error).message}`);
   });
   if (interrupted) return await shutdown().then(() => 130);
-  console.log(banner(config, { ready, writeKey }));
+  console.log(banner(config, { ready, writeKey: devKey }));
 
   // Run until a signal, or until every service has exited on its own.
   await Promise.race([

@@ -29,6 +29,13 @@ export const IngestConfigSchema = z.object({
   ...infraEnv,
   ...topicEnv,
   PORT: port(8080),
+  /**
+   * Port of `/metrics` and the detailed `/readyz` (dependency names and errors). The public port
+   * serves only status; this one stays on OPS_HOST (this machine unless set; compose widens it
+   * inside its network for Prometheus and publishes nothing).
+   */
+  OPS_PORT: port(8090),
+  OPS_HOST: z.string().min(1).default("127.0.0.1"),
   /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
   SHUTDOWN_DELAY_MS: nonNegativeInt(0),
   /** Largest single event (and single-event request body) in bytes; Segment's limit is 32 KB. */

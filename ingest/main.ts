@@ -9,6 +9,7 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
+import { opsRoutes, type ReadinessCheck } from "../shared/http/ops.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
 import { createPublisher } from "./adapters/publisher.ts";
 import { poolProducers } from "./adapters/producer_pool.ts";
@@ -71,6 +72,16 @@ async function main(): Promise<void> {
   });
 
   let draining = false;
+  const checks: ReadinessCheck[] = [
+    {
+      name: "kafka",
+      check: async () => {
+        if (!(await admin.ping())) throw new Error("no Kafka broker answered");
+      },
+    },
+    { name: "postgres", check: () => store.ping() },
+  ];
+  const isDraining = () => draining;
   const app = createApp({
     sources: createSourceCache(store, { ttlMs: config.INGEST_SOURCE_CACHE_TTL_MS }),
     rateLimiter,
@@ -87,16 +98,14 @@ async function main(): Promise<void> {
     trustedProxies: config.INGEST_TRUSTED_PROXIES,
     corsOrigins: config.INGEST_CORS_ORIGINS,
     futureToleranceMs: config.INGEST_FUTURE_TOLERANCE_SECONDS * 1000,
-    checks: [
-      {
-        name: "kafka",
-        check: async () => {
-          if (!(await admin.ping())) throw new Error("no Kafka broker answered");
-        },
-      },
-      { name: "postgres", check: () => store.ping() },
-    ],
-    isDraining: () => draining,
+    checks,
+    isDraining,
+  });
+  // Metrics (per-source counters) and check details only on the ops port, off the public one.
+  const ops = serveUntilSignal(opsRoutes({ registry, checks, isDraining }).fetch, {
+    port: config.OPS_PORT,
+    hostname: config.OPS_HOST,
+    logger,
   });
 
   const server = serveUntilSignal(
@@ -104,6 +113,7 @@ async function main(): Promise<void> {
       app.fetch(request, { remoteAddr: (info.remoteAddr as Deno.NetAddr).hostname }),
     {
       port: config.PORT,
+      hostname: config.HOST,
       drainDelayMs: config.SHUTDOWN_DELAY_MS,
       logger,
       onSignal: () => {
@@ -118,7 +128,7 @@ async function main(): Promise<void> {
       },
     },
   );
-  await server.finished;
+  await Promise.all([server.finished, ops.finished]);
 }
 
 if (import.meta.main) await main();

@@ -35,6 +35,8 @@ if (config.SINK_STORES.includes("clickhouse")) {
   const client = createClickHouse({
     url: config.CLICKHOUSE_URL,
     database: config.CLICKHOUSE_DATABASE,
+    username: config.CLICKHOUSE_USER,
+    password: config.CLICKHOUSE_PASSWORD,
   });
   const writer = createClickHouseWriter(client);
   closers.push(() => client.close());
@@ -79,6 +81,7 @@ logger.info("Sink started", {
 
 const server = serveUntilSignal(sink.app.fetch, {
   port: config.PORT,
+  hostname: config.HOST,
   logger,
   drainDelayMs: config.SHUTDOWN_DELAY_MS,
   // Readiness turns 503 before the drain delay, not only once the listener closed.

@@ -243,7 +243,8 @@ Deno.test("compose: Prometheus scrapes every service under the shared job names"
     config.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]),
   );
   for (const name of ["ingest", "enrich", "sink", "admin", "alerts"]) {
-    assert.deepEqual(jobs[name], [`${name}:${compose.services[name]?.environment?.PORT}`], name);
+    const env = compose.services[name]?.environment;
+    assert.deepEqual(jobs[name], [`${name}:${env?.OPS_PORT ?? env?.PORT}`], name);
   }
 });
 

@@ -1,7 +1,7 @@
 /** Stack component: Prometheus from Debian, scraping every service's /metrics. */
 import { localPrometheusConfig } from "../prometheus/local.ts";
 import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { scrapeTargets, type StackConfig } from "./config.ts";
 import { httpOk, isAlive, readLivePid, spawnDetached, stopPid, waitFor } from "../proc.ts";
 
 const PROMETHEUS_BIN = "/usr/bin/prometheus";
@@ -21,7 +21,7 @@ export function prometheusComponent(config: StackConfig): Component {
       await Deno.mkdir(`${dir}/data`, { recursive: true });
       await Deno.writeTextFile(
         configFile,
-        localPrometheusConfig(config.services.map((s) => ({ job: s.name, port: s.port }))),
+        localPrometheusConfig(scrapeTargets(config.services)),
       );
       const owned = await readLivePid(pidFile);
       if (owned !== null) {

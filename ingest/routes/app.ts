@@ -1,10 +1,11 @@
 /**
- * The ingest HTTP app: CORS, request metrics, the two APIs, ops endpoints, and the one place
- * errors become `{ error: { code, message, field } }` responses.
+ * The ingest HTTP app: CORS, request metrics, the two APIs, status-only `/healthz` and `/readyz`
+ * (metrics and check details are on the ops port, see main.ts), and the one place errors become
+ * `{ error: { code, message, field } }` responses.
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { opsRoutes } from "../../shared/http/ops.ts";
+import { statusRoutes } from "../../shared/http/ops.ts";
 import { IngestError } from "../core/errors.ts";
 import { createKeyHasher } from "../core/write_key.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
@@ -64,10 +65,7 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
 
   app.route("/api/v1", eventflowRoutes(deps));
   app.route("/v1", segmentRoutes(deps));
-  app.route(
-    "/",
-    opsRoutes({ registry: deps.registry, checks: deps.checks, isDraining: deps.isDraining }),
-  );
+  app.route("/", statusRoutes({ checks: deps.checks, isDraining: deps.isDraining }));
 
   app.notFound((c) =>
     c.json(

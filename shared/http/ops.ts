@@ -1,5 +1,6 @@
 /**
- * The operational endpoints every service exposes: `/healthz`, `/readyz` and `/metrics`.
+ * The operational endpoints every service exposes: `/healthz`, `/readyz` and `/metrics`, and the
+ * status-only variant a public port serves (no metrics, no dependency names or error text).
  */
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
@@ -61,6 +62,28 @@ export function opsRoutes(opts: OpsOptions): Hono {
   app.get("/metrics", async (c) => {
     const body = await opts.registry.metrics();
     return c.body(body, 200, { "content-type": opts.registry.contentType });
+  });
+  return app;
+}
+
+/** Options for {@link statusRoutes}. */
+export type StatusOptions = Omit<OpsOptions, "registry">;
+
+/**
+ * A Hono sub-app for a public port: `/healthz` and `/readyz` answer only `{"status"}` (the
+ * readiness checks still decide 200 or 503), and there is no `/metrics`. Dependency names, error
+ * text and per-source metrics stay on the ops port ({@link opsRoutes}).
+ */
+export function statusRoutes(opts: StatusOptions): Hono {
+  const app = new Hono();
+  const checks = opts.checks ?? [];
+  const timeoutMs = opts.checkTimeoutMs ?? 2000;
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    if (opts.isDraining?.()) return c.json({ status: "draining" }, 503);
+    const results = await runChecks(checks, timeoutMs);
+    const ready = Object.values(results).every((result) => result.ok);
+    return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
   return app;
 }

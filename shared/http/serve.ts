@@ -6,7 +6,10 @@ import type { Logger } from "../log.ts";
 /** Options for {@link serveUntilSignal}. */
 export interface ServeOptions {
   port: number;
-  /** Interface to listen on (default `0.0.0.0`). */
+  /**
+   * Interface to listen on (default `127.0.0.1`: only this machine). Services pass their `HOST`
+   * variable; compose sets `0.0.0.0` inside containers.
+   */
   hostname?: string;
   logger: Logger;
   /** Called after the HTTP server stopped accepting and finished in-flight requests. */
@@ -25,6 +28,8 @@ export interface ServeOptions {
 /** A running server and a way to stop it as a signal would. */
 export interface RunningServer {
   port: number;
+  /** The address it listens on. */
+  hostname: string;
   /** Resolves once the server stopped and `onShutdown` finished. */
   finished: Promise<void>;
   /** Starts the shutdown a signal would start (a second call ends the drain delay early). */
@@ -41,7 +46,7 @@ export function serveUntilSignal(
 ): RunningServer {
   const server = Deno.serve({
     port: opts.port,
-    hostname: opts.hostname ?? "0.0.0.0",
+    hostname: opts.hostname ?? "127.0.0.1",
     onListen: () => {},
   }, handler);
   const drainDelayMs = opts.drainDelayMs ?? 0;
@@ -77,7 +82,8 @@ export function serveUntilSignal(
     Deno.removeSignalListener("SIGTERM", onSignal);
     Deno.removeSignalListener("SIGINT", onSignal);
   });
-  const port = (server.addr as Deno.NetAddr).port;
-  opts.logger.info("Listening", { port });
-  return { port, finished: finished.then(() => {}), shutdown };
+  const { port, hostname } = server.addr as Deno.NetAddr;
+  // port first: tests and tools match `"message":"Listening","port":N` in the log.
+  opts.logger.info("Listening", { port, hostname });
+  return { port, hostname, finished: finished.then(() => {}), shutdown };
 }

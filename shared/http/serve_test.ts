@@ -90,3 +90,31 @@ Deno.test("serveUntilSignal() closes at once without a drain delay", async () =>
   await server.shutdown();
   assert.deepEqual([events, slept], [["signal", "closed"], false]);
 });
+
+/** An IPv4 address of this machine that is not loopback, if it has one. */
+function externalAddress(): string | undefined {
+  return Deno.networkInterfaces().find((i) => i.family === "IPv4" && !i.address.startsWith("127."))
+    ?.address;
+}
+
+Deno.test("serveUntilSignal() listens on 127.0.0.1 only unless a hostname is given", async () => {
+  const server = serveUntilSignal(() => new Response("ok"), {
+    port: 0,
+    logger: createLogger("test", { level: "error" }),
+  });
+  try {
+    assert.equal(server.hostname, "127.0.0.1");
+    const local = await fetch(`http://127.0.0.1:${server.port}/`);
+    assert.equal(await local.text(), "ok");
+    const external = externalAddress();
+    if (external !== undefined) {
+      await assert.rejects(
+        Deno.connect({ hostname: external, port: server.port }),
+        Deno.errors.ConnectionRefused,
+        `reachable on ${external}`,
+      );
+    }
+  } finally {
+    await server.shutdown();
+  }
+});
