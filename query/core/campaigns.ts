@@ -58,11 +58,11 @@ export function campaignsQuery(params: ParamsOf<"campaigns">, range: Range): Bui
   }
   const key = `s_${DIMENSION[params.by]}`;
   const sql = `SELECT ${key} AS key, count() AS sessions, uniqExact(visitor) AS visitors,
-  uniqExactIf(visitor, orders > 0) AS buyers, sum(orders) AS orders, sum(revenue) AS revenue
+  uniqExactIf(visitor, s_orders > 0) AS buyers, sum(s_orders) AS orders, sum(s_revenue) AS revenue
 FROM (
   SELECT session_id, argMax(actor, timestamp) AS visitor,
     ${Object.values(SESSION_FILTERS).map(firstOf).join(", ")},
-    countIf(is_purchase) AS orders, sumIf(amount, is_purchase) AS revenue
+    countIf(is_purchase) AS s_orders, sumIf(amount, is_purchase) AS s_revenue
   FROM ${base}
   GROUP BY session_id
 )
