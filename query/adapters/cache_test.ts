@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { createRedis } from "../../shared/redis/mod.ts";
+import { TEST_ENV, testId } from "../../shared/testing/stores.ts";
 import { queryHarness } from "../_testing.ts";
+import { createRedisCache } from "./cache.ts";
 
 function closedPort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -73,4 +76,44 @@ Deno.test("with Redis down every request is answered uncached and /readyz says s
   assert.equal(body.status, "ready");
   assert.equal(body.cache.redis, "down");
   assert.match(body.cache.detail, /answers are computed uncached/);
+});
+
+Deno.test("a shared computation is cancelled only when every waiting request went away", async () => {
+  const redis = createRedis(TEST_ENV.REDIS_URL);
+  await redis.ping();
+  const prefix = `ef:test:${testId()}:`;
+  try {
+    const cache = createRedisCache(redis, { prefix });
+    const signals: AbortSignal[] = [];
+    let finish: (v: string) => void = () => {};
+    const compute = (signal: AbortSignal) => {
+      signals.push(signal);
+      return new Promise<unknown>((resolve, reject) => {
+        finish = resolve;
+        signal.addEventListener("abort", () => reject(signal.reason));
+      });
+    };
+    const a = new AbortController();
+    const b = new AbortController();
+    const first = cache.get("k1", compute, { ttlSeconds: 5, signal: a.signal });
+    const second = cache.get("k1", compute, { ttlSeconds: 5, signal: b.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    a.abort(new Error("first client left"));
+    await assert.rejects(first, /first client left/);
+    assert.equal(signals.length, 1);
+    assert.equal(signals[0]!.aborted, false, "the second request still waits");
+    finish("answer");
+    assert.deepEqual(await second, { value: "answer", outcome: "hit" });
+
+    const c = new AbortController();
+    const lone = cache.get("k2", compute, { ttlSeconds: 5, signal: c.signal });
+    await new Promise((r) => setTimeout(r, 50));
+    c.abort(new Error("gone"));
+    await assert.rejects(lone, /gone/);
+    assert.equal(signals[1]!.aborted, true, "nobody waits: the query is cancelled");
+  } finally {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
 });
