@@ -23,7 +23,7 @@ const STOP_TIMEOUT_MS = 20_000;
 /** The banner printed once services are ready. */
 export function banner(
   config: StackConfig,
-  opts: { ready: ServiceSpec[]; writeKey: string },
+  opts: { ready: ServiceSpec[]; writeKey: string; queryToken?: string },
 ): string {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const port = (name: ServiceSpec["name"]) => config.services.find((s) => s.name === name)?.port;
@@ -34,6 +34,10 @@ export function banner(
     lines.push(`  Admin console  ${url(admin)}`);
   }
   if (ingest !== undefined) lines.push(`  Ingest API     ${url(ingest)}`);
+  const query = port("query");
+  if (query !== undefined && opts.ready.some((s) => s.name === "query")) {
+    lines.push(`  Query API      ${url(query)}/api/docs`);
+  }
   lines.push(
     `  Prometheus     ${config.prometheus.url}`,
     `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database})`,
@@ -51,6 +55,14 @@ export function banner(
       `      -d '{"userId":"user_1","event":"Signed Up","properties":{"plan":"pro"}}'`,
     );
   }
+  if (query !== undefined && opts.queryToken !== undefined) {
+    lines.push(
+      "",
+      `  Dev query token  ${opts.queryToken}`,
+      `    curl -s '${url(query)}/api/v1/active-users?last=today&compare=week' \\`,
+      `      -H 'Authorization: Bearer ${opts.queryToken}'`,
+    );
+  }
   lines.push("", "Press Ctrl-C to stop.");
   return lines.join("\n");
 }
@@ -60,7 +72,12 @@ async function main(): Promise<number> {
   const config = loadStackConfig(Deno.env.toObject());
   const cwd = config.repoRoot;
   const writeKey = Deno.env.get("EVENTFLOW_DEV_WRITE_KEY") ?? "dev_write_key";
-  const env = { ...Deno.env.toObject(), EVENTFLOW_DEV_WRITE_KEY: writeKey };
+  const queryToken = Deno.env.get("EVENTFLOW_DEV_QUERY_TOKEN") ?? "dev_query_token";
+  const env = {
+    ...Deno.env.toObject(),
+    EVENTFLOW_DEV_WRITE_KEY: writeKey,
+    EVENTFLOW_DEV_QUERY_TOKEN: queryToken,
+  };
 
   console.log(`Stack directory: ${config.dir}`);
   const up = await stackUp(config, { onProgress: (line) => console.log(line) });
@@ -103,6 +120,17 @@ async function main(): Promise<number> {
     console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
   }
 
+  let queryTokenReady = false;
+  if (await exists(`${cwd}/query/cli/tokens.ts`)) {
+    const code = await runInherited(deno, ["run", "-A", "query/cli/tokens.ts", "ensure-dev"], {
+      timeoutMs: 60_000,
+      cwd,
+      env,
+    });
+    if (code === 0) queryTokenReady = true;
+    else console.error(`warning: provisioning the dev query token failed (exit ${code})`);
+  }
+
   const present: ServiceSpec[] = [];
   for (const spec of config.services) {
     if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
@@ -123,7 +151,9 @@ async function main(): Promise<number> {
     else console.error(`error: ${(result.reason as Error).message}`);
   });
   if (interrupted) return await shutdown().then(() => 130);
-  console.log(banner(config, { ready, writeKey }));
+  console.log(
+    banner(config, { ready, writeKey, queryToken: queryTokenReady ? queryToken : undefined }),
+  );
 
   // Run until a signal, or until every service has exited on its own.
   await Promise.race([

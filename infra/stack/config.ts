@@ -15,11 +15,12 @@ const schema = z.object({
   SINK_PORT: port(8082),
   ADMIN_PORT: port(8000),
   ALERTS_PORT: port(8083),
+  QUERY_PORT: port(8084),
 });
 
 /** A service the stack scrapes and `start` runs. */
 export interface ServiceSpec {
-  name: "ingest" | "enrich" | "sink" | "admin" | "alerts";
+  name: "ingest" | "enrich" | "sink" | "admin" | "alerts" | "query";
   port: number;
 }
 
@@ -75,6 +76,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       { name: "sink", port: c.SINK_PORT },
       { name: "admin", port: c.ADMIN_PORT },
       { name: "alerts", port: c.ALERTS_PORT },
+      { name: "query", port: c.QUERY_PORT },
     ],
   };
 }
