@@ -68,7 +68,15 @@ export async function runTokensCommand(
       if ((await store.verify(opts.devToken)) !== null) {
         return [`Dev query token: ${opts.devToken}`];
       }
-      await store.create("dev", { token: opts.devToken });
+      try {
+        await store.create("dev", { token: opts.devToken });
+      } catch (error) {
+        // The hash is unique: the token exists but was revoked.
+        if ((error as { code?: string }).code !== "23505") throw error;
+        throw new Error(
+          "The dev query token was revoked; set EVENTFLOW_DEV_QUERY_TOKEN to another value",
+        );
+      }
       return [`Created the dev query token: ${opts.devToken}`];
     }
     default:

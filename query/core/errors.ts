@@ -33,7 +33,9 @@ export function fromClickHouse(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   const code = String((error as { code?: unknown }).code ?? "");
   const message = (error as Error)?.message ?? String(error);
-  if (code === "159" || /TIMEOUT_EXCEEDED|Timeout exceeded/i.test(message)) {
+  // "Timeout error." is the client's own request timeout: ClickHouse had not answered in time
+  // (on an engine that runs queries one at a time, often because others queued before it).
+  if (code === "159" || /TIMEOUT_EXCEEDED|Timeout exceeded|^Timeout error/i.test(message)) {
     return new ApiError(
       504,
       "QUERY_TIMEOUT",
