@@ -7,7 +7,7 @@
  * is compared with the same part of the comparison day.
  */
 import type { QuestionContext } from "./exec.ts";
-import type { ParamsOf } from "./params.ts";
+import { FILTERS, type ParamsOf } from "./params.ts";
 import { ACTOR, type BuiltQuery, eventsSubquery, Params } from "./sql.ts";
 import {
   addDays,
@@ -27,6 +27,57 @@ export interface ActiveDay {
   wau: number;
   mau: number;
   stickiness: number;
+}
+
+/**
+ * True when the `daily_active_users` rollup can answer: it holds exact distinct-actor states per
+ * UTC day and platform of non-bot events, so it serves UTC days filtered by platform at most.
+ */
+export function canUseRollup(params: ParamsOf<"activeUsers">): boolean {
+  if (params.tz !== "UTC" || params.include_bots === "true") return false;
+  return (Object.keys(FILTERS) as (keyof typeof FILTERS)[]).every((name) =>
+    name === "platform" || params[name] === undefined
+  );
+}
+
+/**
+ * The same answer as {@link activeUsersQuery} from the rollup: whole days before the range's
+ * last day come from `daily_active_users`; the last day, which the range end may cut, is built
+ * from `events` as a state of the same kind. Distinct counts need no deduplication.
+ */
+export function activeUsersRollupQuery(
+  params: ParamsOf<"activeUsers">,
+  range: Range,
+): BuiltQuery & { days: string[] } {
+  const p = new Params();
+  const firstDay = localDate(range.from.getTime(), "UTC");
+  const lastDay = localDate(range.to.getTime() - 1, "UTC");
+  const days: string[] = [];
+  for (let d = firstDay; d <= lastDay; d = addDays(d, 1)) days.push(d);
+  const platforms = params.platform?.split(",").map((v) => v.trim());
+  const onPlatform = platforms === undefined
+    ? ""
+    : ` AND platform IN ${p.bind(platforms, "Array(String)")}`;
+  const last = p.bind(lastDay, "Date");
+  const sql = `SELECT toString(d) AS day,
+  uniqExactMergeIf(users, d = day0) AS dau,
+  uniqExactMergeIf(users, dateDiff('day', day0, d) < 7) AS wau,
+  uniqExactMerge(users) AS mau
+FROM (
+  SELECT day0, users, addDays(day0, arrayJoin(range(30))) AS d
+  FROM (
+    SELECT day AS day0, users FROM daily_active_users
+    WHERE day >= ${p.bind(addDays(firstDay, -29), "Date")} AND day < ${last}${onPlatform}
+    UNION ALL
+    SELECT ${last} AS day0, uniqExactState(${ACTOR}) AS users FROM events
+    WHERE timestamp >= ${p.time(zonedMidnight(lastDay, "UTC"))} AND timestamp < ${
+    p.time(range.to)
+  } AND NOT is_bot${onPlatform}
+  )
+)
+WHERE d >= ${p.bind(firstDay, "Date")} AND d <= ${last}
+GROUP BY d ORDER BY d`;
+  return { sql, params: p.values, days };
 }
 
 /** Builds the per-day DAU/WAU/MAU query of `range` (local days of `tz`). */
@@ -76,7 +127,8 @@ function toDays(
 export async function activeUsers(params: ParamsOf<"activeUsers">, ctx: QuestionContext) {
   const range = resolveRange(params, ctx.now);
   const previousRange = compareRange(range, params.compare);
-  const current = activeUsersQuery(params, range);
+  const build = canUseRollup(params) ? activeUsersRollupQuery : activeUsersQuery;
+  const current = build(params, range);
   const series = toDays(current.days, await ctx.exec(current));
   const last = series.at(-1)!;
   let previous: ActiveDay | null = null;
@@ -86,7 +138,7 @@ export async function activeUsers(params: ParamsOf<"activeUsers">, ctx: Question
       from: zonedMidnight(localDate(previousRange.to.getTime() - 1, params.tz), params.tz),
       to: previousRange.to,
     };
-    const q = activeUsersQuery(params, lastOnly);
+    const q = build(params, lastOnly);
     previous = toDays(q.days, await ctx.exec(q)).at(-1)!;
   }
   const metrics = ["dau", "wau", "mau", "stickiness"] as const;
