@@ -18,12 +18,15 @@ export type CacheOutcome = "hit" | "miss";
 
 /** The cache the routes use. */
 export interface AnswerCache {
-  /** The cached answer under `key`, else `compute`'s, cached for `ttlSeconds`. */
+  /**
+   * The cached answer under `key`, else `compute`'s, cached for `ttlSeconds`. Answers are JSON
+   * text: a hit is sent as stored, without parsing and serializing it again.
+   */
   get(
     key: string,
-    compute: (signal: AbortSignal) => Promise<unknown>,
+    compute: (signal: AbortSignal) => Promise<string>,
     opts: { ttlSeconds: number; signal?: AbortSignal },
-  ): Promise<{ value: unknown; outcome: CacheOutcome }>;
+  ): Promise<{ value: string; outcome: CacheOutcome }>;
   /** Whether Redis is usable, with the last error when it is not. */
   status(): { ok: boolean; error?: string };
 }
@@ -42,7 +45,7 @@ export interface RedisCacheOptions {
 }
 
 interface Flight {
-  promise: Promise<{ value: unknown; outcome: CacheOutcome }>;
+  promise: Promise<{ value: string; outcome: CacheOutcome }>;
   controller: AbortController;
   waiters: number;
 }
@@ -63,9 +66,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 function singleFlight(
   flights: Map<string, Flight>,
   key: string,
-  run: (signal: AbortSignal) => Promise<{ value: unknown; outcome: CacheOutcome }>,
+  run: (signal: AbortSignal) => Promise<{ value: string; outcome: CacheOutcome }>,
   signal: AbortSignal | undefined,
-): Promise<{ value: unknown; outcome: CacheOutcome }> {
+): Promise<{ value: string; outcome: CacheOutcome }> {
   let flight = flights.get(key);
   const joined = flight !== undefined;
   if (flight === undefined) {
@@ -112,10 +115,10 @@ export function createRedisCache(redis: Redis, opts: RedisCacheOptions): AnswerC
 
   const computeShared = async (
     key: string,
-    compute: (signal: AbortSignal) => Promise<unknown>,
+    compute: (signal: AbortSignal) => Promise<string>,
     ttlSeconds: number,
     signal: AbortSignal,
-  ): Promise<{ value: unknown; outcome: CacheOutcome }> => {
+  ): Promise<{ value: string; outcome: CacheOutcome }> => {
     const fullKey = `${opts.prefix}${key}`;
     const lockKey = `${fullKey}:lock`;
     if (!usable()) return { value: await compute(signal), outcome: "miss" };
@@ -124,7 +127,7 @@ export function createRedisCache(redis: Redis, opts: RedisCacheOptions): AnswerC
       const deadline = Date.now() + lockWaitMs;
       for (;;) {
         const cached = await redisOp(() => redis.get(fullKey));
-        if (cached !== null) return { value: JSON.parse(cached), outcome: "hit" };
+        if (cached !== null) return { value: cached, outcome: "hit" };
         const token = crypto.randomUUID();
         const locked = await redisOp(() => redis.set(lockKey, token, "PX", lockWaitMs, "NX"));
         if (locked === "OK") {
@@ -142,7 +145,7 @@ export function createRedisCache(redis: Redis, opts: RedisCacheOptions): AnswerC
     }
     try {
       const value = await compute(signal);
-      await redisOp(() => redis.set(fullKey, JSON.stringify(value), "EX", ttlSeconds)).catch(
+      await redisOp(() => redis.set(fullKey, value, "EX", ttlSeconds)).catch(
         () => {},
       );
       return { value, outcome: "miss" };

@@ -88,7 +88,7 @@ Deno.test("a shared computation is cancelled only when every waiting request wen
     let finish: (v: string) => void = () => {};
     const compute = (signal: AbortSignal) => {
       signals.push(signal);
-      return new Promise<unknown>((resolve, reject) => {
+      return new Promise<string>((resolve, reject) => {
         finish = resolve;
         signal.addEventListener("abort", () => reject(signal.reason));
       });

@@ -53,18 +53,20 @@ export async function cached(
     signal: AbortSignal;
     run: (ctx: QuestionContext) => Promise<unknown>;
   },
-): Promise<{ value: unknown; outcome: "hit" | "miss" }> {
+): Promise<{ value: string; outcome: "hit" | "miss" }> {
   const now = deps.now ?? Date.now;
   try {
     const answer = await deps.cache.get(
       `v1:${opts.question}:${await sha256(opts.key)}`,
-      (signal) =>
-        opts.run({
-          exec: deps.executor(signal),
-          now: now(),
-          baseCurrency: deps.baseCurrency,
-          spend: (days) => deps.spend.totals(days),
-        }),
+      async (signal) =>
+        JSON.stringify(
+          await opts.run({
+            exec: deps.executor(signal),
+            now: now(),
+            baseCurrency: deps.baseCurrency,
+            spend: (days) => deps.spend.totals(days),
+          }),
+        ),
       { ttlSeconds: opts.ttlSeconds, signal: opts.signal },
     );
     deps.metrics.cache.inc({ question: opts.question, outcome: answer.outcome });
@@ -98,7 +100,7 @@ export function questionRoutes(deps: QueryDeps): Hono<QueryEnv> {
         run: (ctx) => question.run(params as never, ctx),
       });
       c.header("X-Cache", answer.outcome);
-      return c.json(answer.value as Record<string, unknown>);
+      return c.body(answer.value, 200, { "content-type": "application/json" });
     });
   }
   return app;

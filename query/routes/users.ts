@@ -61,13 +61,13 @@ export function userRoutes(deps: QueryDeps): Hono<QueryEnv> {
         };
       },
     });
-    if (answer.value === null) {
+    if (answer.value === "null") {
       throw new ApiError(404, "USER_NOT_FOUND", `No user or anonymous id "${id}" has been seen`, {
         field: "id",
       });
     }
     c.header("X-Cache", answer.outcome);
-    return c.json(answer.value as Record<string, unknown>);
+    return c.body(answer.value, 200, { "content-type": "application/json" });
   });
   return app;
 }
