@@ -47,6 +47,20 @@ export interface TestEvent {
   is_bot: boolean;
 }
 
+/** Empty values of the columns an event may leave out (no product, no campaign, no money). */
+export const NO_EXTRAS = {
+  url: "",
+  properties: {},
+  product_id: "",
+  product_name: "",
+  product_category: "",
+  utm_campaign: "",
+  utm_source: "",
+  utm_medium: "",
+  channel: "direct",
+  revenue_base: null,
+} satisfies Partial<TestEvent>;
+
 /** Products of the data set: id, name, category, price. */
 export const PRODUCTS = [
   ["phone", "Phone X", "phones", 500],
@@ -124,16 +138,7 @@ export function dataset(prefix: string): TestEvent[] {
           event,
           type: event === "page_view" ? "page" : "track",
           timestamp: new Date(t).toISOString(),
-          url: "",
-          properties: {},
-          product_id: "",
-          product_name: "",
-          product_category: "",
-          utm_campaign: "",
-          utm_source: "",
-          utm_medium: "",
-          channel: "direct",
-          revenue_base: null,
+          ...NO_EXTRAS,
           ...base,
           ...extra,
         });

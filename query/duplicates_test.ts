@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { chNumber } from "../shared/testing/stores.ts";
-import { insertEvents, queryHarness, type TestEvent } from "./_testing.ts";
+import { insertEvents, NO_EXTRAS, queryHarness, type TestEvent } from "./_testing.ts";
 
 function order(prefix: string, i: number, amount: number): TestEvent {
   return {
@@ -18,19 +18,12 @@ function order(prefix: string, i: number, amount: number): TestEvent {
     session_id: `${prefix}_sess${i}`,
     source_id: prefix,
     platform: "web",
-    url: "",
-    properties: { items: [{ product_id: `${prefix}_p`, price: amount, quantity: 1 }] },
     geo_country_code: "RU",
     geo_country: "Russia",
     geo_city: "Moscow",
     user_tier: "free",
-    product_id: "",
-    product_name: "",
-    product_category: "",
-    utm_campaign: "",
-    utm_source: "",
-    utm_medium: "",
-    channel: "direct",
+    ...NO_EXTRAS,
+    properties: { items: [{ product_id: `${prefix}_p`, price: amount, quantity: 1 }] },
     revenue_base: amount,
     is_bot: false,
   };
