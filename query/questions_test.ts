@@ -382,9 +382,15 @@ Deno.test("every question answers exact numbers over a known data set with dupli
 
   await t.step("one user: activity and the latest events, newest first", async () => {
     const userId = `${h.id}_u0`;
+    await h.sql`INSERT INTO users (user_id, tier, country_code, traits)
+      VALUES (${userId}, 'pro', 'RU', ${h.sql.json({ name: "Ann" })})`;
     const res = await h.get(`/api/v1/users/${userId}?limit=5`);
     assert.equal(res.status, 200);
     const body = await res.json();
+    assert.deepEqual(
+      [body.profile.tier, body.profile.country_code, body.profile.traits],
+      ["pro", "RU", { name: "Ann" }],
+    );
     // The user page shows every source's events of the user (the other source's copies too).
     assert.equal(body.activity.events, all.filter((e) => e.user_id === userId).length);
     const newest = [...all.filter((e) => e.user_id === userId)].sort((a, b) =>
