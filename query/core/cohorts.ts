@@ -20,27 +20,25 @@ export const MOBILE_PLATFORMS = ["ios", "android", "mobile"];
 const EPOCH = new Date(0);
 const WEEK_MS = 7 * 86_400_000;
 
-/** Builds the weekly retention query. */
+/**
+ * Builds the weekly retention query. One scan: per actor, the first-seen week and the set of
+ * weeks with activity (every event of an actor first seen in the range is in the range).
+ */
 export function retentionQuery(params: ParamsOf<"cohorts">, range: Range): BuiltQuery {
   const p = new Params();
   const zone = p.bind(params.tz, "String");
-  const active = eventsSubquery(p, {
-    range,
-    params,
-    columns: `${ACTOR} AS actor, toMonday(timestamp, ${zone}) AS w`,
-  });
   const history = eventsSubquery(p, {
     range: { from: EPOCH, to: range.to },
     params,
     columns: `${ACTOR} AS actor, timestamp`,
   });
   const sql = `SELECT toString(cw) AS cohort, intDiv(dateDiff('day', cw, w), 7) AS week,
-  uniqExact(actor) AS users
-FROM (SELECT DISTINCT actor, w FROM ${active}) AS a
-INNER JOIN (
-  SELECT actor, toMonday(min(timestamp), ${zone}) AS cw FROM ${history}
+  count() AS users
+FROM (
+  SELECT toMonday(min(timestamp), ${zone}) AS cw, groupUniqArray(toMonday(timestamp, ${zone})) AS weeks
+  FROM ${history}
   GROUP BY actor HAVING min(timestamp) >= ${p.time(range.from)}
-) AS f USING actor
+) ARRAY JOIN weeks AS w
 WHERE week <= ${p.bind(Number(params.weeks), "UInt32")}
 GROUP BY cohort, week ORDER BY cohort, week`;
   return { sql, params: p.values };
