@@ -32,6 +32,8 @@ export function banner(
     ready: ServiceSpec[];
     /** The local-development write key, or null when it is not active (revoked, not provisioned). */
     writeKey: string | null;
+    /** The local-development query API token, when provisioned. */
+    queryToken?: string;
   },
 ): string {
   const url = (port: number) => `http://127.0.0.1:${port}`;
@@ -43,6 +45,10 @@ export function banner(
     lines.push(`  Admin console  ${url(admin)}`);
   }
   if (ingest !== undefined) lines.push(`  Ingest API     ${url(ingest)}`);
+  const query = port("query");
+  if (query !== undefined && opts.ready.some((s) => s.name === "query")) {
+    lines.push(`  Query API      ${url(query)}/api/docs`);
+  }
   lines.push(
     `  Prometheus     ${config.prometheus.url}`,
     `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database}; ` +
@@ -76,6 +82,14 @@ export function banner(
       `      -d '{"userId":"user_1","event":"Signed Up","properties":{"plan":"pro"}}'`,
     );
   }
+  if (query !== undefined && opts.queryToken !== undefined) {
+    lines.push(
+      "",
+      `  Dev query token  ${opts.queryToken}`,
+      `    curl -s '${url(query)}/api/v1/active-users?last=today&compare=week' \\`,
+      `      -H 'Authorization: Bearer ${opts.queryToken}'`,
+    );
+  }
   lines.push("", "Press Ctrl-C to stop.");
   return lines.join("\n");
 }
@@ -85,7 +99,12 @@ async function main(): Promise<number> {
   const config = loadStackConfig(Deno.env.toObject());
   const cwd = config.repoRoot;
   const writeKey = Deno.env.get("EVENTFLOW_DEV_WRITE_KEY") ?? "dev_write_key";
-  const env = { ...Deno.env.toObject(), EVENTFLOW_DEV_WRITE_KEY: writeKey };
+  const queryToken = Deno.env.get("EVENTFLOW_DEV_QUERY_TOKEN") ?? "dev_query_token";
+  const env = {
+    ...Deno.env.toObject(),
+    EVENTFLOW_DEV_WRITE_KEY: writeKey,
+    EVENTFLOW_DEV_QUERY_TOKEN: queryToken,
+  };
 
   console.log(`Stack directory: ${config.dir}`);
   const up = await stackUp(config, { onProgress: (line) => console.log(line) });
@@ -134,6 +153,18 @@ async function main(): Promise<number> {
   }
 
   const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
+
+  let queryTokenReady = false;
+  if (await exists(`${cwd}/query/cli/tokens.ts`)) {
+    const code = await runInherited(deno, ["run", "-A", "query/cli/tokens.ts", "ensure-dev"], {
+      timeoutMs: 60_000,
+      cwd,
+      env,
+    });
+    if (code === 0) queryTokenReady = true;
+    else console.error(`warning: provisioning the dev query token failed (exit ${code})`);
+  }
+
   const present: ServiceSpec[] = [];
   for (const spec of config.services) {
     if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
@@ -157,7 +188,13 @@ async function main(): Promise<number> {
     else console.error(`error: ${(result.reason as Error).message}`);
   });
   if (interrupted) return await shutdown().then(() => 130);
-  console.log(banner(config, { ready, writeKey: devKey }));
+  console.log(
+    banner(config, {
+      ready,
+      writeKey: devKey,
+      queryToken: queryTokenReady ? queryToken : undefined,
+    }),
+  );
 
   // Run until a signal, or until every service has exited on its own.
   await Promise.race([

@@ -31,6 +31,7 @@ const DEFAULT_PORTS: Record<string, number> = {
   sink: 8082,
   admin: 8000,
   alerts: 8083,
+  query: 8084,
   "kafka-1": 9092,
   clickhouse: 8123,
   postgres: 5432,
@@ -178,6 +179,7 @@ Deno.test("compose: long-running services restart and have a healthcheck", () =>
       sink: "/healthz",
       admin: "/healthz",
       alerts: "/healthz",
+      query: "/healthz",
       prometheus: "/-/ready",
       grafana: "/api/health",
     },
@@ -242,7 +244,7 @@ Deno.test("compose: Prometheus scrapes every service under the shared job names"
   const jobs = Object.fromEntries(
     config.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]),
   );
-  for (const name of ["ingest", "enrich", "sink", "admin", "alerts"]) {
+  for (const name of ["ingest", "enrich", "sink", "admin", "alerts", "query"]) {
     const env = compose.services[name]?.environment;
     assert.deepEqual(jobs[name], [`${name}:${env?.OPS_PORT ?? env?.PORT}`], name);
   }

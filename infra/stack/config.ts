@@ -21,11 +21,12 @@ const schema = z.object({
   /** ClickHouse passwords of the stack's writer and reader; generated once when unset. */
   CLICKHOUSE_WRITER_PASSWORD: z.string().min(1).optional(),
   CLICKHOUSE_READER_PASSWORD: z.string().min(1).optional(),
+  QUERY_PORT: port(8084),
 });
 
 /** A service the stack scrapes and `start` runs. */
 export interface ServiceSpec {
-  name: "ingest" | "enrich" | "sink" | "admin" | "alerts";
+  name: "ingest" | "enrich" | "sink" | "admin" | "alerts" | "query";
   port: number;
   /** Port of `/metrics` when it is not `port` (ingest, passed as `OPS_PORT`). */
   opsPort?: number;
@@ -99,6 +100,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       { name: "sink", port: c.SINK_PORT, clickhouse: "writer" },
       { name: "admin", port: c.ADMIN_PORT, clickhouse: "reader" },
       { name: "alerts", port: c.ALERTS_PORT },
+      { name: "query", port: c.QUERY_PORT, clickhouse: "reader" },
     ],
   };
 }
