@@ -8,7 +8,9 @@ import { opsRoutes } from "../../shared/http/ops.ts";
 import { IngestError } from "../core/errors.ts";
 import { createKeyHasher } from "../core/write_key.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
+import { clientConfigRoutes } from "./client_config.ts";
 import { eventflowRoutes } from "./eventflow.ts";
+import { sdkRoutes } from "./sdk.ts";
 import { segmentRoutes } from "./segment.ts";
 
 const OPS_PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
@@ -38,8 +40,16 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
   const allowAll = deps.corsOrigins.includes("*");
   const preflight = cors({
     origin: allowAll ? "*" : deps.corsOrigins,
-    allowMethods: ["POST", "OPTIONS"],
-    allowHeaders: ["Content-Type", "Content-Encoding", "Authorization", "X-Write-Key"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    // X-Retry-Count: analytics.js on retries; AnonymousId: RudderStack's JS SDK on every call.
+    allowHeaders: [
+      "Content-Type",
+      "Content-Encoding",
+      "Authorization",
+      "X-Write-Key",
+      "X-Retry-Count",
+      "AnonymousId",
+    ],
     exposeHeaders: ["Retry-After"],
     maxAge: 86400,
   });
@@ -64,6 +74,8 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
 
   app.route("/api/v1", eventflowRoutes(deps));
   app.route("/v1", segmentRoutes(deps));
+  app.route("/", clientConfigRoutes(deps));
+  app.route("/sdk", sdkRoutes());
   app.route(
     "/",
     opsRoutes({ registry: deps.registry, checks: deps.checks, isDraining: deps.isDraining }),
@@ -75,7 +87,7 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
         error: {
           code: "NOT_FOUND",
           message:
-            `No route for ${c.req.method} ${c.req.path}; see POST /api/v1/event, /api/v1/events, /v1/{track,identify,page,screen,group,alias,batch}`,
+            `No route for ${c.req.method} ${c.req.path}; see POST /api/v1/event, /api/v1/events, /v1/{track,identify,page,screen,group,alias,batch} (docs/ingest.md)`,
         },
       },
       404,

@@ -1,7 +1,8 @@
 /**
  * Segment-compatible tracking API: `/v1/track|identify|page|screen|group|alias` (one call each)
- * and `/v1/batch` (alias `/v1/b`, as analytics.js uses). Answers carry Segment's
- * `{"success": true}` plus EventFlow's fields.
+ * and `/v1/batch`, plus the one-letter paths analytics.js (`@segment/analytics-next`) posts to
+ * under its API host: `/t /i /p /s /g /a` (one call each) and `/b` (a batch). Answers carry
+ * Segment's `{"success": true}` plus EventFlow's fields.
  */
 import { type Context, Hono } from "hono";
 import type { EventType } from "../../shared/events/mod.ts";
@@ -19,7 +20,7 @@ export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
   const app = new Hono<IngestEnv>();
 
   for (const type of SINGLE_TYPES) {
-    app.post(`/${type}`, async (c) => {
+    const single = async (c: Context<IngestEnv>) => {
       const parsed = await parseRequest(c, deps, { batch: false });
       await enforceRateLimit(deps, parsed, 1);
       const result = mapSegmentEvent(parsed.body, parsed.facts, { type });
@@ -31,7 +32,10 @@ export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
       }
       await publish(deps, parsed.source.sourceId, [result.event]);
       return c.json({ success: true, status: "ok", event_id: result.event.event_id });
-    });
+    };
+    app.post(`/${type}`, single);
+    // analytics.js posts each call to the first letter of its type: track → /t, page → /p, …
+    app.post(`/${type[0]}`, single);
   }
 
   const batch = async (c: Context<IngestEnv>) => {
