@@ -41,15 +41,11 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
   const preflight = cors({
     origin: allowAll ? "*" : deps.corsOrigins,
     allowMethods: ["GET", "POST", "OPTIONS"],
-    // X-Retry-Count: analytics.js on retries; AnonymousId: RudderStack's JS SDK on every call.
-    allowHeaders: [
-      "Content-Type",
-      "Content-Encoding",
-      "Authorization",
-      "X-Write-Key",
-      "X-Retry-Count",
-      "AnonymousId",
-    ],
+    // No list: the preflight allows the headers it is asked for. Client libraries add their own
+    // (analytics.js X-Retry-Count; RudderStack AnonymousId, SentAt, Rsa-Retry-Attempt, …) and a
+    // new one in a library update must not make every browser event fail. Safe because ingest
+    // never uses cookies or sends Allow-Credentials: a page can only send what it could anyway.
+    allowHeaders: [],
     exposeHeaders: ["Retry-After"],
     maxAge: 86400,
   });

@@ -95,13 +95,13 @@ Deno.test("CORS preflight allows the GETs and headers browser libraries send", a
     headers: {
       origin: "https://shop.example",
       "access-control-request-method": "GET",
-      "access-control-request-headers": "authorization,anonymousid,x-retry-count",
+      "access-control-request-headers": "authorization,anonymousid,sentat,rsa-retry-attempt",
     },
   }, PEER);
   assert.equal(res.status, 204);
   assert.match(res.headers.get("access-control-allow-methods") ?? "", /GET/);
   const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase();
-  for (const header of ["authorization", "anonymousid", "x-retry-count"]) {
+  for (const header of ["authorization", "anonymousid", "sentat", "rsa-retry-attempt"]) {
     assert.ok(allowed.includes(header), `${header} in ${allowed}`);
   }
 });
