@@ -24,7 +24,10 @@ export interface StoredEvent {
   click_id: string;
 }
 
-/** ClickHouse events (FINAL, by timestamp) whose anonymous or user id is one of `visitors`. */
+/**
+ * ClickHouse events (FINAL) whose anonymous or user id is one of `visitors`, in the order the
+ * client recorded them (client_timestamp, then the stored timestamp).
+ */
 export async function eventsOf(pipeline: Pipeline, visitors: string[]): Promise<StoredEvent[]> {
   const result = await pipeline.stores.ch.query({
     query:
@@ -32,35 +35,51 @@ export async function eventsOf(pipeline: Pipeline, visitors: string[]): Promise<
         timestamp, utm_source, utm_campaign, click_id_type, click_id
       FROM events FINAL
       WHERE has({ids:Array(String)}, anonymous_id) OR has({ids:Array(String)}, user_id)
-      ORDER BY timestamp, event_id`,
+      ORDER BY client_timestamp, timestamp, event_id`,
     query_params: { ids: visitors },
     format: "JSONEachRow",
   });
   return await result.json<StoredEvent>();
 }
 
-/** Waits until ClickHouse holds every one of `eventIds`; returns the visitors' events. */
-export async function waitForEventIds(
+/** Polls the visitors' ClickHouse events until `done` holds for them; returns them. */
+export async function waitForEvents(
   pipeline: Pipeline,
   visitors: string[],
-  eventIds: string[],
+  opts: { done: (rows: StoredEvent[]) => boolean; what: string },
 ): Promise<StoredEvent[]> {
   let rows: StoredEvent[] = [];
-  await waitFor(async () => {
-    rows = await eventsOf(pipeline, visitors);
-    const stored = new Set(rows.map((r) => r.event_id));
-    return eventIds.every((id) => stored.has(id));
-  }, {
+  await waitFor(async () => opts.done(rows = await eventsOf(pipeline, visitors)), {
     timeoutMs: 60_000,
-    message: `events ${eventIds.join(", ")} in ClickHouse (have ${rows.map((r) => r.event_id)})`,
+    message: `${opts.what} in ClickHouse (have ${rows.map((r) => `${r.event_id} ${r.event}`)})`,
   });
   return rows;
 }
 
-/** Deletes every row of the given visitors (ClickHouse events, PostgreSQL sessions/identities). */
+/** Waits until ClickHouse holds every one of `eventIds`; returns the visitors' events. */
+export function waitForEventIds(
+  pipeline: Pipeline,
+  visitors: string[],
+  eventIds: string[],
+): Promise<StoredEvent[]> {
+  return waitForEvents(pipeline, visitors, {
+    done: (rows) => {
+      const stored = new Set(rows.map((r) => r.event_id));
+      return eventIds.every((id) => stored.has(id));
+    },
+    what: `events ${eventIds.join(", ")}`,
+  });
+}
+
+/**
+ * Deletes every row of the given visitors: ClickHouse events, PostgreSQL sessions, identities
+ * and the orders placed in those sessions (their items cascade).
+ */
 export async function deleteVisitors(pipeline: Pipeline, visitors: string[]): Promise<void> {
   if (visitors.length === 0) return;
   const { sql, ch } = pipeline.stores;
+  await sql`DELETE FROM orders WHERE session_id IN (SELECT session_id FROM sessions
+    WHERE anonymous_id = ANY(${visitors}) OR user_id = ANY(${visitors}))`;
   await sql`DELETE FROM sessions WHERE anonymous_id = ANY(${visitors}) OR user_id = ANY(${visitors})`;
   await sql`DELETE FROM identities WHERE anonymous_id = ANY(${visitors})`;
   await ch.command({
