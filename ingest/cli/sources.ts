@@ -77,7 +77,11 @@ export async function runSourcesCommand(
         platform: "web",
         hash: await hashWriteKey(opts.devWriteKey),
       });
-      return ['Source "dev" is active with the development write key.'];
+      // The dev key is documented (README), not a secret: say which one is active, so a first
+      // `docker compose up` log tells the user what to send.
+      return [
+        `Source "dev" (Local development) is active with the development write key "${opts.devWriteKey}" (EVENTFLOW_DEV_WRITE_KEY).`,
+      ];
     }
     default:
       throw new Error(
