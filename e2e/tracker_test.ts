@@ -12,10 +12,11 @@ import { deleteVisitors, eventsOf, waitForEventIds, waitForEvents } from "./_sdk
 import { launchChromium, servePages, watchConsole, watchFailures } from "./_browser.ts";
 
 /** A small shop: one tag, then buttons calling the tracker. */
-function demoShop(pipeline: Pipeline, attrs = ""): string {
+function demoShop(pipeline: Pipeline, opts: { attrs?: string; inline?: string } = {}): string {
   return `<!doctype html><html><head><title>Demo shop</title>
   <script async src="${pipeline.ingest.url}/sdk/eventflow.js"
-    data-write-key="${pipeline.writeKey}" ${attrs}></script></head><body>
+    data-write-key="${pipeline.writeKey}" ${opts.attrs ?? ""}></script>
+  <script>${opts.inline ?? ""}</script></head><body>
   <button id="view" onclick="history.pushState({}, '', '/products/p1');
     eventflow.track('Product Viewed', {product_id: 'p1', price: 49})">view</button>
   <button id="add" onclick="eventflow.track('Product Added', {product_id: 'p1'})">add</button>
@@ -51,7 +52,10 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
   try {
     await using pages = servePages((path) =>
       path === "/" || path.startsWith("/products") || path === "/cart"
-        ? demoShop(pipeline)
+        // A call queued before the async script loads, as the README shows.
+        ? demoShop(pipeline, {
+          inline: `(window.eventflow = window.eventflow || []).push(["track", "Shop Opened"]);`,
+        })
         : undefined
     );
     await using browser = await launchChromium();
@@ -92,8 +96,8 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
     await page.goto("about:blank");
 
     const rows = await waitForEvents(pipeline, visitors, {
-      done: (rows) => rows.length >= 9,
-      what: "9 events of the funnel",
+      done: (rows) => rows.length >= 10,
+      what: "10 events of the funnel",
     }).catch((error) => {
       throw new Error(`${error.message}\nfailures: ${failures}\nconsole: ${console.join("\n")}`);
     });
@@ -103,6 +107,7 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
       rows.map((r) => [r.type, r.original_event, pathOf(r.url || JSON.parse(r.context).page.url)]),
       [
         ["page", "page_view", "/"],
+        ["track", "Shop Opened", "/"],
         ["page", "page_view", "/products/p1"],
         ["track", "Product Viewed", "/products/p1"],
         ["track", "Product Added", "/products/p1"],
@@ -118,7 +123,7 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
     assert.ok(seen.every((id) => stored.includes(id)), "stored under the tracker's ids");
     const byFetch = batches.filter((b) => b.request.resourceType() === "fetch")
       .flatMap((b) => b.messages.map((m) => m.messageId));
-    assert.ok(!byFetch.includes(stored[8]!), "the last event went by sendBeacon, not fetch");
+    assert.ok(!byFetch.includes(stored[9]!), "the last event went by sendBeacon, not fetch");
     for (const row of rows) {
       assert.equal(row.anonymous_id, anonymousId);
       // Attribution of the landing URL stays on every event of the visit.
@@ -127,7 +132,7 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
         ["newsletter", "spring", "gclid", "gc_42"],
       );
     }
-    assert.deepEqual(rows.slice(5).map((r) => r.user_id), [userId, userId, userId, userId]);
+    assert.deepEqual(rows.slice(6).map((r) => r.user_id), [userId, userId, userId, userId]);
     assert.deepEqual(failures, []);
   } finally {
     await deleteVisitors(pipeline, visitors);
@@ -137,7 +142,7 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
 Deno.test("eventflow.js: retries with backoff, consent, Do-Not-Track, cookie fallback", async (t) => {
   await using pipeline = await startPipeline();
   const visitors: string[] = [];
-  await using pages = servePages({ "/": demoShop(pipeline, 'data-auto-page="false"') });
+  await using pages = servePages({ "/": demoShop(pipeline, { attrs: 'data-auto-page="false"' }) });
   await using browser = await launchChromium();
   const track = (page: Page, event: string) =>
     page.evaluate((event) => {

@@ -12,7 +12,7 @@
   const url = (attr("api") || (tag && tag.src ? new URL(tag.src).origin : "")).replace(/\/+$/, "") +
     "/v1/batch";
 
-  // First-party storage: localStorage, or a cookie where localStorage is blocked.
+  // localStorage, or a first-party cookie where it is blocked.
   const get = (k) => {
     try {
       const v = localStorage.getItem(k);
@@ -37,7 +37,7 @@
       return fallback;
     }
   };
-  // randomUUID exists only in secure contexts; getRandomValues everywhere.
+  // randomUUID: secure contexts only.
   const uuid = () =>
     crypto.randomUUID ? crypto.randomUUID() : "10000000-1000-4000-8000-100000000000".replace(
       /[018]/g,
@@ -52,7 +52,7 @@
   const dnt = navigator.doNotTrack === "1" || w.doNotTrack === "1" ||
     navigator.globalPrivacyControl === true;
 
-  // UTM and click ids of the landing URL, kept for the session: SPA routes drop the query.
+  // Landing URL attribution, kept for the session (SPA routes drop the query).
   const q = new URLSearchParams(location.search);
   const landing = {};
   for (const k of ["source", "medium", "campaign", "term", "content"]) {
@@ -67,7 +67,7 @@
     else campaign = parse(sessionStorage.getItem("ef_utm"), {});
   } catch (_) { /* blocked */ }
 
-  // Events a closing page could not hand to sendBeacon are sent by the next one.
+  // What a closing page could not beacon.
   const queue = parse(get("ef_queue"), []);
   set("ef_queue", null);
   let timer = null;
@@ -90,7 +90,7 @@
 
   const enqueue = (msg) => {
     if (!consent || dnt || !key) return;
-    // Strictly increasing times keep the order of calls made within one millisecond.
+    // Strictly increasing: calls within one ms keep their order.
     last = Math.max(Date.now(), last + 1);
     Object.assign(msg, {
       messageId: uuid(),
@@ -168,6 +168,8 @@
     },
     flush,
     anonymousId: () => anonymousId,
+    // The pre-load queue's push keeps working once the script has replaced it.
+    push: ([method, ...args]) => tracker[method] && tracker[method](...args),
   };
 
   const pending = Array.isArray(w.eventflow) ? w.eventflow : [];
@@ -186,7 +188,7 @@
     w.addEventListener("popstate", auto);
     tracker.page();
   }
-  for (const [method, ...args] of pending) if (tracker[method]) tracker[method](...args);
+  pending.forEach(tracker.push);
   d.addEventListener("visibilitychange", () => d.visibilityState === "hidden" && hide());
   w.addEventListener("pagehide", hide);
   if (queue.length) schedule(0);
