@@ -1,32 +1,15 @@
 /**
- * Headless Chromium (Debian's, through playwright-core) and a small page server for the browser
- * compatibility tests: pages and library files from node_modules on their own origin, so every
- * call to ingest is a real cross-origin request.
+ * A small page server and page watchers for the browser compatibility tests: pages and library
+ * files from node_modules on their own origin, so every call to ingest is a real cross-origin
+ * request.
  */
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 
 const REPO = new URL("../", import.meta.url);
 
 /** A file under node_modules, e.g. `@segment/analytics-next/dist/umd/standalone.js`. */
 export function nodeModule(path: string): URL {
   return new URL(`node_modules/${path}`, REPO);
-}
-
-/** Launches Debian's Chromium headless; `await using` closes it. */
-export async function launchChromium(): Promise<Browser & AsyncDisposable> {
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
-  return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
 }
 
 /** Routes of a page server: path → HTML text, or a file to send as JavaScript. */

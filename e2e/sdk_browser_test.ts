@@ -6,16 +6,10 @@
  * is found in ClickHouse by the message id and anonymous id the library generated.
  */
 import assert from "node:assert/strict";
+import { launchChromium } from "../shared/testing/chromium.ts";
 import { startPipeline } from "./_pipeline.ts";
 import { deleteVisitors, waitForEventIds } from "./_sdk.ts";
-import {
-  launchChromium,
-  nodeModule,
-  servePages,
-  watchConsole,
-  watchFailures,
-  watchRequests,
-} from "./_browser.ts";
+import { nodeModule, servePages, watchConsole, watchFailures, watchRequests } from "./_browser.ts";
 
 const SEGMENT_UMD = "@segment/analytics-next/dist/umd/";
 
