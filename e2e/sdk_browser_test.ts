@@ -111,14 +111,18 @@ Deno.test("analytics.js (standard snippet) sends to ingest and its events land i
 });
 
 /** A page loading RudderStack's bundled browser build with config URL and data plane = ingest. */
-function rudderPage(opts: { writeKey: string; ingest: string }): string {
+function rudderPage(opts: { writeKey: string; ingest: string; beacon?: boolean }): string {
+  const options = {
+    configUrl: opts.ingest,
+    ...(opts.beacon ? { useBeacon: true, beaconQueueOptions: { flushQueueInterval: 500 } } : {}),
+  };
   return `<!doctype html><html><head><title>Rudder page</title>
   <script src="/rudder-analytics.js"></script>
   <script>
     window.ra = new rudderanalytics.RudderAnalytics();
-    ra.load(${JSON.stringify(opts.writeKey)}, ${JSON.stringify(opts.ingest)}, {
-      configUrl: ${JSON.stringify(opts.ingest)},
-    });
+    ra.load(${JSON.stringify(opts.writeKey)}, ${JSON.stringify(opts.ingest)}, ${
+    JSON.stringify(options)
+  });
     ra.page();
   </script></head><body>shop</body></html>`;
 }
@@ -130,6 +134,11 @@ Deno.test("RudderStack's JS SDK sends to ingest and its events land in ClickHous
   try {
     await using pages = servePages({
       "/": rudderPage({ writeKey: pipeline.writeKey, ingest: pipeline.ingest.url }),
+      "/beacon": rudderPage({
+        writeKey: pipeline.writeKey,
+        ingest: pipeline.ingest.url,
+        beacon: true,
+      }),
       "/rudder-analytics.js": nodeModule(
         "@rudderstack/analytics-js/dist/npm/modern/bundled/umd/index.js",
       ),
@@ -191,6 +200,34 @@ Deno.test("RudderStack's JS SDK sends to ingest and its events land in ClickHous
       [],
     );
     assert.deepEqual(failures, []);
+
+    // The beacon transport (useBeacon): batches by sendBeacon, key in the query string.
+    const beaconPage = await browser.newPage();
+    const beaconRequests = watchRequests(beaconPage);
+    const beaconFailures = watchFailures(beaconPage);
+    await beaconPage.goto(pages.url + "/beacon");
+    const beacon = await beaconPage.evaluate(async () => {
+      // deno-lint-ignore no-explicit-any
+      const ra = (window as any).ra;
+      await new Promise<void>((resolve) => ra.ready(resolve));
+      const messageId = await new Promise<string>((resolve) =>
+        ra.track(
+          "Beacon Sent",
+          { n: 1 },
+          (event: { messageId: string }) => resolve(event.messageId),
+        )
+      );
+      return { anonymousId: ra.getAnonymousId() as string, messageId };
+    });
+    visitors.push(beacon.anonymousId);
+    await waitForEventIds(pipeline, [beacon.anonymousId], [beacon.messageId]);
+    assert.ok(
+      beaconRequests.some((r) =>
+        r.startsWith(`POST ${pipeline.ingest.url}/beacon/v1/batch?writeKey=`)
+      ),
+      beaconRequests.join("\n"),
+    );
+    assert.deepEqual(beaconFailures, []);
   } finally {
     await deleteVisitors(pipeline, visitors);
   }

@@ -11,7 +11,7 @@ import type { IngestDeps, IngestEnv } from "./deps.ts";
 import { clientConfigRoutes } from "./client_config.ts";
 import { eventflowRoutes } from "./eventflow.ts";
 import { sdkRoutes } from "./sdk.ts";
-import { segmentRoutes } from "./segment.ts";
+import { beaconRoutes, segmentRoutes } from "./segment.ts";
 
 const OPS_PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
 
@@ -70,6 +70,7 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
 
   app.route("/api/v1", eventflowRoutes(deps));
   app.route("/v1", segmentRoutes(deps));
+  app.route("/beacon", beaconRoutes(deps));
   app.route("/", clientConfigRoutes(deps));
   app.route("/sdk", sdkRoutes());
   app.route(

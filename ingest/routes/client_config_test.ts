@@ -105,3 +105,22 @@ Deno.test("CORS preflight allows the GETs and headers browser libraries send", a
     assert.ok(allowed.includes(header), `${header} in ${allowed}`);
   }
 });
+
+Deno.test("RudderStack beacon batches: /beacon/v1/batch with the key in the query", async () => {
+  const { app, producer } = await testApp();
+  const res = await app.request("/beacon/v1/batch?writeKey=good_key", {
+    method: "POST",
+    headers: { "content-type": "text/plain;charset=UTF-8" },
+    body: JSON.stringify({
+      batch: [{ type: "track", event: "Beaconed", anonymousId: "a1", messageId: "m-beacon" }],
+      sentAt: "2024-03-15T10:31:00.000Z",
+    }),
+  }, PEER);
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.deepEqual(producer.events().map((e) => [e.event_id, e.event]), [["m-beacon", "Beaconed"]]);
+  const unknown = await app.request("/beacon/v1/batch?writeKey=nope", {
+    method: "POST",
+    body: JSON.stringify({ batch: [] }),
+  }, PEER);
+  assert.equal(unknown.status, 401);
+});

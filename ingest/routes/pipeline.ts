@@ -52,7 +52,9 @@ export async function parseRequest(
 ): Promise<ParsedRequest> {
   const receivedAt = (deps.now ?? Date.now)();
   const headers = c.req.raw.headers;
-  const headerKey = writeKeyFromHeaders(headers);
+  // The query parameter is for beacons, which cannot set headers (RudderStack's beacon transport
+  // posts to /beacon/v1/batch?writeKey=…).
+  const headerKey = writeKeyFromHeaders(headers) ?? (c.req.query("writeKey")?.trim() || null);
   // Authenticating before reading spares the body read for bad keys sent in headers.
   const early = headerKey === null ? null : await authenticate(deps, headerKey);
   const text = await readRequestBody(c.req.raw, {

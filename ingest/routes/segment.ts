@@ -15,6 +15,31 @@ import { enforceRateLimit, parseRequest, publish, respondBatch } from "./pipelin
 
 const SINGLE_TYPES: EventType[] = ["track", "identify", "page", "screen", "group", "alias"];
 
+/** The handler of a Segment batch: `{"batch": […], "context"?, "sentAt"?}`. */
+function segmentBatch(deps: IngestDeps) {
+  return async (c: Context<IngestEnv>) => {
+    const parsed = await parseRequest(c, deps, { batch: true });
+    const { items, envelope } = batchItems(parsed.body, {
+      listKey: "batch",
+      maxEvents: deps.limits.maxBatchEvents,
+    });
+    await enforceRateLimit(deps, parsed, items.length);
+    let sentAt: string | null;
+    try {
+      sentAt = readTimestamp(envelope, "sentAt");
+    } catch (error) {
+      throw new IngestError(400, "INVALID_FIELD", (error as Error).message, { field: "sentAt" });
+    }
+    const context = isObject(envelope.context) ? envelope.context : undefined;
+    const outcome = mapBatch(
+      items,
+      (item) => mapSegmentEvent(item, parsed.facts, { defaults: { context, sentAt } }),
+      { maxEventBytes: deps.limits.maxEventBytes },
+    );
+    return respondBatch(c, deps, { parsed, outcome, listKey: "batch", extra: { success: true } });
+  };
+}
+
 /** The Segment-format routes, to mount under `/v1`. */
 export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
   const app = new Hono<IngestEnv>();
@@ -38,28 +63,19 @@ export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
     app.post(`/${type[0]}`, single);
   }
 
-  const batch = async (c: Context<IngestEnv>) => {
-    const parsed = await parseRequest(c, deps, { batch: true });
-    const { items, envelope } = batchItems(parsed.body, {
-      listKey: "batch",
-      maxEvents: deps.limits.maxBatchEvents,
-    });
-    await enforceRateLimit(deps, parsed, items.length);
-    let sentAt: string | null;
-    try {
-      sentAt = readTimestamp(envelope, "sentAt");
-    } catch (error) {
-      throw new IngestError(400, "INVALID_FIELD", (error as Error).message, { field: "sentAt" });
-    }
-    const context = isObject(envelope.context) ? envelope.context : undefined;
-    const outcome = mapBatch(
-      items,
-      (item) => mapSegmentEvent(item, parsed.facts, { defaults: { context, sentAt } }),
-      { maxEventBytes: deps.limits.maxEventBytes },
-    );
-    return respondBatch(c, deps, { parsed, outcome, listKey: "batch", extra: { success: true } });
-  };
+  const batch = segmentBatch(deps);
   app.post("/batch", batch);
   app.post("/b", batch);
+  return app;
+}
+
+/**
+ * RudderStack's JS SDK with `useBeacon: true` posts batches by `navigator.sendBeacon` to
+ * `/beacon/v1/batch?writeKey=…` (text/plain, no auth header): the same batch, to mount at
+ * `/beacon`.
+ */
+export function beaconRoutes(deps: IngestDeps): Hono<IngestEnv> {
+  const app = new Hono<IngestEnv>();
+  app.post("/v1/batch", segmentBatch(deps));
   return app;
 }
