@@ -230,6 +230,38 @@ Deno.test("eventflow.js: retries with backoff, consent, Do-Not-Track, cookie fal
       assert.deepEqual(await eventsOf(pipeline, [anonymousId]), []);
     });
 
+    await t.step("reset() starts a new anonymous visitor; page(name, properties)", async () => {
+      const { page, batches, anonymousId } = await open();
+      const someone = `${pipeline.prefix}someone`;
+      const next = await page.evaluate((someone) => {
+        // deno-lint-ignore no-explicit-any
+        const eventflow = (window as any).eventflow;
+        eventflow.identify(someone, { plan: "pro" });
+        eventflow.track("Logged Out");
+        eventflow.reset();
+        eventflow.page("Pricing", { tier: "team" });
+        return eventflow.anonymousId() as string;
+      }, someone);
+      visitors.push(next, someone);
+      await waitFor(async () => {
+        await page.clock.runFor(1000);
+        return batches.length > 0;
+      }, { message: "a batch" });
+      const sent = batches.flatMap((b) => b.messages);
+      assert.deepEqual(
+        sent.map((m) => [m.type, m.anonymousId, m.userId ?? null]),
+        [
+          ["identify", anonymousId, someone],
+          ["track", anonymousId, someone],
+          ["page", next, null],
+        ],
+      );
+      assert.notEqual(next, anonymousId);
+      const pageCall = sent[2] as { name: string; properties: Record<string, string> };
+      assert.deepEqual([pageCall.name, pageCall.properties.tier], ["Pricing", "team"]);
+      assert.equal(pageCall.properties.path, "/");
+    });
+
     await t.step(
       "localStorage blocked: the anonymous id lives in a first-party cookie",
       async () => {
