@@ -51,6 +51,12 @@ export const IngestConfigSchema = z.object({
   INGEST_TRUSTED_PROXIES: cidrs,
   /** Origins allowed by CORS; `*` allows any (default, so local pages just work). */
   INGEST_CORS_ORIGINS: list(["*"]),
+  /**
+   * Where browsers reach ingest (e.g. `https://events.example.com` behind a TLS proxy), named in
+   * the settings documents of the Segment and RudderStack browser libraries; unset: the origin
+   * of each settings request.
+   */
+  INGEST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   INGEST_RATE_LIMIT_WINDOW_MS: positiveInt(1000),
   /** Events per window per write key; 0 disables. */
   INGEST_RATE_LIMIT_KEY_EVENTS: nonNegativeInt(20_000),

@@ -97,6 +97,7 @@ async function main(): Promise<void> {
     },
     trustedProxies: config.INGEST_TRUSTED_PROXIES,
     corsOrigins: config.INGEST_CORS_ORIGINS,
+    publicUrl: config.INGEST_PUBLIC_URL,
     futureToleranceMs: config.INGEST_FUTURE_TOLERANCE_SECONDS * 1000,
     checks,
     isDraining,

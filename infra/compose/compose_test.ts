@@ -138,6 +138,39 @@ Deno.test("compose: migrate runs what `deno task migrate` runs", () => {
   assert.deepEqual(Array.isArray(command) ? command.join(" ") : command, task);
 });
 
+Deno.test("compose: dev-source creates the dev write key as `npm start` does, before ingest", () => {
+  const devSource = compose.services["dev-source"];
+  assert(devSource !== undefined, "compose has no dev-source service");
+  assert(oneShot(devSource), "dev-source runs once per `up`");
+  const args = ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"];
+  // Compose's database is its own container; a revoked dev source stays revoked without
+  // failing the `up` (ingest waits for this service to succeed).
+  assert.deepEqual(devSource.command, [
+    "deno",
+    ...args,
+    "--allow-db-host",
+    new URL(devSource.environment!.DATABASE_URL!).hostname,
+    "--revoked-ok",
+  ]);
+  // infra/start.ts (`npm start`) runs the same command; if it changes, both change.
+  const start = Deno.readTextFileSync(ROOT + "infra/start.ts");
+  assert(start.includes(JSON.stringify(args).replaceAll(",", ", ")), "infra/start.ts runs it");
+  // The key the README's examples use unless the user sets another.
+  assert.equal(
+    devSource.environment?.EVENTFLOW_DEV_WRITE_KEY,
+    "${EVENTFLOW_DEV_WRITE_KEY:-dev_write_key}",
+  );
+  assert.equal(
+    devSource.environment?.DATABASE_URL,
+    compose.services.migrate?.environment?.DATABASE_URL,
+  );
+  assert.deepEqual(devSource.depends_on?.migrate, { condition: "service_completed_successfully" });
+  // Ingest starts only once the key exists, so the first curl after `up` is not a 401.
+  assert.deepEqual(compose.services.ingest?.depends_on?.["dev-source"], {
+    condition: "service_completed_successfully",
+  });
+});
+
 Deno.test("compose: depends_on targets exist and can satisfy their condition", () => {
   for (const [name, s] of services) {
     for (const [target, { condition }] of Object.entries(s.depends_on ?? {})) {

@@ -71,7 +71,8 @@ Deno.test("ensure-dev provisions source dev once and never re-activates it after
   try {
     await sql`DELETE FROM sources WHERE source_id = 'dev'`;
     assert.deepEqual(await runSourcesCommand(store, ["ensure-dev"], opts), [
-      'Source "dev" is active with the local-development write key (this machine only).',
+      `Source "dev" is active with the local-development write key "${key}" ` +
+      "(EVENTFLOW_DEV_WRITE_KEY; for this machine only).",
     ]);
     await runSourcesCommand(store, ["ensure-dev"], opts);
     const found = await store.findByHash(await hashWriteKey(key));
@@ -90,6 +91,10 @@ Deno.test("ensure-dev provisions source dev once and never re-activates it after
     const other = { ...opts, devWriteKey: `${key}-2` };
     await assert.rejects(runSourcesCommand(store, ["ensure-dev"], other), DevKeyRevokedError);
     assert.equal(await store.findByHash(await hashWriteKey(`${key}-2`)), null);
+    // Compose's every-`up` run reports it and succeeds, still without re-activating it.
+    const [line] = await runSourcesCommand(store, ["ensure-dev", "--revoked-ok"], opts);
+    assert.match(line!, /^Source "dev" was revoked at \S+ and stays revoked\.$/);
+    assert.notEqual((await store.findByHash(await hashWriteKey(key)))?.revokedAt, null);
   } finally {
     // Leave the shared test database's dev source as it was.
     if (before[0]) {
@@ -111,6 +116,21 @@ Deno.test("ensure-dev refuses a database that is not on this machine, before wri
       databaseUrl: "postgres://eventflow@db.example.com:5432/eventflow",
     }),
     /Refusing to provision the well-known development write key in a database on db\.example\.com/,
+  );
+  // Naming another host allows that host only (compose names its own database container).
+  await assert.rejects(
+    runSourcesCommand(untouched, ["ensure-dev", "--allow-db-host", "postgres"], {
+      devWriteKey: "dev_write_key",
+      databaseUrl: "postgres://eventflow@db.example.com:5432/eventflow",
+    }),
+    /Refusing to provision/,
+  );
+  await assert.rejects(
+    runSourcesCommand(untouched, ["ensure-dev", "--allow-db-host", "postgres"], {
+      devWriteKey: "dev_write_key",
+      databaseUrl: "postgres://eventflow@postgres:5432/eventflow",
+    }),
+    /must not be called/,
   );
   assert.deepEqual(
     ["postgres://p@127.0.0.1/x", "postgres://p@localhost:5/x", "postgres://p@[::1]/x", "nope"]

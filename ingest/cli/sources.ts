@@ -5,6 +5,8 @@
  *   deno run -A ingest/cli/sources.ts list
  *   deno run -A ingest/cli/sources.ts revoke <source_id>
  *   deno run -A ingest/cli/sources.ts ensure-dev   # local stack only: source "dev" with EVENTFLOW_DEV_WRITE_KEY
+ *     [--allow-db-host HOST]  also a database on HOST (compose's own container)
+ *     [--revoked-ok]          a revoked dev source is reported, exit 0
  *
  * `ensure-dev` (run by `npm start`) creates the well-known local-development key only against a
  * database on this machine, and never re-activates it once revoked (exit code 3 then).
@@ -98,10 +100,17 @@ export async function runSourcesCommand(
       return [`Revoked source ${sourceId}; its key stops working within the ingest cache TTL.`];
     }
     case "ensure-dev": {
-      if (opts.databaseUrl === undefined || !isLocalDatabase(opts.databaseUrl)) {
-        const host = opts.databaseUrl ? new URL(opts.databaseUrl).hostname : "an unknown host";
+      // Compose's own database container is named, not loopback: it opts in by naming it.
+      const allowedHost = option(rest, "allow-db-host");
+      const host = opts.databaseUrl ? new URL(opts.databaseUrl).hostname : undefined;
+      if (
+        opts.databaseUrl === undefined ||
+        (!isLocalDatabase(opts.databaseUrl) && (allowedHost === undefined || host !== allowedHost))
+      ) {
         throw new Error(
-          `Refusing to provision the well-known development write key in a database on ${host}: ` +
+          `Refusing to provision the well-known development write key in a database on ${
+            host ?? "an unknown host"
+          }: ` +
             "it is for the local stack only; use create --name N for a real source",
         );
       }
@@ -112,12 +121,21 @@ export async function runSourcesCommand(
         hash: await hashWriteKey(opts.devWriteKey),
       });
       if (source.revokedAt !== null) {
+        // Compose runs this on every `up`: a revoked key is an answer there, not a failure.
+        if (rest.includes("--revoked-ok")) {
+          return [`Source "dev" was revoked at ${source.revokedAt} and stays revoked.`];
+        }
         throw new DevKeyRevokedError(
           `Source "dev" was revoked at ${source.revokedAt} and stays revoked; ` +
             "create a key with: deno run -A ingest/cli/sources.ts create --name NAME",
         );
       }
-      return ['Source "dev" is active with the local-development write key (this machine only).'];
+      // The dev key is documented (README), not a secret: say which one is active, so a first
+      // `docker compose up` log tells the user what to send.
+      return [
+        `Source "dev" is active with the local-development write key "${opts.devWriteKey}" ` +
+        "(EVENTFLOW_DEV_WRITE_KEY; for this machine only).",
+      ];
     }
     default:
       throw new Error(

@@ -117,6 +117,27 @@ Deno.test("bad JSON, bad gzip and wrong content type answer 400/400/415", async 
   assert.equal((await form.json()).error.field, "content-type");
 });
 
+Deno.test("a gzip JSON body labelled as a form is read as JSON (RudderStack Node SDK)", async () => {
+  const { app, producer } = await testApp();
+  const json = JSON.stringify({
+    batch: [{ type: "track", event: "Signed Up", userId: "u1", messageId: "m-form-1" }],
+  });
+  const res = await app.request("/v1/batch", {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa("good_key:")}`,
+      "content-type": "application/x-www-form-urlencoded",
+      "content-encoding": "gzip",
+    },
+    body: await gzip(json),
+  }, PEER);
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.deepEqual(producer.events().map((e) => [e.event_id, e.event]), [[
+    "m-form-1",
+    "Signed Up",
+  ]]);
+});
+
 Deno.test("gzip bodies and sendBeacon text/plain bodies are accepted", async () => {
   const { app, producer } = await testApp();
   const zipped = await app.request("/api/v1/event", {
