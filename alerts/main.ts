@@ -16,6 +16,7 @@ import { createRedis } from "../shared/redis/mod.ts";
 import { opsRoutes } from "../shared/http/ops.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
 import { errorMessage } from "../shared/errors.ts";
+import { throttle } from "../shared/time.ts";
 import { loadConfig } from "./config.ts";
 import { parseRules, unknownDestinations } from "./core/rules.ts";
 import { createDestinations } from "./adapters/destination.ts";
@@ -66,15 +67,14 @@ if (missing.length > 0) {
 
 const redis = createRedis(config.REDIS_URL);
 redis.on("error", () => {}); // counted by eventflow_alerts_ledger_errors_total, not once per retry
-let lastLedgerWarning = 0;
+const ledgerWarning = throttle(10_000);
 const ledger = createRedisLedger(redis, {
   prefix: config.REDIS_KEY_PREFIX,
   ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
   timeoutMs: config.REDIS_TIMEOUT_MS,
   onError: (error) => {
     metrics.ledgerErrors.inc();
-    if (Date.now() - lastLedgerWarning < 10_000) return;
-    lastLedgerWarning = Date.now();
+    if (!ledgerWarning()) return;
     logger.warn("Redis unavailable: alerts are sent without the duplicate check", {
       error: errorMessage(error),
     });

@@ -17,6 +17,8 @@ import { parseMessage } from "../shared/events/parse.ts";
 import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
+import { type BackoffOptions, retry } from "../shared/retry.ts";
+import type { Clock } from "../shared/time.ts";
 import type { EnrichMetrics } from "./metrics.ts";
 import type { Pipeline } from "./steps/pipeline.ts";
 
@@ -43,8 +45,10 @@ export interface HandlerDeps {
   concurrency?: number;
   /** Produce attempts before the handler gives up and the batch is redelivered (default 5). */
   produceAttempts?: number;
-  /** Sleep between attempts (default setTimeout), injected so tests need no real waits. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Waits between produce attempts: 100 ms doubling up to 5 s, jittered (see shared/retry.ts). */
+  backoff?: BackoffOptions;
+  /** The clock of those waits (default the system clock); tests pass a fake one. */
+  clock?: Clock;
   now?: () => Date;
 }
 
@@ -76,11 +80,6 @@ export function parseRaw(value: Uint8Array): Parsed {
     }
   }
   return result;
-}
-
-/** Exponential backoff: 100 ms, 200 ms, 400 ms… capped at 5 s. */
-export function backoff(attempt: number): number {
-  return Math.min(100 * 2 ** attempt, 5000);
 }
 
 /**
@@ -124,26 +123,24 @@ export function visitorGroups<E extends { event: RawEvent }>(events: E[]): Map<n
 /** Builds the handler passed to `consumer.run`. */
 export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise<void> {
   const attempts = deps.produceAttempts ?? 5;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const backoff = { baseMs: 100, maxMs: 5000, ...deps.backoff };
   const now = deps.now ?? (() => new Date());
 
   const send = async (topic: string, messages: OutgoingMessage[]) => {
     if (messages.length === 0) return;
-    for (let attempt = 0;; attempt++) {
-      try {
-        await deps.producer.send(topic, messages);
-        return;
-      } catch (error) {
-        if (attempt + 1 >= attempts) throw error;
+    await retry(() => deps.producer.send(topic, messages), {
+      attempts,
+      backoff,
+      clock: deps.clock,
+      onRetry: (error, { attempt }) => {
         deps.metrics.produceRetries.inc();
         deps.logger.warn("Produce failed, retrying", {
           topic,
-          attempt: attempt + 1,
+          attempt,
           error: errorMessage(error),
         });
-        await sleep(backoff(attempt));
-      }
-    }
+      },
+    });
   };
 
   const toDeadLetter = (message: IncomingMessage, failure: Exclude<Parsed, { ok: true }>) => {

@@ -8,6 +8,7 @@ import type { Sql } from "../shared/postgres/mod.ts";
 import { geoKey, productKey, userKey } from "../shared/redis/keys.ts";
 import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
+import { throttle } from "../shared/time.ts";
 import type { EnrichConfig } from "./config.ts";
 import type { EnrichMetrics } from "./metrics.ts";
 import { type BatchLookups, createPrefetcher } from "./adapters/batch_lookups.ts";
@@ -57,11 +58,10 @@ export async function buildEnrichment(
   const { redis, metrics, logger } = deps;
   const record = (cache: string, result: "hit" | "miss" | "error") =>
     metrics.cacheRequests.inc({ cache, result });
-  let lastCacheWarning = 0;
+  // One warning per 10 s: a down Redis would otherwise log on every event.
+  const cacheWarning = throttle(10_000);
   const onCacheError = (error: unknown) => {
-    // One warning per 10 s: a down Redis would otherwise log on every event.
-    if (Date.now() - lastCacheWarning < 10_000) return;
-    lastCacheWarning = Date.now();
+    if (!cacheWarning()) return;
     logger.warn("Redis cache unavailable, reading the source directly", {
       error: errorMessage(error),
     });

@@ -14,10 +14,10 @@ import type { Batch, IncomingMessage } from "../shared/kafka/mod.ts";
 import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { Outcome } from "../shared/pipeline.ts";
-import { backoffDelay, type BackoffOptions } from "./core/backoff.ts";
+import { type BackoffOptions, retry } from "../shared/retry.ts";
 import { type Batcher, createBatcher } from "./core/batcher.ts";
 import { writeIsolatingRejects } from "./core/bisect.ts";
-import { type Clock, sleep } from "./core/clock.ts";
+import type { Clock } from "../shared/time.ts";
 import type { DeadLetterSink } from "./adapters/dead_letters.ts";
 import type { SinkMetrics } from "./metrics.ts";
 
@@ -116,28 +116,26 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
     }
   };
 
-  const writeWithRetry = async (items: LaneItem<T>[]) => {
-    for (let attempt = 0;; attempt++) {
-      try {
-        await writeOnce(items);
-        setUp(true, null);
-        return;
-      } catch (error) {
-        if (aborter.signal.aborted) throw aborter.signal.reason;
-        const delay = backoffDelay(attempt, opts.backoff);
+  const writeWithRetry = (items: LaneItem<T>[]) =>
+    retry(async () => {
+      await writeOnce(items);
+      setUp(true, null);
+    }, {
+      backoff: opts.backoff,
+      signal: aborter.signal,
+      clock: opts.clock,
+      onRetry: (error, { attempt, delayMs }) => {
         opts.metrics.retries.inc(labels);
         opts.logger.warn("Store write failed; retrying the same batch", {
           ...labels,
           events: items.length,
-          attempt: attempt + 1,
-          retryInMs: delay,
+          attempt,
+          retryInMs: delayMs,
           error: errorMessage(error),
         });
         setUp(false, errorMessage(error));
-        await sleep(opts.clock, delay, aborter.signal);
-      }
-    }
-  };
+      },
+    });
 
   const batcher: Batcher<LaneItem<T>> = createBatcher(writeWithRetry, {
     maxItems: opts.batchSize,

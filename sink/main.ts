@@ -7,7 +7,7 @@ import { createRedis } from "../shared/redis/mod.ts";
 import { createConsumer, createProducer, logConsumerErrors } from "../shared/kafka/mod.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
 import { loadConfig } from "./config.ts";
-import { systemClock } from "./core/clock.ts";
+import { systemClock } from "../shared/time.ts";
 import { createClickHouseWriter } from "./adapters/clickhouse_writer.ts";
 import { kafkaDeadLetters } from "./adapters/dead_letters.ts";
 import { createSinkMetrics } from "./metrics.ts";

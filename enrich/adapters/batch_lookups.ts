@@ -23,7 +23,7 @@ import { productIdOf, type ProductLookup } from "../steps/product.ts";
 import type { SessionState, SessionStore } from "../steps/session.ts";
 import type { UserLookup, UserRow } from "../steps/user.ts";
 import type { CacheRecorder } from "./cache.ts";
-import { withTimeout } from "./circuit_breaker.ts";
+import { withTimeout } from "../../shared/time.ts";
 import type { Lru } from "./lru.ts";
 import type { PostgresLookups, ProductRow } from "./postgres.ts";
 
@@ -85,7 +85,9 @@ export function createPrefetcher(
   const mget = async (keys: string[], what: string): Promise<(string | null)[] | Error> => {
     if (keys.length === 0) return [];
     try {
-      return await withTimeout(redis.mget(keys), timeoutMs, `Redis MGET of ${keys.length} ${what}`);
+      return await withTimeout(redis.mget(keys), timeoutMs, {
+        what: `Redis MGET of ${keys.length} ${what}`,
+      });
     } catch (error) {
       onError(error);
       return error instanceof Error ? error : new Error(String(error));
@@ -210,7 +212,9 @@ export function createPrefetcher(
       // Fire and forget: the batch need not wait for the cache fill.
       const pipeline = redis.pipeline();
       for (const [key, value, seconds] of fills) pipeline.set(key, value, "EX", seconds);
-      withTimeout(pipeline.exec(), timeoutMs * 4, `Redis cache fill of ${fills.length} keys`)
+      withTimeout(pipeline.exec(), timeoutMs * 4, {
+        what: `Redis cache fill of ${fills.length} keys`,
+      })
         .catch(onError);
     }
 
@@ -249,7 +253,7 @@ export function createPrefetcher(
           const results = await withTimeout(
             pipeline.exec(),
             timeoutMs * 4,
-            `Redis write of ${dirty.size} session states`,
+            { what: `Redis write of ${dirty.size} session states` },
           );
           const failed = results?.find(([error]) => error !== null);
           if (failed) throw failed[0];

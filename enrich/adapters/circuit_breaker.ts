@@ -87,18 +87,3 @@ export function createCircuitBreaker(
     },
   };
 }
-
-/** Rejects with a clear message when `promise` does not settle within `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new EventFlowError("TIMEOUT", `${what} timed out after ${ms} ms`, { retriable: true }),
-        ),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createCircuitBreaker, withTimeout } from "./circuit_breaker.ts";
+import { createCircuitBreaker } from "./circuit_breaker.ts";
 
 async function message(promise: Promise<unknown>): Promise<string> {
   try {
@@ -46,13 +46,4 @@ Deno.test("a failed trial call reopens the circuit", async () => {
   now = 10;
   await message(breaker.call(() => Promise.reject(new Error("still down"))));
   assert.deepEqual(breaker.state, "open");
-});
-
-Deno.test("withTimeout() rejects with what timed out", async () => {
-  const never = new Promise(() => {});
-  assert.deepEqual(
-    await message(withTimeout(never, 5, "Redis GET")),
-    "Redis GET timed out after 5 ms",
-  );
-  assert((await withTimeout(Promise.resolve(1), 5, "x")) === 1, "passes values through");
 });

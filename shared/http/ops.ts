@@ -4,6 +4,7 @@
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import { errorMessage } from "../errors.ts";
+import { withTimeout } from "../time.ts";
 
 /** A named dependency check for `/readyz`; resolves when the dependency is reachable. */
 export interface ReadinessCheck {
@@ -28,19 +29,11 @@ export async function runChecks(
   timeoutMs: number,
 ): Promise<Record<string, { ok: boolean; error?: string }>> {
   const results = await Promise.all(checks.map(async ({ name, check }) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
-        check(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await withTimeout(check(), timeoutMs, { what: `Check "${name}"` });
       return [name, { ok: true }] as const;
     } catch (error) {
       return [name, { ok: false, error: errorMessage(error) }] as const;
-    } finally {
-      clearTimeout(timer);
     }
   }));
   return Object.fromEntries(results);

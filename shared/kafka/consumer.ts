@@ -5,7 +5,8 @@ import {
   type Message as ClientMessage,
   type MessagesStream,
 } from "@platformatic/kafka";
-import { backoffMs, type BackoffOptions } from "./backoff.ts";
+import { backoffDelay, type BackoffOptions, retry } from "../retry.ts";
+import { type Clock, sleep } from "../time.ts";
 import { type KafkaConfig, validateKafkaConfig } from "./config.ts";
 import { KafkaError, toKafkaError } from "./errors.ts";
 import { type Batch, toBatch } from "./message.ts";
@@ -18,10 +19,10 @@ export interface ConsumerOptions {
   fromBeginning?: boolean;
   /** max messages handed to the handler at once. Default 500. */
   maxBatchSize?: number;
-  /** Redelivery delays after a handler failure. Defaults of {@linkcode backoffMs}. */
+  /** Redelivery and reconnect delays (jittered). Default 200 ms doubling up to 10 s. */
   backoff?: BackoffOptions;
-  /** Waits `ms`; injected by tests. Default `setTimeout`. */
-  sleep?: (ms: number) => Promise<void>;
+  /** The clock of those delays; injected by tests. Default the system clock. */
+  clock?: Clock;
   /** Told about handler failures and reconnects. Default: a line on stderr. */
   onError?: (error: unknown, context: { batch?: Batch; attempt?: number }) => void;
   /** Session timeout in ms: a silent member leaves the group after it. Default 10000. */
@@ -53,7 +54,9 @@ export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Prom
   const { brokers, clientId } = validateKafkaConfig(config);
   const maxBatchSize = opts.maxBatchSize ?? 500;
   validateOptions(opts, maxBatchSize);
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const backoff = { baseMs: 200, maxMs: 10_000, ...opts.backoff };
+  // Aborted by close(): a redelivery or reconnect wait ends at once.
+  const closed = new AbortController();
   const onError = opts.onError ?? defaultOnError;
   const client = new ClientConsumer({
     clientId,
@@ -92,19 +95,24 @@ export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Prom
     const last = records.at(-1);
     if (!first || !last) return;
     const batch = toBatch(records);
-    for (let attempt = 1;; attempt++) {
-      // A partition revoked meanwhile is re-read by its new owner from the committed offset.
-      if (!owns(batch.topic, batch.partition)) return;
-      try {
-        await handler(batch);
-        break;
-      } catch (err) {
-        onError(err, { batch, attempt });
-        if (closing) return;
-        await sleep(backoffMs(attempt, opts.backoff));
-        if (closing) return;
-      }
+    let owned = true;
+    try {
+      await retry(async () => {
+        // A partition revoked meanwhile is re-read by its new owner from the committed offset.
+        owned = owns(batch.topic, batch.partition);
+        if (owned) await handler(batch);
+      }, {
+        backoff,
+        signal: closed.signal,
+        clock: opts.clock,
+        onRetry: (err, { attempt }) => onError(err, { batch, attempt }),
+      });
+    } catch (err) {
+      // Closing: the batch stays uncommitted and its next owner reads it again.
+      if (closing) return;
+      throw err;
     }
+    if (!owned) return;
     try {
       await last.commit();
     } catch (err) {
@@ -194,7 +202,10 @@ export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Prom
         onError(toKafkaError("KAFKA_UNAVAILABLE", "Consumer stream failed, reconnecting", err), {
           attempt,
         });
-        await sleep(backoffMs(attempt, opts.backoff));
+        await sleep(backoffDelay(attempt - 1, backoff), {
+          signal: closed.signal,
+          clock: opts.clock,
+        }).catch(() => {});
       } finally {
         await stream?.close().catch(() => {});
       }
@@ -251,6 +262,7 @@ export function createConsumer(config: KafkaConfig, opts: ConsumerOptions): Prom
         return;
       }
       closing = true;
+      closed.abort();
       poke();
       await running?.catch(() => {});
       await client.close(true);

@@ -23,7 +23,7 @@ export {
 export { type Consumer, type ConsumerOptions, createConsumer } from "./consumer.ts";
 export type { Batch, IncomingMessage } from "./message.ts";
 export { type Admin, createAdmin, type TopicSpec } from "./admin.ts";
-export type { BackoffOptions } from "./backoff.ts";
+export type { BackoffOptions } from "../retry.ts";
 export {
   type ConsumerLagGauge,
   consumerLagGauge,
