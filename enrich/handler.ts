@@ -6,15 +6,16 @@
  * the consumer redelivers the batch; duplicates carry the same event_id and are idempotent
  * downstream.
  */
-import {
-  deadLetter,
-  partitionKey,
-  RAW_SCHEMA_VERSION,
-  RawEventSchema,
-} from "../shared/events/mod.ts";
+import { partitionKey, RAW_SCHEMA_VERSION, RawEventSchema } from "../shared/events/mod.ts";
 import type { RawEvent } from "../shared/events/mod.ts";
 import { parseMessage } from "../shared/events/parse.ts";
-import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
+import {
+  type Batch,
+  kafkaDeadLetters,
+  type OutgoingMessage,
+  type Producer,
+} from "../shared/kafka/mod.ts";
+import { collectDeadLetters } from "../shared/pipeline.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
 import { type BackoffOptions, retry } from "../shared/retry.ts";
@@ -22,18 +23,19 @@ import type { Clock } from "../shared/time.ts";
 import type { EnrichMetrics } from "./metrics.ts";
 import type { Pipeline } from "./steps/pipeline.ts";
 
-/** Header carrying how often a dead-lettered payload was replayed (set by cli/dlq.ts). */
-export const REPLAYS_HEADER = "x-eventflow-replays";
+/** The dead-letter `stage` of this service. */
+export const STAGE = "enrich";
+
+/** Re-exported for the `dlq` CLI, which imports it from here. */
+export { REPLAYS_HEADER } from "../shared/events/mod.ts";
 
 /** Dependencies of {@link createBatchHandler}. */
 export interface HandlerDeps {
-  /** Per-event pipeline, used when `prepare` is not given. */
-  pipeline: Pipeline;
   /**
    * Prefetches a batch's lookups and returns the pipeline reading them plus the write-back of the
    * batch's state (wiring.ts); resolved once per batch, before any event is enriched.
    */
-  prepare?: (events: RawEvent[]) => Promise<{ pipeline: Pipeline; flush(): Promise<void> }>;
+  prepare: (events: RawEvent[]) => Promise<{ pipeline: Pipeline; flush(): Promise<void> }>;
   producer: Pick<Producer, "send">;
   topics: { enriched: string; deadLetter: string };
   metrics: EnrichMetrics;
@@ -126,9 +128,10 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
   const backoff = { baseMs: 100, maxMs: 5000, ...deps.backoff };
   const now = deps.now ?? (() => new Date());
 
-  const send = async (topic: string, messages: OutgoingMessage[]) => {
-    if (messages.length === 0) return;
-    await retry(() => deps.producer.send(topic, messages), {
+  const deadLetters = kafkaDeadLetters(deps.producer, deps.topics.deadLetter);
+  /** Produces with retries; a produce that keeps failing rejects, so the batch is redelivered. */
+  const produce = (topic: string, send: () => Promise<void>) =>
+    retry(send, {
       attempts,
       backoff,
       clock: deps.clock,
@@ -141,28 +144,17 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
         });
       },
     });
-  };
-
-  const toDeadLetter = (message: IncomingMessage, failure: Exclude<Parsed, { ok: true }>) => {
-    const record = deadLetter(message, { stage: "enrich", ...failure }, now());
-    const replays = Number(message.headers[REPLAYS_HEADER] ?? 0);
-    if (Number.isInteger(replays) && replays > 0) record.replays = replays;
-    deps.metrics.deadLetter.inc({ reason: failure.reason });
-    return { key: failure.eventId, value: JSON.stringify(record) };
-  };
 
   return async (batch) => {
     deps.metrics.consumed.inc(batch.messages.length);
-    const dead: OutgoingMessage[] = [];
+    const dead = collectDeadLetters(STAGE, { now });
     const events: Array<{ index: number; event: RawEvent }> = [];
     batch.messages.forEach((message, index) => {
       const parsed = parseRaw(message.value);
       if (parsed.ok) events.push({ index, event: parsed.event });
-      else dead.push(toDeadLetter(message, parsed));
+      else dead.add(message, parsed);
     });
-    const prepared = deps.prepare
-      ? await deps.prepare(events.map((e) => e.event))
-      : { pipeline: deps.pipeline, flush: () => Promise.resolve() };
+    const prepared = await deps.prepare(events.map((e) => e.event));
     const enriched: Array<{ index: number; message: OutgoingMessage }> = [];
     // One visitor's events stay in order (sessions and identity links depend on it); visitors
     // run concurrently.
@@ -180,9 +172,15 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
     // Session state is written while Kafka acknowledges; both finish before the next batch.
     await Promise.all([
       prepared.flush(),
-      send(deps.topics.enriched, enriched.map((e) => e.message)),
-      send(deps.topics.deadLetter, dead),
+      enriched.length === 0 ? undefined : produce(
+        deps.topics.enriched,
+        () => deps.producer.send(deps.topics.enriched, enriched.map((e) => e.message)),
+      ),
+      dead.records.length === 0
+        ? undefined
+        : produce(deps.topics.deadLetter, () => deadLetters.send(dead.records)),
     ]);
+    for (const [reason, n] of dead.counts()) deps.metrics.deadLetter.inc({ reason }, n);
     deps.metrics.produced.inc(enriched.length);
   };
 }

@@ -35,7 +35,11 @@ function setup(failures = 0) {
   const clock = new FakeClock({ autoAdvance: true });
   let left = failures;
   const handler = createBatchHandler({
-    pipeline: createPipeline([normalizeStep()]),
+    prepare: () =>
+      Promise.resolve({
+        pipeline: createPipeline([normalizeStep()]),
+        flush: () => Promise.resolve(),
+      }),
     producer: {
       send: (topic, messages) => {
         if (topic === "enriched" && left-- > 0) {

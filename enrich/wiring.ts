@@ -41,9 +41,7 @@ export interface PreparedBatch {
 
 /** The pipeline and the background work it needs stopped at shutdown. */
 export interface Enrichment {
-  /** Per-event pipeline: every lookup a round trip of its own (tests, tools). */
-  pipeline: Pipeline;
-  /** Prefetches a batch's lookups in a few round trips; the handler's fast path. */
+  /** Prefetches a batch's lookups in a few round trips; the pipeline of every batch. */
   prepare(events: RawEvent[]): Promise<PreparedBatch>;
   geoSources: string[];
   refreshers: Refreshed<unknown>[];
@@ -174,12 +172,6 @@ export async function buildEnrichment(
       revenue,
       privacy,
     ], { observe });
-  const pipeline = pipelineOver({
-    identity: identities,
-    user: { get: user },
-    product: { get: product },
-    session: sessions,
-  });
   const prefetch = createPrefetcher({
     redis,
     pg,
@@ -203,7 +195,6 @@ export async function buildEnrichment(
   };
   const refreshers = [campaigns, rates] as Refreshed<unknown>[];
   return {
-    pipeline,
     prepare,
     geoSources,
     refreshers,

@@ -3,22 +3,17 @@
  * writes, retried through outages, bad rows dead-lettered. Each store has its own lane and
  * consumer group, so one store being down never holds the other back.
  */
-import {
-  type DeadLetter,
-  deadLetter,
-  EnrichedEventSchema,
-  parseMessage,
-} from "../shared/events/mod.ts";
+import { EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
 import type { EnrichedEvent } from "../shared/events/mod.ts";
 import type { Batch, IncomingMessage } from "../shared/kafka/mod.ts";
 import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
-import type { Outcome } from "../shared/pipeline.ts";
+import { collectDeadLetters, type DeadLetterBatch, type Outcome } from "../shared/pipeline.ts";
 import { type BackoffOptions, retry } from "../shared/retry.ts";
 import { type Batcher, createBatcher } from "./core/batcher.ts";
 import { writeIsolatingRejects } from "./core/bisect.ts";
 import type { Clock } from "../shared/time.ts";
-import type { DeadLetterSink } from "./adapters/dead_letters.ts";
+import type { DeadLetterSink } from "../shared/kafka/mod.ts";
 import type { SinkMetrics } from "./metrics.ts";
 
 /** An event on its way to a store, with the message it came from. */
@@ -76,8 +71,14 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
   let lastError: string | null = null;
   opts.metrics.storeUp.set(labels, 1);
 
-  const toDeadLetter = (item: LaneItem<T>, reason: string, error: string): DeadLetter =>
-    deadLetter(item.message, { stage, reason, error, eventId: item.event.event_id });
+  /** Sends a batch's dead letters and counts them per reason. */
+  const sendDeadLetters = async (dead: DeadLetterBatch) => {
+    if (dead.records.length === 0) return;
+    await opts.deadLetters.send(dead.records);
+    for (const [reason, n] of dead.counts()) {
+      opts.metrics.deadLetters.inc({ ...labels, reason }, n);
+    }
+  };
 
   const setUp = (value: boolean, error: string | null) => {
     lastError = error;
@@ -96,10 +97,15 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
     }, { isContentError: store.isContentError, describe: errorMessage });
     opts.metrics.insertDuration.observe(labels, (performance.now() - started) / 1000);
     if (rejected.length > 0) {
-      await opts.deadLetters.send(
-        rejected.map((r) => toDeadLetter(r.item, "ROW_REJECTED", r.error)),
-      );
-      opts.metrics.deadLetters.inc({ ...labels, reason: "ROW_REJECTED" }, rejected.length);
+      const dead = collectDeadLetters(stage);
+      for (const r of rejected) {
+        dead.add(r.item.message, {
+          reason: "ROW_REJECTED",
+          error: r.error,
+          eventId: r.item.event.event_id,
+        });
+      }
+      await sendDeadLetters(dead);
       opts.logger.warn("Store rejected rows; dead-lettered them", {
         ...labels,
         rejected: rejected.length,
@@ -154,20 +160,11 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
       aborter.abort(new Error(`The ${store.name} lane stopped before its write finished`)),
     async handle(batch) {
       const items: LaneItem<T>[] = [];
-      const dead: DeadLetter[] = [];
-      const reasons = new Map<string, number>();
+      const dead = collectDeadLetters(stage);
       for (const message of batch.messages) {
         const parsed = parseMessage(EnrichedEventSchema, message.value);
         if (!parsed.ok) {
-          if (opts.deadLetterInvalid) {
-            dead.push(deadLetter(message, {
-              stage: "sink",
-              reason: parsed.reason,
-              error: parsed.error,
-              eventId: parsed.eventId,
-            }));
-            reasons.set(parsed.reason, (reasons.get(parsed.reason) ?? 0) + 1);
-          }
+          if (opts.deadLetterInvalid) dead.add(message, parsed, { stage: "sink" });
           continue;
         }
         const outcome = store.prepare(parsed.value, message);
@@ -175,20 +172,11 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
         if (outcome.kind === "ok") {
           items.push({ value: outcome.value, event: parsed.value, message });
         } else if (outcome.kind === "dlq") {
-          dead.push(deadLetter(message, {
-            stage,
-            reason: outcome.reason,
-            error: outcome.error,
-            eventId: parsed.value.event_id,
-          }));
-          reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
+          dead.add(message, { ...outcome, eventId: parsed.value.event_id });
         } else throw new Error(`Cannot prepare event "${parsed.value.event_id}": ${outcome.error}`);
       }
       await batcher.add(items);
-      if (dead.length > 0) {
-        await opts.deadLetters.send(dead);
-        for (const [reason, n] of reasons) opts.metrics.deadLetters.inc({ ...labels, reason }, n);
-      }
+      await sendDeadLetters(dead);
     },
   };
 }

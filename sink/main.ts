@@ -9,7 +9,7 @@ import { serveUntilSignal } from "../shared/http/serve.ts";
 import { loadConfig } from "./config.ts";
 import { systemClock } from "../shared/time.ts";
 import { createClickHouseWriter } from "./adapters/clickhouse_writer.ts";
-import { kafkaDeadLetters } from "./adapters/dead_letters.ts";
+import { kafkaDeadLetters } from "../shared/kafka/mod.ts";
 import { createSinkMetrics } from "./metrics.ts";
 import { type LaneSpec, startSink } from "./service.ts";
 import { clickHouseStore, postgresStore } from "./stores.ts";

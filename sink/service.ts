@@ -9,7 +9,7 @@ import { errorMessage } from "../shared/errors.ts";
 import { opsRoutes, type ReadinessCheck } from "../shared/http/ops.ts";
 import { type Consumer, reportLag } from "../shared/kafka/mod.ts";
 import type { Clock } from "../shared/time.ts";
-import type { DeadLetterSink } from "./adapters/dead_letters.ts";
+import type { DeadLetterSink } from "../shared/kafka/mod.ts";
 import { createLane, type Lane, type Store } from "./lane.ts";
 import type { SinkMetrics } from "./metrics.ts";
 

@@ -10,12 +10,17 @@ import { withTimeout } from "../time.ts";
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<void>;
+  /**
+   * The service still works without it, degraded: a failure makes `/readyz` say "degraded" but
+   * stay 200 (default false: a failure makes it 503).
+   */
+  optional?: boolean;
 }
 
 /** Options for {@link opsRoutes}. */
 export interface OpsOptions {
   registry: Registry;
-  /** Dependencies that must be reachable for `/readyz` to answer 200 (default: none). */
+  /** Dependencies `/readyz` checks; each must answer unless `optional` (default: none). */
   checks?: ReadinessCheck[];
   /** Per-check timeout in milliseconds (default 2000). */
   checkTimeoutMs?: number;
@@ -48,8 +53,10 @@ export function opsRoutes(opts: OpsOptions): Hono {
   app.get("/readyz", async (c) => {
     if (opts.isDraining?.()) return c.json({ status: "draining", checks: {} }, 503);
     const results = await runChecks(checks, timeoutMs);
-    const ready = Object.values(results).every((result) => result.ok);
-    return c.json({ status: ready ? "ready" : "not ready", checks: results }, ready ? 200 : 503);
+    const ready = checks.every(({ name, optional }) => optional || results[name]?.ok);
+    const degraded = Object.values(results).some((result) => !result.ok);
+    const status = ready ? (degraded ? "degraded" : "ready") : "not ready";
+    return c.json({ status, checks: results }, ready ? 200 : 503);
   });
   app.get("/metrics", async (c) => {
     const body = await opts.registry.metrics();

@@ -31,3 +31,15 @@ export {
   type ReportLagOptions,
 } from "./lag.ts";
 export { logConsumerErrors } from "./log_errors.ts";
+export { type DeadLetterSink, kafkaDeadLetters } from "./dead_letters.ts";
+export {
+  type AbortInFlight,
+  type ConsumerGroupRun,
+  type ConsumerServiceOptions,
+  kafkaCheck,
+  runConsumerService,
+  type RunningConsumers,
+  type ServiceWiring,
+  startConsumers,
+  type StartConsumersOptions,
+} from "./service.ts";
