@@ -2,7 +2,7 @@
  * alerts: reads enriched_events, matches alert rules, sends webhooks and Telegram messages.
  * Composition root: configuration, rules, destinations and handler; shared/kafka/service.ts runs it.
  */
-import { runConsumerService } from "../shared/kafka/mod.ts";
+import { consumerGroupOf, runConsumerService } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createRedis } from "../shared/redis/mod.ts";
@@ -73,19 +73,11 @@ const ledger = createRedisLedger(redis, {
 
 await runConsumerService({
   name: "alerts",
-  brokers: config.KAFKA_BROKERS,
-  port: config.PORT,
-  drainDelayMs: config.SHUTDOWN_DELAY_MS,
+  env: config,
   logger,
   registry,
   lagGauge: metrics.consumerLag,
-  lagIntervalMs: config.LAG_INTERVAL_MS,
-  groups: [{
-    groupId: config.CONSUMER_GROUP,
-    topics: [config.TOPIC_ENRICHED],
-    fromBeginning: config.FROM_BEGINNING,
-    maxBatchSize: config.BATCH_SIZE,
-  }],
+  groups: [consumerGroupOf(config, config.TOPIC_ENRICHED)],
   wire: ({ producer }) => ({
     handlers: [createAlertHandler({
       rules,

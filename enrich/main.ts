@@ -2,7 +2,7 @@
  * enrich: reads raw_events, enriches each event, writes enriched_events (and dead letters).
  * Composition root: configuration, clients, pipeline and handler; shared/kafka/service.ts runs it.
  */
-import { runConsumerService } from "../shared/kafka/mod.ts";
+import { consumerGroupOf, runConsumerService } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
@@ -31,19 +31,11 @@ logger.info("Geo sources", { sources: enrichment.geoSources });
 
 await runConsumerService({
   name: "enrich",
-  brokers: config.KAFKA_BROKERS,
-  port: config.PORT,
-  drainDelayMs: config.SHUTDOWN_DELAY_MS,
+  env: config,
   logger,
   registry,
   lagGauge: metrics.consumerLag,
-  lagIntervalMs: config.LAG_INTERVAL_MS,
-  groups: [{
-    groupId: config.CONSUMER_GROUP,
-    topics: [config.TOPIC_RAW],
-    fromBeginning: config.FROM_BEGINNING,
-    maxBatchSize: config.BATCH_SIZE,
-  }],
+  groups: [consumerGroupOf(config, config.TOPIC_RAW)],
   wire: ({ producer }) => ({
     handlers: [createBatchHandler({
       prepare: enrichment.prepare,

@@ -45,9 +45,7 @@ if (config.SINK_STORES.includes("postgres")) {
 
 await runConsumerService({
   name: "sink",
-  brokers: config.KAFKA_BROKERS,
-  port: config.PORT,
-  drainDelayMs: config.SHUTDOWN_DELAY_MS,
+  env: config,
   logger,
   registry,
   lagGauge: metrics.consumerLag,

@@ -7,15 +7,11 @@ import {
   type AbortInFlight,
   type Consumer,
   type ConsumerGroupRun,
-  type DeadLetterSink,
   type RunningConsumers,
   startConsumers,
 } from "../shared/kafka/mod.ts";
-import type { Logger } from "../shared/log.ts";
 import type { Registry } from "../shared/metrics.ts";
-import type { Clock } from "../shared/time.ts";
-import { createLane, type Store } from "./lane.ts";
-import type { SinkMetrics } from "./metrics.ts";
+import { createLane, type LaneOptions, type Store } from "./lane.ts";
 
 /** One store with its consumer and how to reach it for `/readyz`. */
 export interface LaneSpec {
@@ -26,15 +22,12 @@ export interface LaneSpec {
   ping: () => Promise<void>;
 }
 
-/** Options for {@link sinkLanes}. */
-export interface LanesOptions {
-  deadLetters: DeadLetterSink;
-  metrics: SinkMetrics;
-  logger: Logger;
-  clock: Clock;
-  batchSize: number;
-  flushMs: number;
-  maxBuffered: number;
+/** Options for {@link sinkLanes}: every lane's, plus the retry and shutdown settings. */
+export interface LanesOptions extends
+  Pick<
+    LaneOptions,
+    "deadLetters" | "metrics" | "logger" | "clock" | "batchSize" | "flushMs" | "maxBuffered"
+  > {
   retryBaseMs: number;
   retryMaxMs: number;
   /** How long stopping waits for a lane stuck on a down store before aborting its write. */

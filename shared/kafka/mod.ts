@@ -34,8 +34,11 @@ export { logConsumerErrors } from "./log_errors.ts";
 export { type DeadLetterSink, kafkaDeadLetters } from "./dead_letters.ts";
 export {
   type AbortInFlight,
+  type ConsumerGroupEnv,
+  consumerGroupOf,
   type ConsumerGroupRun,
   type ConsumerServiceOptions,
+  type FrameEnv,
   kafkaCheck,
   runConsumerService,
   type RunningConsumers,

@@ -121,19 +121,42 @@ export interface ServiceWiring {
   describe?: Record<string, unknown>;
 }
 
+/** The part of a service's environment the frame reads (`opsEnv`, `infraEnv` in shared/config.ts). */
+export interface FrameEnv {
+  KAFKA_BROKERS: string[];
+  /** The ops port (0: any free port). */
+  PORT: number;
+  /** How long `/readyz` answers 503 before the listener closes on SIGTERM. */
+  SHUTDOWN_DELAY_MS: number;
+  /** How often consumer lag is sampled (default 5000). */
+  LAG_INTERVAL_MS?: number;
+}
+
+/** The environment of a service with one consumer group (`consumerEnv` in shared/config.ts). */
+export interface ConsumerGroupEnv {
+  CONSUMER_GROUP: string;
+  BATCH_SIZE: number;
+  FROM_BEGINNING: boolean;
+}
+
+/** The consumer options of a service's one group, reading `topic`. */
+export function consumerGroupOf(env: ConsumerGroupEnv, topic: string): ConsumerOptions {
+  return {
+    groupId: env.CONSUMER_GROUP,
+    topics: [topic],
+    fromBeginning: env.FROM_BEGINNING,
+    maxBatchSize: env.BATCH_SIZE,
+  };
+}
+
 /** Options of {@link runConsumerService}. */
 export interface ConsumerServiceOptions {
   /** The Kafka client id, e.g. `enrich` (the admin client is `<name>-admin`). */
   name: string;
-  brokers: string[];
-  /** The ops port (0: any free port). */
-  port: number;
-  /** How long `/readyz` answers 503 before the listener closes on SIGTERM (default 0). */
-  drainDelayMs?: number;
+  env: FrameEnv;
   logger: Logger;
   registry: Registry;
   lagGauge: ConsumerLagGauge;
-  lagIntervalMs?: number;
   /** The consumer groups to join; `onError` defaults to logging through `logger`. */
   groups: ConsumerOptions[];
   /** Builds the handlers once the producer and the consumers (in `groups` order) exist. */
@@ -161,8 +184,8 @@ export function kafkaCheck(admin: Pick<Admin, "ping">): ReadinessCheck {
  * the service down and exits with status 1, so the supervisor restarts it.
  */
 export async function runConsumerService(opts: ConsumerServiceOptions): Promise<void> {
-  const { logger } = opts;
-  const kafka = { brokers: opts.brokers, clientId: opts.name };
+  const { logger, env } = opts;
+  const kafka = { brokers: env.KAFKA_BROKERS, clientId: opts.name };
   const admin = await createAdmin({ ...kafka, clientId: `${opts.name}-admin` });
   const producer = await createProducer(kafka);
   const consumers = await Promise.all(opts.groups.map((group) =>
@@ -188,14 +211,14 @@ export async function runConsumerService(opts: ConsumerServiceOptions): Promise<
       registry: opts.registry,
       logger,
       lagGauge: opts.lagGauge,
-      lagIntervalMs: opts.lagIntervalMs,
+      lagIntervalMs: env.LAG_INTERVAL_MS,
       checks: [kafkaCheck(admin), ...(wiring.checks ?? [])],
       abortInFlight: wiring.abortInFlight,
     },
   );
   const server = serveUntilSignal(running.app.fetch, {
-    port: opts.port,
-    drainDelayMs: opts.drainDelayMs,
+    port: env.PORT,
+    drainDelayMs: env.SHUTDOWN_DELAY_MS,
     logger,
     onSignal: running.drain,
     onShutdown: async () => {
