@@ -16,7 +16,7 @@ Deno.test("a circuit opens after the threshold, fails fast, and closes after a g
   const breaker = createCircuitBreaker("Geo API", {
     failureThreshold: 2,
     openMs: 1000,
-    now: () => now,
+    clock: { now: () => now },
     onStateChange: (s) => states.push(s),
   });
   let calls = 0;
@@ -40,7 +40,7 @@ Deno.test("a failed trial call reopens the circuit", async () => {
   const breaker = createCircuitBreaker("Geo API", {
     failureThreshold: 1,
     openMs: 10,
-    now: () => now,
+    clock: { now: () => now },
   });
   await message(breaker.call(() => Promise.reject(new Error("down"))));
   now = 10;
