@@ -13,6 +13,7 @@ import {
   type Producer,
 } from "../shared/kafka/mod.ts";
 import type { Logger } from "../shared/log.ts";
+import type { Clock } from "../shared/time.ts";
 import {
   collectDeadLetters,
   type DeadLetterBatch,
@@ -42,7 +43,8 @@ export interface AlertHandlerDeps {
   logger: Logger;
   /** Alerts delivered at once within a batch (default 16). */
   concurrency?: number;
-  now?: () => Date;
+  /** The clock of dead letters' `failed_at` (default the system clock). */
+  clock?: Pick<Clock, "now">;
 }
 
 /** Runs `tasks` with at most `limit` in flight. */
@@ -57,7 +59,6 @@ async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Pro
 /** Builds the handler passed to `consumer.run`. */
 export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Promise<void> {
   const { metrics, logger, ledger } = deps;
-  const now = deps.now ?? (() => new Date());
 
   const deadLetters = kafkaDeadLetters(deps.producer, deps.deadLetterTopic);
 
@@ -142,7 +143,7 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
 
   return async (batch) => {
     metrics.consumed.inc(batch.messages.length);
-    const state = { dead: collectDeadLetters(STAGE, { now }), aborted: 0 };
+    const state = { dead: collectDeadLetters(STAGE, { clock: deps.clock }), aborted: 0 };
     const { dead } = state;
     const tasks: Array<() => Promise<void>> = [];
     const seen = new Set<string>();

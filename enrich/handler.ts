@@ -49,9 +49,8 @@ export interface HandlerDeps {
   produceAttempts?: number;
   /** Waits between produce attempts: 100 ms doubling up to 5 s, jittered (see shared/retry.ts). */
   backoff?: BackoffOptions;
-  /** The clock of those waits (default the system clock); tests pass a fake one. */
+  /** The clock of those waits and of `failed_at` (default the system clock). */
   clock?: Clock;
-  now?: () => Date;
 }
 
 /** Result of reading one message: a raw event or why it is unreadable. */
@@ -126,7 +125,6 @@ export function visitorGroups<E extends { event: RawEvent }>(events: E[]): Map<n
 export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise<void> {
   const attempts = deps.produceAttempts ?? 5;
   const backoff = { baseMs: 100, maxMs: 5000, ...deps.backoff };
-  const now = deps.now ?? (() => new Date());
 
   const deadLetters = kafkaDeadLetters(deps.producer, deps.topics.deadLetter);
   /** Produces with retries; a produce that keeps failing rejects, so the batch is redelivered. */
@@ -147,7 +145,7 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
 
   return async (batch) => {
     deps.metrics.consumed.inc(batch.messages.length);
-    const dead = collectDeadLetters(STAGE, { now });
+    const dead = collectDeadLetters(STAGE, { clock: deps.clock });
     const events: Array<{ index: number; event: RawEvent }> = [];
     batch.messages.forEach((message, index) => {
       const parsed = parseRaw(message.value);

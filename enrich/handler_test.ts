@@ -32,7 +32,7 @@ function batch(values: Uint8Array[], headers: Record<string, string> = {}): Batc
 
 function setup(failures = 0) {
   const sent: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
-  const clock = new FakeClock({ autoAdvance: true });
+  const clock = new FakeClock({ start: Date.parse("2026-04-10T12:00:00Z"), autoAdvance: true });
   let left = failures;
   const handler = createBatchHandler({
     prepare: () =>
@@ -55,7 +55,6 @@ function setup(failures = 0) {
     produceAttempts: 3,
     clock,
     backoff: { random: () => 1 },
-    now: () => new Date("2026-04-10T12:00:00Z"),
   });
   return { handler, sent, sleeps: clock.delays };
 }

@@ -6,6 +6,7 @@
  */
 import { type DeadLetter, deadLetter } from "./events/mod.ts";
 import type { IncomingMessage } from "./kafka/mod.ts";
+import { type Clock, systemClock } from "./time.ts";
 
 /** The result of processing one event. */
 export type Outcome<T> =
@@ -61,9 +62,10 @@ export interface DeadLetterBatch {
 /** Starts collecting the dead letters of one batch handled by `stage`. */
 export function collectDeadLetters(
   stage: string,
-  opts: { now?: () => Date } = {},
+  opts: { clock?: Pick<Clock, "now"> } = {},
 ): DeadLetterBatch {
   const records: DeadLetter[] = [];
+  const clock = opts.clock ?? systemClock;
   return {
     records,
     add(message, failure, where = {}) {
@@ -72,7 +74,7 @@ export function collectDeadLetters(
         reason: failure.reason,
         error: failure.error,
         eventId: failure.eventId,
-      }, opts.now?.());
+      }, new Date(clock.now()));
       records.push(record);
     },
     counts() {

@@ -112,7 +112,7 @@ function prepareBatch<T>(
   batch: Batch,
 ): { items: LaneItem<T>[]; dead: DeadLetterBatch } {
   const items: LaneItem<T>[] = [];
-  const dead = collectDeadLetters(ctx.stage);
+  const dead = collectDeadLetters(ctx.stage, { clock: ctx.opts.clock });
   for (const message of batch.messages) {
     const parsed = parseMessage(EnrichedEventSchema, message.value);
     if (!parsed.ok) {
@@ -184,7 +184,7 @@ async function writeOnce<T>(ctx: LaneContext<T>, items: LaneItem<T>[]): Promise<
   }, { isContentError: store.isContentError, describe: errorMessage });
   opts.metrics.insertDuration.observe(labels, (performance.now() - started) / 1000);
   if (rejected.length > 0) {
-    const dead = collectDeadLetters(ctx.stage);
+    const dead = collectDeadLetters(ctx.stage, { clock: ctx.opts.clock });
     for (const r of rejected) {
       dead.add(r.item.message, {
         reason: "ROW_REJECTED",
