@@ -5,6 +5,7 @@ import {
   infraEnv,
   list,
   nonNegativeInt,
+  opsEnv,
   parseConfig,
   port,
   positiveInt,
@@ -28,7 +29,7 @@ const cidrs = list(["127.0.0.0/8", "::1/128"]).transform((entries, ctx): Cidr[] 
 export const IngestConfigSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8080),
+  ...opsEnv(8080),
   /**
    * Port of `/metrics` and the detailed `/readyz` (dependency names and errors). The public port
    * serves only status; this one stays on OPS_HOST (this machine unless set; compose widens it
@@ -36,8 +37,6 @@ export const IngestConfigSchema = z.object({
    */
   OPS_PORT: port(8090),
   OPS_HOST: z.string().min(1).default("127.0.0.1"),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
   /** Largest single event (and single-event request body) in bytes; Segment's limit is 32 KB. */
   INGEST_MAX_EVENT_BYTES: positiveInt(32 * 1024),
   /** Largest batch request body after decompression; Segment's limit is 500 KB. */
