@@ -6,6 +6,7 @@ Deno.test("loadConfig() defaults to port 8000 without auth", () => {
   assert.equal(config.PORT, 8000);
   assert.equal(config.ADMIN_USER, undefined);
   assert.equal(config.CLICKHOUSE_DATABASE, "eventflow");
+  assert.equal(config.HOST, "127.0.0.1", "this machine only unless HOST is set");
 });
 
 Deno.test("loadConfig() refuses half-configured basic auth and lists every bad variable", () => {

@@ -3,7 +3,7 @@
  * Debian's Chromium through playwright-core: overview → an order → its customer.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../shared/testing/chromium.ts";
 import { openTestStores, TEST_TARGETS } from "./testing/stores.ts";
 import { randomPrefix, removeWorld, seedWorld } from "./testing/seed.ts";
 
@@ -44,18 +44,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
   await using stores = await openTestStores();
   const world = await seedWorld(stores, randomPrefix(), { now: new Date(), clickhouse: false });
   const { child, port } = await startAdmin();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     const base = `http://127.0.0.1:${port}`;

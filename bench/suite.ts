@@ -11,6 +11,8 @@
 import { createAdmin } from "../shared/kafka/mod.ts";
 import { migrateAll } from "../shared/migrate.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
+import { ensureClickHouseCredentials } from "../infra/stack/clickhouse_users.ts";
+import { loadStackConfig } from "../infra/stack/config.ts";
 import { KAFKA_TOOLS_VERSION } from "./suite/kafka_perf.ts";
 import { describeMachine } from "./suite/machine.ts";
 import { renderMarkdown, spliceSection } from "./suite/markdown.ts";
@@ -61,7 +63,16 @@ async function main(args: string[]): Promise<number> {
   const clickhouseUrl = Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
   const databaseUrl = Deno.env.get("BENCH_DATABASE_URL") ??
     "postgres://postgres@127.0.0.1:5432/eventflow_bench";
-  await migrateAll({ databaseUrl, clickhouseUrl, clickhouseDatabase: "eventflow_bench" });
+  // The stack's ClickHouse writer: the bench migrates and its sink inserts.
+  const stack = loadStackConfig(Deno.env.toObject());
+  const { writer } = await ensureClickHouseCredentials(stack.dir, stack.clickhouse);
+  await migrateAll({
+    databaseUrl,
+    clickhouseUrl,
+    clickhouseDatabase: "eventflow_bench",
+    clickhouseUser: writer.username,
+    clickhousePassword: writer.password,
+  });
   const writeKey = "bench_write_key";
   await runCommand(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
     env: { DATABASE_URL: databaseUrl, EVENTFLOW_DEV_WRITE_KEY: writeKey },
@@ -81,6 +92,8 @@ async function main(args: string[]): Promise<number> {
       KAFKA_BROKERS: brokers,
       CLICKHOUSE_URL: clickhouseUrl,
       CLICKHOUSE_DATABASE: "eventflow_bench",
+      CLICKHOUSE_USER: writer.username,
+      CLICKHOUSE_PASSWORD: writer.password,
       DATABASE_URL: databaseUrl,
       REDIS_KEY_PREFIX: "efbench:",
       LOG_LEVEL: "warn",

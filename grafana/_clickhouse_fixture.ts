@@ -14,21 +14,38 @@ export const FROM = new Date(TO.getTime() - 30 * 86_400_000);
 /** A migrated test database; `[Symbol.asyncDispose]` drops it. */
 export interface ClickHouseFixture extends AsyncDisposable {
   client: ClickHouseClient;
+  /** The read-only reader Grafana's datasource logs in as (the writer when none is given). */
+  reader: ClickHouseClient;
   database: string;
 }
 
 /** Creates and migrates `eventflow_test_grafana_<random>` on the server at `url`. */
 export async function createTestDatabase(url: string): Promise<ClickHouseFixture> {
   const database = `eventflow_test_grafana_${crypto.randomUUID().slice(0, 8)}`;
-  const client = createClickHouse({ url, database: "default" });
+  const client = createClickHouse({
+    url,
+    database: "default",
+    // The stack's writer (infra/test.ts): the fixture creates and drops its database.
+    username: Deno.env.get("CLICKHOUSE_USER") ?? "default",
+    password: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
+  });
   await migrateClickHouse(client, { database });
+  const reader = createClickHouse({
+    url,
+    database: "default",
+    username: Deno.env.get("CLICKHOUSE_READER_USER") ?? Deno.env.get("CLICKHOUSE_USER") ??
+      "default",
+    password: Deno.env.get("CLICKHOUSE_READER_PASSWORD") ?? Deno.env.get("CLICKHOUSE_PASSWORD") ??
+      "",
+  });
   return {
     client,
+    reader,
     database,
     async [Symbol.asyncDispose]() {
       if (!database.startsWith("eventflow_test_")) throw new Error(`Refusing to drop ${database}`);
       await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-      await client.close();
+      await Promise.all([client.close(), reader.close()]);
     },
   };
 }

@@ -126,7 +126,8 @@ async function runPanel(
 ): Promise<Record<string, unknown>[]> {
   const sql = expandSqlMacros(target.rawSql, { from: FROM, to: TO, intervalS: 3600, vars })
     .replace(/\beventflow\.(\w+)/g, `${db.database}.$1`);
-  const result = await db.client.query({ query: sql, format: "JSONEachRow" });
+  // As Grafana runs it: the read-only reader.
+  const result = await db.reader.query({ query: sql, format: "JSONEachRow" });
   return await result.json<Record<string, unknown>>();
 }
 

@@ -10,6 +10,10 @@
  */
 import { migrateAll } from "../shared/migrate.ts";
 import { forEachLine, runInherited, withTimeout } from "./stack/child.ts";
+import {
+  type ClickHouseCredentials,
+  ensureClickHouseCredentials,
+} from "./stack/clickhouse_users.ts";
 import type { ComponentName } from "./stack/component.ts";
 import { loadStackConfig, type StackConfig } from "./stack/config.ts";
 import { reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
@@ -18,8 +22,14 @@ import { parseDenoSummary, summaryLine } from "./deno_summary.ts";
 const TEST_COMPONENTS: ComponentName[] = ["kafka", "clickhouse", "postgres", "redis"];
 const CHECK_TIMEOUT_MS = 5 * 60_000;
 
-/** Environment the tests run with: the stack's hosts and ports, test databases. */
-export function testEnv(config: StackConfig): Record<string, string> {
+/**
+ * Environment the tests run with: the stack's hosts and ports, test databases, and the
+ * ClickHouse writer as CLICKHOUSE_USER (tests create tables) with the read-only reader beside it.
+ */
+export function testEnv(
+  config: StackConfig,
+  clickhouse: ClickHouseCredentials,
+): Record<string, string> {
   const pg = new URL(config.postgres.url);
   pg.pathname = "/eventflow_test";
   const redis = new URL(config.redis.url);
@@ -28,6 +38,10 @@ export function testEnv(config: StackConfig): Record<string, string> {
     DATABASE_URL: pg.toString(),
     CLICKHOUSE_URL: config.clickhouse.url,
     CLICKHOUSE_DATABASE: "eventflow_test",
+    CLICKHOUSE_USER: clickhouse.writer.username,
+    CLICKHOUSE_PASSWORD: clickhouse.writer.password,
+    CLICKHOUSE_READER_USER: clickhouse.reader.username,
+    CLICKHOUSE_READER_PASSWORD: clickhouse.reader.password,
     REDIS_URL: redis.toString(),
     KAFKA_BROKERS: config.kafka.bootstrap,
     EVENTFLOW_STACK_DIR: config.dir,
@@ -120,11 +134,14 @@ async function main(args: string[]): Promise<number> {
   let line = summaryLine(null, 1);
   try {
     if (reportUpFailures(up)) return 1;
-    const env = { ...Deno.env.toObject(), ...testEnv(config) };
+    const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
+    const env = { ...Deno.env.toObject(), ...testEnv(config, clickhouse) };
     const targets = {
       databaseUrl: env.DATABASE_URL ?? "",
       clickhouseUrl: config.clickhouse.url,
       clickhouseDatabase: "eventflow_test",
+      clickhouseUser: clickhouse.writer.username,
+      clickhousePassword: clickhouse.writer.password,
     };
     await migrateAll(targets);
     console.log("test databases migrated: postgres eventflow_test, clickhouse eventflow_test");

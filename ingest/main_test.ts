@@ -68,8 +68,14 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     });
     assert.equal(unknown.status, 401);
     await unknown.body?.cancel();
-    const ready = await fetch(base + "/readyz");
+    const ops = ingest.opsUrl;
+    const ready = await fetch(ops + "/readyz");
     assert.deepEqual((await ready.json()).checks, { kafka: { ok: true }, postgres: { ok: true } });
+    const publicReady = await fetch(base + "/readyz");
+    assert.deepEqual([publicReady.status, await publicReady.json()], [200, { status: "ready" }]);
+    const publicMetrics = await fetch(base + "/metrics");
+    assert.equal(publicMetrics.status, 404);
+    await publicMetrics.body?.cancel();
 
     const messages = await readMessages(topic.name, sent.length);
     const events = messages.map((m) =>
@@ -114,7 +120,7 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     assert.equal(byEvent.get("alias")!.previous_id, "a1");
     assert.equal(byEvent.get("group")!.group_id, "g1");
 
-    const metrics = await (await fetch(base + "/metrics")).text();
+    const metrics = await (await fetch(ops + "/metrics")).text();
     assert.match(
       metrics,
       new RegExp(

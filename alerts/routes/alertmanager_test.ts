@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { alertmanagerPayload, standIn } from "../_fixtures.ts";
+import { alertmanagerPayload, instantClock, standIn } from "../_fixtures.ts";
 import { verify } from "../core/signature.ts";
 import { createWebhookDestination } from "../adapters/webhook.ts";
 import { createAlertsMetrics } from "../metrics.ts";
@@ -15,7 +15,7 @@ function receiver(url: string, opts: { attempts?: number } = {}) {
   const destination = createWebhookDestination("ops", {
     url,
     secret: SECRET,
-    delivery: { attempts: opts.attempts ?? 1, sleep: () => Promise.resolve() },
+    delivery: { attempts: opts.attempts ?? 1, clock: instantClock().clock },
   });
   const app = alertmanagerRoutes({
     token: TOKEN,

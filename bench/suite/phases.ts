@@ -19,7 +19,7 @@ export interface BenchEnv {
   topics: { wrk: string; raw: string; enriched: string; dlq: string; perf: string };
 }
 
-const PORTS = { ingest: 18080, enrich: 18081, sink: 18082, bare: 18090 };
+const PORTS = { ingest: 18080, ingestOps: 18088, enrich: 18081, sink: 18082, bare: 18090 };
 const WRK = { connections: 50, durationS: 10 };
 
 /** Starts ingest on the bench port writing to `topic`, with rate limits off (one client IP). */
@@ -29,6 +29,7 @@ export async function startIngest(env: BenchEnv, topic: string): Promise<Child> 
     env: {
       ...env.baseEnv,
       PORT: String(PORTS.ingest),
+      OPS_PORT: String(PORTS.ingestOps),
       TOPIC_RAW: topic,
       INGEST_ENSURE_TOPIC: "false",
       INGEST_RATE_LIMIT_KEY_EVENTS: "0",

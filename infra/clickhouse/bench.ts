@@ -34,10 +34,20 @@ if (import.meta.main) {
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
   try {
-    await startClickHouse({ dataDir: `${root}/server`, port, logFile: `${root}/server.log` });
+    const password = crypto.randomUUID();
+    const usersFile = `${root}/users.json`;
+    await Deno.writeTextFile(usersFile, JSON.stringify({ users: { bench: { password } } }));
+    await startClickHouse({
+      dataDir: `${root}/server`,
+      port,
+      logFile: `${root}/server.log`,
+      usersFile,
+    });
     await waitClickHouseReady(`http://127.0.0.1:${port}`, 60_000);
     const client = createClient({
       url: `http://127.0.0.1:${port}`,
+      username: "bench",
+      password,
       log: { level: ClickHouseLogLevel.OFF },
     });
     await client.command({ query: TABLE_DDL("bench_http") });

@@ -1,5 +1,6 @@
 /** Stack component: the chdb-backed ClickHouse HTTP stand-in of infra/clickhouse. */
 import { startClickHouse, stopClickHouse, waitClickHouseReady } from "../clickhouse/mod.ts";
+import { ensureClickHouseCredentials } from "./clickhouse_users.ts";
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
 import { httpOk, readLivePid } from "../proc.ts";
@@ -22,7 +23,8 @@ export function clickhouseComponent(config: StackConfig): Component {
         await waitClickHouseReady(url, 60_000);
         return false;
       }
-      await startClickHouse({ dataDir, port, logFile: log });
+      const { usersFile } = await ensureClickHouseCredentials(config.dir, config.clickhouse);
+      await startClickHouse({ dataDir, port, logFile: log, usersFile });
       await waitClickHouseReady(url, 60_000);
       return true;
     },

@@ -1,7 +1,7 @@
 /** Stack component: Prometheus from Debian, scraping every service's /metrics. */
 import { localPrometheusConfig } from "../prometheus/local.ts";
 import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { scrapeTargets, type StackConfig } from "./config.ts";
 import { httpOk, isAlive, readLivePid, spawnDetached, stopPid, waitFor } from "../proc.ts";
 
 const PROMETHEUS_BIN = "/usr/bin/prometheus";
@@ -22,7 +22,7 @@ export function prometheusComponent(config: StackConfig): Component {
       await Deno.writeTextFile(
         configFile,
         localPrometheusConfig([
-          ...config.services.map((s) => ({ job: s.name, port: s.port })),
+          ...scrapeTargets(config.services),
           { job: "postgres", port: config.exporters.postgres },
           { job: "redis", port: config.exporters.redis },
           { job: "alertmanager", port: config.alertmanager.port },

@@ -13,7 +13,7 @@ export interface RunningService {
   exitCode: number | null;
 }
 
-/** Starts `deno run -A <name>/main.ts` with `PORT` set, prefixing each output line with its name. */
+/** Starts `deno run -A <name>/main.ts` with `PORT` (and `OPS_PORT`) set, prefixing each output line with its name. */
 export function startService(
   spec: ServiceSpec,
   opts: { deno: string; cwd: string; env: Record<string, string>; width: number },
@@ -21,7 +21,11 @@ export function startService(
   const child = new Deno.Command(opts.deno, {
     args: ["run", "-A", `${spec.name}/main.ts`],
     cwd: opts.cwd,
-    env: { ...opts.env, PORT: String(spec.port) },
+    env: {
+      ...opts.env,
+      PORT: String(spec.port),
+      ...(spec.opsPort === undefined ? {} : { OPS_PORT: String(spec.opsPort) }),
+    },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

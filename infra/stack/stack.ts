@@ -1,6 +1,7 @@
 /** Brings the local stack's components up and down together; used by the CLI, test and start. */
 import { describeMigrations, migrateAll } from "../../shared/migrate.ts";
 import { clickhouseComponent } from "./clickhouse.ts";
+import { ensureClickHouseCredentials } from "./clickhouse_users.ts";
 import {
   type Component,
   COMPONENT_NAMES,
@@ -82,10 +83,13 @@ export function reportUpFailures(result: UpResult): boolean {
 
 /** Migrates the stack's PostgreSQL and ClickHouse, printing what ran; false (printed) on failure. */
 export async function migrateStack(config: StackConfig): Promise<boolean> {
+  const { writer } = await ensureClickHouseCredentials(config.dir, config.clickhouse);
   const targets = {
     databaseUrl: config.postgres.url,
     clickhouseUrl: config.clickhouse.url,
     clickhouseDatabase: config.clickhouse.database,
+    clickhouseUser: writer.username,
+    clickhousePassword: writer.password,
   };
   try {
     for (const line of describeMigrations(await migrateAll(targets), targets)) console.log(line);

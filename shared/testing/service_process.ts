@@ -17,6 +17,8 @@ export interface ServiceProcess extends AsyncDisposable {
   readonly port: number;
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /** `http://127.0.0.1:<OPS_PORT>`: ingest's ops port (`/metrics`, detailed `/readyz`). */
+  readonly opsUrl: string;
   /** Everything it wrote to stderr so far (its JSON log). */
   log(): string;
   /** Sends SIGTERM (graceful), waits for exit, returns the status. */
@@ -44,9 +46,11 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
+  // Ingest also listens on OPS_PORT; a free one keeps parallel tests off its default 8090.
+  const opsPort = Number(opts.env?.OPS_PORT ?? freePort());
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", entry],
-    env: { ...opts.env, PORT: String(port) },
+    env: { ...opts.env, PORT: String(port), OPS_PORT: String(opsPort) },
     stdout: "null",
     stderr: "piped",
   }).spawn();
@@ -91,6 +95,7 @@ export async function startService(
   return {
     port,
     url,
+    opsUrl: `http://127.0.0.1:${opsPort}`,
     log: () => log,
     stop,
     kill: () => end("SIGKILL"),
