@@ -5,6 +5,7 @@
  * @module
  */
 import { createRegistry, type Registry } from "../shared/metrics.ts";
+import { spawnChild } from "../shared/process/mod.ts";
 
 /** The Prometheus job names, shared with compose and the local stack. */
 export const JOBS = ["ingest", "enrich", "sink", "admin", "alerts"] as const;
@@ -128,25 +129,16 @@ export async function startPrometheus(
       scrapes.join("\n")
     }\n`,
   );
-  const child = new Deno.Command("/usr/bin/prometheus", {
+  const child = spawnChild("/usr/bin/prometheus", {
     args: [
       `--config.file=${dir}/prometheus.yml`,
       `--storage.tsdb.path=${dir}/data`,
       `--web.listen-address=127.0.0.1:${port}`,
     ],
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const log: string[] = [];
-  const drained = child.stderr.pipeThrough(new TextDecoderStream()).pipeTo(
-    new WritableStream({ write: (chunk) => void log.push(chunk) }),
-  );
+    stderrOnly: true,
+  });
   const stop = async () => {
-    try {
-      child.kill("SIGTERM");
-    } catch { /* already exited */ }
-    await child.status;
-    await drained.catch(() => {});
+    await child.stop();
     await target.shutdown();
     await Deno.remove(dir, { recursive: true });
   };
@@ -163,7 +155,7 @@ export async function startPrometheus(
       const ready = await query("count(count_over_time(up[1m]) >= 5)").catch(() => null);
       if (Number(ready?.result[0]?.value[1] ?? 0) === JOBS.length) break;
       if (Date.now() > deadline) {
-        throw new Error(`Prometheus did not scrape all jobs in 30 s:\n${log.join("")}`);
+        throw new Error(`Prometheus did not scrape all jobs in 30 s:\n${child.output()}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }

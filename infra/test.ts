@@ -9,7 +9,7 @@
  * components it started, and prints `deno: N passed, M failed` as its last line.
  */
 import { migrateAll } from "../shared/migrate.ts";
-import { forEachLine, runInherited, withTimeout } from "./stack/child.ts";
+import { exitCodeWithin, runInherited, spawnChild } from "../shared/process/mod.ts";
 import type { ComponentName } from "./stack/component.ts";
 import { loadStackConfig, type StackConfig } from "./stack/config.ts";
 import { reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
@@ -55,7 +55,10 @@ async function runDenoTest(
   deno: string,
   opts: { cwd: string; env: Record<string, string>; extra: string[]; timeoutMs: number },
 ): Promise<{ code: number; output: string }> {
-  const child = new Deno.Command(deno, {
+  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
+  const tail: string[] = [];
+  const child = spawnChild(deno, {
+    name: "deno test",
     args: [
       "test",
       "-A",
@@ -65,18 +68,16 @@ async function runDenoTest(
     ],
     cwd: opts.cwd,
     env: opts.env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
-  const tail: string[] = [];
-  const reading = forEachLine(child.stdout, (line) => {
-    console.log(line);
-    tail.push(line);
-    if (tail.length > 200) tail.shift();
+    output: {
+      onLine: (line, stream) => {
+        if (stream === "stderr") return console.error(line);
+        console.log(line);
+        tail.push(line);
+        if (tail.length > 200) tail.shift();
+      },
+    },
   });
-  const code = await withTimeout(child, opts.timeoutMs, "deno test");
-  await reading;
+  const code = await exitCodeWithin(child, opts.timeoutMs);
   return { code, output: tail.join("\n") };
 }
 

@@ -4,8 +4,9 @@ import { runBackfill, runMax, runRate } from "../loadgen/runner.ts";
 import { createHttpSender } from "../loadgen/sender.ts";
 import { runProducerPerf } from "./kafka_perf.ts";
 import { bucketDelta, buckets, histogramQuantile, parseProm, type Sample, sumOf } from "./prom.ts";
-import { type Child, cpuSeconds, runCommand, spawnDeno, waitReady } from "./proc.ts";
+import { type BenchChild, cpuSeconds, runCommand, spawnDeno, waitReady } from "./proc.ts";
 import type { BenchResults, StoreFigures } from "./results.ts";
+import { tcpOpen, waitChildReady } from "../../shared/process/mod.ts";
 import { parseWrk, type WrkResult, wrkScript } from "./wrk.ts";
 
 /** Ports, topics and databases of one run. */
@@ -23,8 +24,8 @@ const PORTS = { ingest: 18080, enrich: 18081, sink: 18082, bare: 18090 };
 const WRK = { connections: 50, durationS: 10 };
 
 /** Starts ingest on the bench port writing to `topic`, with rate limits off (one client IP). */
-export async function startIngest(env: BenchEnv, topic: string): Promise<Child> {
-  const child = await spawnDeno("ingest", "ingest/main.ts", {
+export async function startIngest(env: BenchEnv, topic: string): Promise<BenchChild> {
+  const child = spawnDeno("ingest", "ingest/main.ts", {
     logDir: env.logDir,
     env: {
       ...env.baseEnv,
@@ -63,14 +64,17 @@ export async function measureSingle(
     Authorization: `Basic ${btoa(`${env.writeKey}:`)}`,
     "User-Agent": event.context.userAgent,
   });
-  const bareChild = await spawnDeno("bare", "bench/suite/bare_server.ts", {
+  const bareChild = spawnDeno("bare", "bench/suite/bare_server.ts", {
     logDir: env.logDir,
     env: {},
     args: [String(PORTS.bare)],
   });
   let bare: WrkResult;
   try {
-    await waitForPort(PORTS.bare);
+    await waitChildReady(bareChild, () => tcpOpen("127.0.0.1", PORTS.bare), {
+      timeoutMs: 10_000,
+      what: `the bare server on 127.0.0.1:${PORTS.bare}`,
+    });
     bare = await wrk(`http://127.0.0.1:${PORTS.bare}/api/v1/event`, script, env.logDir);
   } finally {
     await bareChild.stop();
@@ -206,10 +210,10 @@ export async function measurePipeline(
     drain: Record<string, number>;
   }
 > {
-  const children: Child[] = [];
+  const children: BenchChild[] = [];
   try {
     children.push(await startIngest(env, env.topics.raw));
-    const enrich = await spawnDeno("enrich", "enrich/main.ts", {
+    const enrich = spawnDeno("enrich", "enrich/main.ts", {
       logDir: env.logDir,
       env: {
         ...env.baseEnv,
@@ -222,7 +226,7 @@ export async function measurePipeline(
     });
     children.push(enrich);
     await waitReady(`http://127.0.0.1:${PORTS.enrich}/readyz`, enrich);
-    const sink = await spawnDeno("sink", "sink/main.ts", {
+    const sink = spawnDeno("sink", "sink/main.ts", {
       logDir: env.logDir,
       env: {
         ...env.baseEnv,
@@ -306,16 +310,4 @@ export async function measurePipeline(
   } finally {
     for (const c of children.reverse()) await c.stop();
   }
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`Nothing listens on 127.0.0.1:${port}`);
 }

@@ -12,7 +12,7 @@
  * @module
  */
 
-import { readLivePid, spawnDetached, stopPid } from "../proc.ts";
+import { readLivePid, spawnDetached, stopPid } from "../../shared/process/mod.ts";
 
 export { ClickHouseException } from "./errors.ts";
 export { type RunningServer, serve } from "./server.ts";

@@ -1,5 +1,5 @@
 /** Fetches the Apache Kafka broker and tools jars with Maven into a git-ignored cache. */
-import { exists } from "../proc.ts";
+import { exists } from "../../shared/process/mod.ts";
 
 /** Kafka version used by the local stack; see docs/decisions.md "## Kafka". */
 export const KAFKA_VERSION = "4.3.1";

@@ -1,6 +1,11 @@
 /** Starts and stops a detached single-node KRaft broker. */
 
-import { exists, readLivePid as readLivePidFile, spawnDetached, stopPid } from "../proc.ts";
+import {
+  exists,
+  readLivePid as readLivePidFile,
+  spawnDetached,
+  stopPid,
+} from "../../shared/process/mod.ts";
 import { ensureKafkaJars, type EnsureKafkaJarsOptions } from "./jars.ts";
 import { LOG4J2_PROPERTIES, serverProperties } from "./server_properties.ts";
 

@@ -2,7 +2,7 @@
 import { startClickHouse, stopClickHouse, waitClickHouseReady } from "../clickhouse/mod.ts";
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { httpOk, readLivePid } from "../proc.ts";
+import { httpOk, readLivePid } from "../../shared/process/mod.ts";
 
 /** ClickHouse as a stack component: reuses a server answering /ping, else starts the stand-in. */
 export function clickhouseComponent(config: StackConfig): Component {

@@ -2,7 +2,7 @@
 import { ensureTopics, readLivePid, startKafka, stopKafka, waitKafkaReady } from "../kafka/mod.ts";
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { tcpOpen } from "../proc.ts";
+import { tcpOpen } from "../../shared/process/mod.ts";
 
 /** Kafka as a stack component: reuses a broker already listening, else starts one. */
 export function kafkaComponent(config: StackConfig): Component {

@@ -6,7 +6,7 @@
 import { createPostgres, ensureDatabase } from "../../shared/postgres/mod.ts";
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { readLivePid, run, stopPid, waitFor } from "../proc.ts";
+import { readLivePid, run, stopPid, waitFor } from "../../shared/process/mod.ts";
 
 /** PostgreSQL as a stack component. */
 export function postgresComponent(config: StackConfig): Component {

@@ -2,7 +2,14 @@
 import { localPrometheusConfig } from "../prometheus/local.ts";
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { httpOk, isAlive, readLivePid, spawnDetached, stopPid, waitFor } from "../proc.ts";
+import {
+  httpOk,
+  isAlive,
+  readLivePid,
+  spawnDetached,
+  stopPid,
+  waitFor,
+} from "../../shared/process/mod.ts";
 
 const PROMETHEUS_BIN = "/usr/bin/prometheus";
 

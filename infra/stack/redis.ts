@@ -1,7 +1,7 @@
 /** Stack component: Redis. Reuses a server answering at REDIS_URL, else starts redis-server. */
 import type { Component } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { readLivePid, run, stopPid, waitFor } from "../proc.ts";
+import { readLivePid, run, stopPid, waitFor } from "../../shared/process/mod.ts";
 
 /** Redis as a stack component (no persistence: it holds caches and counters only). */
 export function redisComponent(config: StackConfig): Component {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isAlive, readLivePid, spawnDetached, stopPid } from "./proc.ts";
+import { isAlive, readLivePid, spawnDetached, stopPid } from "./pid.ts";
 
 Deno.test("spawnDetached() records the exec'd command's pid; stopPid() ends it", async () => {
   const dir = await Deno.makeTempDir({ prefix: "test_proc_" });
