@@ -7,7 +7,7 @@ import { bucketDelta, buckets, histogramQuantile, parseProm, type Sample, sumOf 
 import { type BenchChild, cpuSeconds, runCommand, spawnDeno, waitReady } from "./proc.ts";
 import type { BenchResults, StoreFigures } from "./results.ts";
 import { tcpOpen, waitChildReady } from "../../shared/process/mod.ts";
-import { parseWrk, type WrkResult, wrkScript } from "./wrk.ts";
+import { runWrk, type WrkResult, wrkScript } from "./wrk.ts";
 
 /** Ports, topics and databases of one run. */
 export interface BenchEnv {
@@ -40,19 +40,8 @@ export async function startIngest(env: BenchEnv, topic: string): Promise<BenchCh
   return child;
 }
 
-async function wrk(url: string, script: string, logDir: string): Promise<WrkResult> {
-  const path = `${logDir}/post.lua`;
-  await Deno.writeTextFile(path, script);
-  const out = await runCommand("/usr/bin/wrk", [
-    "-t1",
-    `-c${WRK.connections}`,
-    `-d${WRK.durationS}s`,
-    "--latency",
-    "-s",
-    path,
-    url,
-  ]);
-  return parseWrk(out);
+function wrk(url: string, script: string): Promise<WrkResult> {
+  return runWrk(url, script, WRK);
 }
 
 /** Single-event ingest vs a bare Deno.serve JSON handler, both under wrk with the same body. */
@@ -75,13 +64,13 @@ export async function measureSingle(
       timeoutMs: 10_000,
       what: `the bare server on 127.0.0.1:${PORTS.bare}`,
     });
-    bare = await wrk(`http://127.0.0.1:${PORTS.bare}/api/v1/event`, script, env.logDir);
+    bare = await wrk(`http://127.0.0.1:${PORTS.bare}/api/v1/event`, script);
   } finally {
     await bareChild.stop();
   }
   const ingest = await startIngest(env, env.topics.wrk);
   try {
-    const result = await wrk(`http://127.0.0.1:${PORTS.ingest}/api/v1/event`, script, env.logDir);
+    const result = await wrk(`http://127.0.0.1:${PORTS.ingest}/api/v1/event`, script);
     if (result.non2xx > result.requests / 100) {
       throw new Error(
         `ingest answered ${result.non2xx} of ${result.requests} requests with non-2xx; see ${ingest.log}`,
@@ -124,12 +113,12 @@ export async function measureBatch(
   return { eventsPerSec: summary.achievedRate, batch, avgEventBytes, kafka };
 }
 
-/** Runs the sink engineer's store benchmark (sink/bench/throughput.ts) and reads its lines. */
+/** Runs the sink engineer's store benchmark (bench/sink/throughput.ts) and reads its lines. */
 export async function measureSink(env: BenchEnv): Promise<NonNullable<BenchResults["sink"]>> {
   const out = await runCommand(`${Deno.cwd()}/node_modules/.bin/deno`, [
     "run",
     "-A",
-    "sink/bench/throughput.ts",
+    "bench/sink/throughput.ts",
     "--events",
     "50000",
     "--batch",

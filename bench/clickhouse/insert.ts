@@ -2,13 +2,19 @@
  * One-run insert benchmark: JSONEachRow rows/s through the stand-in's HTTP interface (via
  * @clickhouse/client) versus chdb's own in-process raw insert of the same bytes.
  *
- * `deno run -A infra/clickhouse/bench.ts [rows=100000]`
+ * `deno run -A bench/clickhouse/insert.ts [rows=100000]`
  * @module
  */
 
 import { ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { Session } from "chdb";
-import { startClickHouse, stopClickHouse, waitClickHouseReady } from "./mod.ts";
+import { argsOrExit } from "../../shared/cli.ts";
+import { CLICKHOUSE_INSERT_USAGE, parseClickHouseInsertArgs } from "../args.ts";
+import {
+  startClickHouse,
+  stopClickHouse,
+  waitClickHouseReady,
+} from "../../infra/clickhouse/mod.ts";
 
 const TABLE_DDL = (name: string) =>
   `CREATE TABLE ${name} (event_id String, ts DateTime64(3), user_id UInt64, name String,
@@ -26,7 +32,10 @@ function makeRows(count: number) {
 }
 
 if (import.meta.main) {
-  const count = Number(Deno.args[0] ?? 100_000);
+  const { rows: count } = argsOrExit(
+    CLICKHOUSE_INSERT_USAGE,
+    () => parseClickHouseInsertArgs(Deno.args),
+  );
   const rows = makeRows(count);
   const body = new TextEncoder().encode(rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const root = await Deno.makeTempDir({ prefix: "clickhouse_bench_" });

@@ -4,7 +4,7 @@
  * started on it and the bench polls its /metrics until Kafka acknowledged all N enriched events
  * (`eventflow_enrich_produced_total`), then reads the enriched topic back to check the count.
  *
- *   node_modules/.bin/deno run -A enrich/bench/throughput_kafka.ts [events=20000] [visitors=500]
+ *   node_modules/.bin/deno run -A bench/enrich/throughput_kafka.ts [events=20000] [visitors=500]
  *
  * Reports the steady rate (first to last acknowledged batch, the figure that matters for keeping
  * up) and the rate from the service's start (includes joining the consumer group).
@@ -16,9 +16,13 @@ import { produce, readTopicUntil, testTopics } from "../../shared/testing/kafka.
 import { serviceEntry, startService } from "../../shared/testing/service_process.ts";
 import { TEST_ENV, testId, testSql } from "../../shared/testing/stores.ts";
 import { benchEvents } from "./_events.ts";
+import { argsOrExit } from "../../shared/cli.ts";
+import { ENRICH_THROUGHPUT_USAGE, parseEnrichThroughputArgs } from "../args.ts";
 
-const total = Number(Deno.args[0] ?? 20000);
-const visitors = Number(Deno.args[1] ?? 500);
+const { total, visitors } = argsOrExit(
+  ENRICH_THROUGHPUT_USAGE,
+  () => parseEnrichThroughputArgs(Deno.args),
+);
 const partitions = 6;
 
 {

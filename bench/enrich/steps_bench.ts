@@ -1,19 +1,19 @@
 /**
  * Per-step cost of enrichment, and local mmdb vs Redis-cached geo lookups.
  *
- *   node_modules/.bin/deno bench -A enrich/bench/steps_bench.ts
+ *   node_modules/.bin/deno bench -A bench/enrich/steps_bench.ts
  */
 import { createRedis } from "../../shared/redis/mod.ts";
-import { draft } from "../_fixtures.ts";
-import { openMmdbGeo } from "../adapters/mmdb.ts";
-import { deviceStep } from "../steps/device.ts";
-import { marketingStep } from "../steps/marketing.ts";
-import { normalizeStep } from "../steps/normalize.ts";
-import { privacyStep } from "../steps/privacy.ts";
-import { revenueStep } from "../steps/revenue.ts";
-import { productIdOf } from "../steps/product.ts";
-import { nextSession } from "../steps/session.ts";
-import { completeGeo } from "../steps/geo.ts";
+import { draft } from "../../enrich/_fixtures.ts";
+import { openMmdbGeo } from "../../enrich/adapters/mmdb.ts";
+import { deviceStep } from "../../enrich/steps/device.ts";
+import { marketingStep } from "../../enrich/steps/marketing.ts";
+import { normalizeStep } from "../../enrich/steps/normalize.ts";
+import { privacyStep } from "../../enrich/steps/privacy.ts";
+import { revenueStep } from "../../enrich/steps/revenue.ts";
+import { productIdOf } from "../../enrich/steps/product.ts";
+import { nextSession } from "../../enrich/steps/session.ts";
+import { completeGeo } from "../../enrich/steps/geo.ts";
 
 const event = draft({
   properties: {

@@ -3,28 +3,28 @@
  * ClickHouse: the sink's batched, token-carrying inserts vs one big insert of the same rows;
  * PostgreSQL: the sink's merged upsert transactions vs COPY of the same rows.
  *
- * Run: node_modules/.bin/deno run -A sink/bench/throughput.ts [--events 50000] [--batch 5000]
+ * Run: node_modules/.bin/deno run -A bench/sink/throughput.ts [--events 50000] [--batch 5000]
  * Writes to eventflow_test only (own tables / id prefix), removed afterwards.
  */
-import { toEventRow } from "../core/clickhouse_row.ts";
-import { planEvent } from "../core/postgres_plan.ts";
-import { mergePlans } from "../core/postgres_merge.ts";
-import { planRowCount, type WritePlan } from "../core/postgres_rows.ts";
-import { createClickHouseWriter } from "../adapters/clickhouse_writer.ts";
-import { clickHouseStore, postgresStore } from "../stores.ts";
-import { createSinkMetrics } from "../metrics.ts";
+import { toEventRow } from "../../sink/core/clickhouse_row.ts";
+import { planEvent } from "../../sink/core/postgres_plan.ts";
+import { mergePlans } from "../../sink/core/postgres_merge.ts";
+import { planRowCount, type WritePlan } from "../../sink/core/postgres_rows.ts";
+import { createClickHouseWriter } from "../../sink/adapters/clickhouse_writer.ts";
+import { clickHouseStore, postgresStore } from "../../sink/stores.ts";
+import { createSinkMetrics } from "../../sink/metrics.ts";
 import { createRegistry } from "../../shared/metrics.ts";
 import { createLogger } from "../../shared/log.ts";
-import type { LaneItem } from "../lane.ts";
-import { enrichedEvent } from "../testing/events.ts";
+import type { LaneItem } from "../../sink/lane.ts";
+import { enrichedEvent } from "../../sink/testing/events.ts";
 import { deletePrefix, testId, testStores } from "../../shared/testing/stores.ts";
+import { argsOrExit } from "../../shared/cli.ts";
+import { parseSinkThroughputArgs, SINK_THROUGHPUT_USAGE } from "../args.ts";
 
-function flag(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  return i >= 0 ? Number(Deno.args[i + 1]) : fallback;
-}
-const EVENTS = flag("events", 50_000);
-const BATCH = flag("batch", 5000);
+const { events: EVENTS, batch: BATCH } = argsOrExit(
+  SINK_THROUGHPUT_USAGE,
+  () => parseSinkThroughputArgs(Deno.args),
+);
 const id = testId();
 const prefix = `${id}_`;
 await using stores = await testStores(prefix);

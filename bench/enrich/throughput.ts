@@ -3,7 +3,7 @@
  * batch handler with an in-memory producer, so Kafka time is excluded). Through Kafka and the
  * real service: `throughput_kafka.ts`.
  *
- *   node_modules/.bin/deno run -A enrich/bench/throughput.ts [events=20000] [visitors=500]
+ *   node_modules/.bin/deno run -A bench/enrich/throughput.ts [events=20000] [visitors=500]
  */
 import { createLogger } from "../../shared/log.ts";
 import { createRegistry } from "../../shared/metrics.ts";
@@ -11,14 +11,18 @@ import { createPostgres } from "../../shared/postgres/mod.ts";
 import { createRedis } from "../../shared/redis/mod.ts";
 import type { Batch } from "../../shared/kafka/mod.ts";
 import { benchEvents } from "./_events.ts";
+import { argsOrExit } from "../../shared/cli.ts";
+import { ENRICH_THROUGHPUT_USAGE, parseEnrichThroughputArgs } from "../args.ts";
 import { TEST_ENV } from "../../shared/testing/stores.ts";
-import { loadConfig } from "../config.ts";
-import { createBatchHandler } from "../handler.ts";
-import { createEnrichMetrics } from "../metrics.ts";
-import { buildEnrichment } from "../wiring.ts";
+import { loadConfig } from "../../enrich/config.ts";
+import { createBatchHandler } from "../../enrich/handler.ts";
+import { createEnrichMetrics } from "../../enrich/metrics.ts";
+import { buildEnrichment } from "../../enrich/wiring.ts";
 
-const total = Number(Deno.args[0] ?? 20000);
-const visitors = Number(Deno.args[1] ?? 500);
+const { total, visitors } = argsOrExit(
+  ENRICH_THROUGHPUT_USAGE,
+  () => parseEnrichThroughputArgs(Deno.args),
+);
 const prefix = `test_enrich_bench_${crypto.randomUUID().slice(0, 8)}:`;
 const config = loadConfig({ DATABASE_URL: TEST_ENV.DATABASE_URL });
 const redis = createRedis(config.REDIS_URL);

@@ -2,7 +2,7 @@
  * Compares kafkajs and @platformatic/kafka under Deno against the local broker: producer and
  * consumer throughput, and duplicates/losses when a second consumer joins the group mid-way.
  *
- * Run: node_modules/.bin/deno run -A infra/kafka/bench_clients.ts [--records 200000] [--batch 1000] [--rebalance-records 60000]
+ * Run: node_modules/.bin/deno run -A bench/kafka/clients.ts [--records 200000] [--batch 1000] [--rebalance-records 60000]
  * Env: KAFKA_BROKERS (default 127.0.0.1:9092). Creates and deletes `test_bench_*` topics.
  */
 
@@ -13,19 +13,13 @@ import {
   type Message as PfMessage,
   Producer as PfProducer,
 } from "@platformatic/kafka";
+import { argsOrExit } from "../../shared/cli.ts";
+import { KAFKA_CLIENTS_USAGE, parseKafkaClientsArgs } from "../args.ts";
 
-function flag(name: string, fallback: number): number {
-  const i = Deno.args.indexOf(`--${name}`);
-  const raw = i >= 0 ? Deno.args[i + 1] : undefined;
-  const n = raw === undefined ? fallback : Number(raw);
-  if (!Number.isInteger(n) || n <= 0) {
-    throw new Error(`Flag --${name} must be a positive integer, got "${raw}"`);
-  }
-  return n;
-}
-const RECORDS = flag("records", 200_000);
-const BATCH = flag("batch", 1000);
-const REBALANCE_RECORDS = flag("rebalance-records", 60_000);
+const { records: RECORDS, batch: BATCH, rebalanceRecords: REBALANCE_RECORDS } = argsOrExit(
+  KAFKA_CLIENTS_USAGE,
+  () => parseKafkaClientsArgs(Deno.args),
+);
 const PARTITIONS = 6;
 const brokers = (Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092").split(",");
 
