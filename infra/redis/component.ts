@@ -1,6 +1,6 @@
 /** Stack component: Redis. Reuses a server answering at REDIS_URL, else starts redis-server. */
-import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { type Component, componentStatus } from "../stack/component.ts";
+import type { StackConfig } from "../stack/config.ts";
 import { readLivePid, run, stopPid, waitFor } from "../../shared/process/mod.ts";
 
 /** Redis as a stack component (no persistence: it holds caches and counters only). */
@@ -51,14 +51,7 @@ export function redisComponent(config: StackConfig): Component {
     async status() {
       const pid = await readLivePid(pidFile);
       const up = await redisPing(host, port);
-      return {
-        name: "redis",
-        state: up ? "up" : "down",
-        owner: pid !== null ? "stack" : up ? "external" : "-",
-        pid,
-        url: shown,
-        log,
-      };
+      return componentStatus("redis", { up, pid, url: shown, log });
     },
   };
 }

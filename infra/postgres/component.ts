@@ -4,8 +4,8 @@
  * binaries in `<stack>/postgres/data`, owned by the `postgres` OS user when we are root.
  */
 import { createPostgres, ensureDatabase } from "../../shared/postgres/mod.ts";
-import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { type Component, componentStatus } from "../stack/component.ts";
+import type { StackConfig } from "../stack/config.ts";
 import { readLivePid, run, stopPid, waitFor } from "../../shared/process/mod.ts";
 
 /** PostgreSQL as a stack component. */
@@ -54,14 +54,7 @@ export function postgresComponent(config: StackConfig): Component {
     async status() {
       const pid = await readLivePid(`${dataDir}/postmaster.pid`);
       const up = await reachable(config.postgres.url);
-      return {
-        name: "postgres",
-        state: up ? "up" : "down",
-        owner: pid !== null ? "stack" : up ? "external" : "-",
-        pid,
-        url: shown,
-        log,
-      };
+      return componentStatus("postgres", { up, pid, url: shown, log });
     },
   };
 }

@@ -1,7 +1,7 @@
 /** Stack component: the single-node KRaft broker of infra/kafka, plus the pipeline's topics. */
-import { ensureTopics, readLivePid, startKafka, stopKafka, waitKafkaReady } from "../kafka/mod.ts";
-import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { ensureTopics, readLivePid, startKafka, stopKafka, waitKafkaReady } from "./mod.ts";
+import { type Component, componentStatus } from "../stack/component.ts";
+import type { StackConfig } from "../stack/config.ts";
 import { tcpOpen } from "../../shared/process/mod.ts";
 
 /** Kafka as a stack component: reuses a broker already listening, else starts one. */
@@ -34,14 +34,7 @@ export function kafkaComponent(config: StackConfig): Component {
     async status() {
       const pid = await readLivePid(dataDir);
       const open = await tcpOpen(host, port);
-      return {
-        name: "kafka",
-        state: open ? "up" : "down",
-        owner: pid !== null ? "stack" : open ? "external" : "-",
-        pid,
-        url: bootstrap,
-        log,
-      };
+      return componentStatus("kafka", { up: open, pid, url: bootstrap, log });
     },
   };
 }

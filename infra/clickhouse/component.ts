@@ -1,7 +1,7 @@
 /** Stack component: the chdb-backed ClickHouse HTTP stand-in of infra/clickhouse. */
-import { startClickHouse, stopClickHouse, waitClickHouseReady } from "../clickhouse/mod.ts";
-import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { startClickHouse, stopClickHouse, waitClickHouseReady } from "./mod.ts";
+import { type Component, componentStatus } from "../stack/component.ts";
+import type { StackConfig } from "../stack/config.ts";
 import { httpOk, readLivePid } from "../../shared/process/mod.ts";
 
 /** ClickHouse as a stack component: reuses a server answering /ping, else starts the stand-in. */
@@ -33,14 +33,7 @@ export function clickhouseComponent(config: StackConfig): Component {
     async status() {
       const pid = await readLivePid(pidFile);
       const up = await ping();
-      return {
-        name: "clickhouse",
-        state: up ? "up" : "down",
-        owner: pid !== null ? "stack" : up ? "external" : "-",
-        pid,
-        url,
-        log,
-      };
+      return componentStatus("clickhouse", { up, pid, url, log });
     },
   };
 }

@@ -1,5 +1,5 @@
 /** Fetches the Kafka jars when missing (called by infra/bootstrap.sh); silent when cached. */
-import { ensureKafkaJars, kafkaLibsDir } from "../kafka/mod.ts";
+import { ensureKafkaJars, kafkaLibsDir } from "./mod.ts";
 
 if (import.meta.main) {
   const cached = await Deno.stat(`${kafkaLibsDir()}/.complete`).then(() => true, () => false);

@@ -1,7 +1,7 @@
 /** Stack component: Prometheus from Debian, scraping every service's /metrics. */
-import { localPrometheusConfig } from "../prometheus/local.ts";
-import type { Component } from "./component.ts";
-import type { StackConfig } from "./config.ts";
+import { localPrometheusConfig } from "./local.ts";
+import { type Component, componentStatus } from "../stack/component.ts";
+import type { StackConfig } from "../stack/config.ts";
 import {
   httpOk,
   isAlive,
@@ -64,14 +64,7 @@ export function prometheusComponent(config: StackConfig): Component {
     async status() {
       const pid = await readLivePid(pidFile);
       const up = await ready();
-      return {
-        name: "prometheus",
-        state: up ? "up" : "down",
-        owner: pid !== null ? "stack" : up ? "external" : "-",
-        pid,
-        url,
-        log,
-      };
+      return componentStatus("prometheus", { up, pid, url, log });
     },
   };
 }
