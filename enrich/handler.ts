@@ -12,7 +12,7 @@ import {
   RAW_SCHEMA_VERSION,
   RawEventSchema,
 } from "../shared/events/mod.ts";
-import type { RawEvent } from "../shared/events/mod.ts";
+import { type RawEvent, REPLAYS_HEADER } from "../shared/events/mod.ts";
 import { parseMessage } from "../shared/events/parse.ts";
 import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
 import { errorMessage } from "../shared/errors.ts";
@@ -20,8 +20,8 @@ import type { Logger } from "../shared/log.ts";
 import type { EnrichMetrics } from "./metrics.ts";
 import type { Pipeline } from "./steps/pipeline.ts";
 
-/** Header carrying how often a dead-lettered payload was replayed (set by cli/dlq.ts). */
-export const REPLAYS_HEADER = "x-eventflow-replays";
+/** Header carrying how often a dead-lettered payload was replayed (set by tools/dlq.ts). */
+export { REPLAYS_HEADER };
 
 /** Dependencies of {@link createBatchHandler}. */
 export interface HandlerDeps {

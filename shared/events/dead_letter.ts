@@ -5,6 +5,12 @@
 import { Buffer } from "node:buffer";
 import { z } from "zod";
 
+/**
+ * Kafka header on a replayed payload: how often it was replayed from the dead-letter topic. A
+ * stage that dead-letters it again writes that count as `replays`.
+ */
+export const REPLAYS_HEADER = "x-eventflow-replays";
+
 /** The version of the dead-letter contract written by this code. */
 export const DEAD_LETTER_SCHEMA_VERSION = 1;
 

@@ -1,17 +1,14 @@
 /**
- * Dead-letter tool: inspect and replay what enrich (or another stage) could not process.
- *
- *   deno run -A enrich/cli/dlq.ts list [--limit N] [--reason R] [--stage S]
- *   deno run -A enrich/cli/dlq.ts show <partition>:<offset>
- *   deno run -A enrich/cli/dlq.ts replay [--reason R] [--stage enrich]
+ * What every stage dead-lettered, read back from the dead-letter topic: list, filter, find one,
+ * replay. Used by the `tools/dlq.ts` command line, and meant for an admin page too.
  *
  * Replay re-produces each original payload to its source topic, under its original Kafka key, with
- * the replay count in a header; downstream writes are idempotent by event_id, so replaying twice does no harm.
+ * the replay count in a header; downstream writes are idempotent by event_id, so replaying twice
+ * does no harm.
+ * @module
  */
-import { parseArgs } from "node:util";
-import { type DeadLetter, DeadLetterSchema } from "../../shared/events/mod.ts";
-import { createConsumer, createProducer, type KafkaConfig } from "../../shared/kafka/mod.ts";
-import { REPLAYS_HEADER } from "../handler.ts";
+import { type DeadLetter, DeadLetterSchema, REPLAYS_HEADER } from "../events/mod.ts";
+import { createConsumer, createProducer, type KafkaConfig } from "../kafka/mod.ts";
 
 /** A dead-letter record and where it sits in the dead-letter topic. */
 export interface Located {
@@ -62,6 +59,23 @@ export async function readDeadLetters(
   return found.sort((a, b) =>
     a.partition - b.partition || Number(BigInt(a.offset) - BigInt(b.offset))
   );
+}
+
+/** Where a record sits: `<partition>:<offset>`, as `list` prints and `show` takes. */
+export interface Position {
+  partition: number;
+  offset: string;
+}
+
+/** Parses `<partition>:<offset>`, or null when `text` is not one. */
+export function parsePosition(text: string): Position | null {
+  const match = /^(\d+):(\d+)$/.exec(text);
+  return match ? { partition: Number(match[1]), offset: match[2]! } : null;
+}
+
+/** The record at `position`, or undefined. */
+export function findRecord(records: Located[], position: Position): Located | undefined {
+  return records.find((r) => r.partition === position.partition && r.offset === position.offset);
 }
 
 /** Keeps the records matching the filters. */
@@ -128,62 +142,3 @@ export async function replay(kafka: KafkaConfig, records: Located[]): Promise<nu
     await producer.close();
   }
 }
-
-async function main(args: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      limit: { type: "string" },
-      reason: { type: "string" },
-      stage: { type: "string" },
-      topic: { type: "string" },
-    },
-  });
-  const [command, target] = positionals;
-  const kafka = {
-    brokers: (Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092").split(",").map((b) => b.trim()),
-    clientId: "dlq-cli",
-  };
-  const topic = values.topic ?? Deno.env.get("TOPIC_DEAD_LETTER") ?? "dead_letter";
-  if (command === "list") {
-    const limit = values.limit === undefined ? 50 : Number(values.limit);
-    if (!Number.isInteger(limit) || limit <= 0) {
-      console.error(`--limit must be a positive integer, got "${values.limit}"`);
-      return 2;
-    }
-    const all = await readDeadLetters(kafka, topic);
-    const matching = filterRecords(all, values).slice(-limit);
-    for (const line of matching.map(formatLine)) console.log(line);
-    console.error(`${matching.length} shown of ${all.length} records in ${topic}`);
-    return 0;
-  }
-  if (command === "show") {
-    const match = /^(\d+):(\d+)$/.exec(target ?? "");
-    if (!match) {
-      console.error(`show needs <partition>:<offset>, got "${target ?? ""}"`);
-      return 2;
-    }
-    const found = (await readDeadLetters(kafka, topic)).find((r) =>
-      r.partition === Number(match[1]) && r.offset === match[2]
-    );
-    if (!found) {
-      console.error(`No record at ${target} in ${topic}`);
-      return 1;
-    }
-    console.log(JSON.stringify(found.record ?? found, null, 2));
-    return 0;
-  }
-  if (command === "replay") {
-    const matching = filterRecords(await readDeadLetters(kafka, topic), values);
-    const sent = await replay(kafka, matching);
-    console.error(`Replayed ${sent} records to their source topics`);
-    return 0;
-  }
-  console.error(
-    "Usage: dlq.ts list [--limit N] [--reason R] [--stage S] | show <partition>:<offset> | replay [--reason R] [--stage S]",
-  );
-  return 2;
-}
-
-if (import.meta.main) Deno.exit(await main(Deno.args));

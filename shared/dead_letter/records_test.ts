@@ -1,9 +1,15 @@
-import { deadLetter } from "../../shared/events/mod.ts";
 import assert from "node:assert/strict";
-import { produce, readTopicUntil, testKafka, testTopics } from "../../shared/testing/kafka.ts";
-import { testId } from "../../shared/testing/stores.ts";
-import { REPLAYS_HEADER } from "../handler.ts";
-import { filterRecords, formatLine, readDeadLetters, replay } from "./dlq.ts";
+import { deadLetter, REPLAYS_HEADER } from "../events/mod.ts";
+import { produce, readTopicUntil, testKafka, testTopics } from "../testing/kafka.ts";
+import { testId } from "../testing/stores.ts";
+import {
+  filterRecords,
+  findRecord,
+  formatLine,
+  parsePosition,
+  readDeadLetters,
+  replay,
+} from "./records.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const kafka = testKafka("dlq-test");
@@ -39,6 +45,8 @@ Deno.test(
     await produce(dlq, records.map((r) => ({ key: r.event_id, value: JSON.stringify(r) })));
     const all = await readDeadLetters(kafka, dlq, { idleMs: 1500 });
     assert.deepEqual(all.length, 2);
+    assert.equal(findRecord(all, parsePosition("0:0")!)?.record?.reason, "INVALID_JSON");
+    assert.equal(findRecord(all, parsePosition("0:9")!), undefined);
     const v2 = filterRecords(all, { reason: "UNKNOWN_SCHEMA_VERSION", stage: "enrich" });
     assert.deepEqual(v2.map(formatLine), [
       "0:1\t2026-04-10T12:00:00.000Z\tenrich\tUNKNOWN_SCHEMA_VERSION\te-2\treplays=0\tv2",
@@ -56,3 +64,10 @@ Deno.test(
     ]);
   },
 );
+
+Deno.test("parsePosition() reads <partition>:<offset> and nothing else", () => {
+  assert.deepEqual(parsePosition("3:1200"), { partition: 3, offset: "1200" });
+  assert.equal(parsePosition("3"), null);
+  assert.equal(parsePosition("a:1"), null);
+  assert.equal(parsePosition("1:2:3"), null);
+});
