@@ -1,6 +1,6 @@
 /**
- * Command lines of the stand-alone benchmarks under bench/ (the suite and the load generator have
- * their own): each a usage text and a parser that throws a UsageError on a bad flag.
+ * Command lines of the benchmarks under bench/ (the load generator has its own, which reports
+ * every bad flag at once): each a usage text and a parser that throws a UsageError on a bad flag.
  * @module
  */
 import { intOption, parseCli, UsageError } from "../shared/cli.ts";
@@ -149,4 +149,39 @@ export function parseKafkaClientsArgs(
       fallback: 60_000,
     }),
   };
+}
+
+/** The suite's phases, in run order. */
+export const SUITE_PHASES = ["single", "batch", "sink", "pipeline"] as const;
+
+/** One phase of the suite. */
+export type SuitePhase = typeof SUITE_PHASES[number];
+
+/** Usage of bench/suite.ts (`deno task bench`). */
+export const SUITE_USAGE = `Usage: deno task bench [--only ${SUITE_PHASES.join(",")}]`;
+
+/** Parses `[--only a,b]`: the phases to run (default all). */
+export function parseSuiteArgs(args: string[]): { only: Set<SuitePhase> } {
+  const { values } = parseCli({ args, options: { only: { type: "string" } } });
+  if (values.only === undefined) return { only: new Set(SUITE_PHASES) };
+  const only = new Set<SuitePhase>();
+  for (const phase of values.only.split(",")) {
+    if (!(SUITE_PHASES as readonly string[]).includes(phase)) {
+      throw new UsageError(`Unknown phase "${phase}"; choose from ${SUITE_PHASES.join(", ")}`);
+    }
+    only.add(phase as SuitePhase);
+  }
+  return { only };
+}
+
+/** Usage of bench/suite/bare_server.ts. */
+export const BARE_SERVER_USAGE = "Usage: deno run -A bench/suite/bare_server.ts [port=18090]";
+
+/** Parses `[port]`. */
+export function parseBareServerArgs(args: string[]): { port: number } {
+  const { positionals } = parseCli({ args, options: {}, allowPositionals: true });
+  if (positionals.length > 1) {
+    throw new UsageError(`Expected at most 1 argument, got ${positionals.length}`);
+  }
+  return { port: intOption(positionals[0], "port", { fallback: 18090, min: 1 }) };
 }

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
+  parseBareServerArgs,
   parseClickHouseInsertArgs,
   parseEnrichThroughputArgs,
   parseIngestProfileArgs,
   parseIngestThroughputArgs,
   parseKafkaClientsArgs,
   parseSinkThroughputArgs,
+  parseSuiteArgs,
 } from "./args.ts";
 
 Deno.test("parseIngestThroughputArgs() keeps the documented defaults and reads --flag value", () => {
@@ -64,4 +66,16 @@ Deno.test("the sink, ClickHouse and Kafka benchmarks keep their flags and defaul
     () => parseKafkaClientsArgs(["--records", "0"]),
     /--records must be an integer of at least 1, got "0"/,
   );
+});
+
+Deno.test("parseSuiteArgs() runs every phase unless --only names some, and rejects unknown ones", () => {
+  assert.deepEqual([...parseSuiteArgs([]).only], ["single", "batch", "sink", "pipeline"]);
+  assert.deepEqual([...parseSuiteArgs(["--only", "sink,single"]).only], ["sink", "single"]);
+  assert.throws(() => parseSuiteArgs(["--only", "sink,wrk"]), {
+    name: "UsageError",
+    message: 'Unknown phase "wrk"; choose from single, batch, sink, pipeline',
+  });
+  assert.deepEqual(parseBareServerArgs([]), { port: 18090 });
+  assert.deepEqual(parseBareServerArgs(["18191"]), { port: 18191 });
+  assert.throws(() => parseBareServerArgs(["http"]), /--port must be an integer/);
 });

@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import { parseCli } from "../../shared/cli.ts";
 
 /** Fully resolved server configuration. */
 export interface ServerConfig {
@@ -64,26 +65,22 @@ export function loadServerConfig(
   return parsed.data;
 }
 
-const KNOWN_FLAGS = new Set(["hostname", "port", "data-dir"]);
-
-function parseFlags(args: readonly string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
-  const unknown: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !KNOWN_FLAGS.has(match[1]!)) {
-      unknown.push(arg);
-      continue;
-    }
-    const value = match[2] ?? args[++i];
-    if (value === undefined) unknown.push(`${arg} (missing value)`);
-    else flags[match[1]!] = value;
-  }
-  if (unknown.length > 0) {
+function parseFlags(
+  args: readonly string[],
+): { hostname?: string; port?: string; "data-dir"?: string } {
+  try {
+    return parseCli({
+      args: [...args],
+      options: {
+        hostname: { type: "string" },
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+      },
+    }).values;
+  } catch (error) {
     throw new ConfigError(
-      `Unknown arguments ${unknown.join(", ")}: expected --port, --data-dir, --hostname`,
+      `${(error as Error).message}: expected --port, --data-dir, --hostname`,
+      { cause: error },
     );
   }
-  return flags;
 }
