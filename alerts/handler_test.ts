@@ -9,8 +9,8 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createDestinations } from "./adapters/destination.ts";
 import { createRedisLedger } from "./adapters/ledger.ts";
-import { bigPurchase, enrichedEvent, recordingSleep, standIn } from "./_fixtures.ts";
-import { testRedis } from "./_test_env.ts";
+import { bigPurchase, enrichedEvent, recordingSleep, standIn } from "./testing/fixtures.ts";
+import { testRedis } from "./testing/env.ts";
 import { createAlertHandler } from "./handler.ts";
 import { createAlertsMetrics } from "./metrics.ts";
 

@@ -3,7 +3,7 @@ import type { Batch, OutgoingMessage } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import assert from "node:assert/strict";
-import { rawEvent } from "./_fixtures.ts";
+import { rawEvent } from "./testing/events.ts";
 import { createBatchHandler, parseRaw, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
 import { createEnrichMetrics } from "./metrics.ts";
 import { createPipeline } from "./steps/pipeline.ts";

@@ -1,6 +1,6 @@
 /** The synthetic raw events both throughput modes enrich, so their figures compare. */
 import type { RawEvent } from "../../shared/events/mod.ts";
-import { rawEvent } from "../../enrich/_fixtures.ts";
+import { rawEvent } from "../../enrich/testing/events.ts";
 
 /**
  * `total` add-to-cart events of `visitors` visitors (a third anonymous), 50 products, varied IPs,

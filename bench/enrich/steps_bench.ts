@@ -4,7 +4,7 @@
  *   node_modules/.bin/deno bench -A bench/enrich/steps_bench.ts
  */
 import { createRedis } from "../../shared/redis/mod.ts";
-import { draft } from "../../enrich/_fixtures.ts";
+import { draft } from "../../enrich/testing/events.ts";
 import { openMmdbGeo } from "../../enrich/adapters/mmdb.ts";
 import { deviceStep } from "../../enrich/steps/device.ts";
 import { marketingStep } from "../../enrich/steps/marketing.ts";

@@ -11,8 +11,8 @@
 import { runCli } from "../../shared/cli.ts";
 import { INGEST_PROFILE_USAGE, type IngestProfileArgs, parseIngestProfileArgs } from "../args.ts";
 import { httpOk, spawnChild, waitChildReady } from "../../shared/process/mod.ts";
-import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../../ingest/adapters/_test_env.ts";
-import { BRIEF_EXAMPLE } from "../../ingest/core/_fixtures.ts";
+import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../../ingest/testing/env.ts";
+import { BRIEF_EXAMPLE } from "../../ingest/testing/fixtures.ts";
 import { cpuSeconds } from "../suite/proc.ts";
 import { runWrk, wrkScript } from "../suite/wrk.ts";
 import { benchSource } from "./_source.ts";

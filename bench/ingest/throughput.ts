@@ -18,8 +18,8 @@ import {
   waitChildReady,
   waitListeningPort,
 } from "../../shared/process/mod.ts";
-import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../../ingest/adapters/_test_env.ts";
-import { BRIEF_EXAMPLE } from "../../ingest/core/_fixtures.ts";
+import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../../ingest/testing/env.ts";
+import { BRIEF_EXAMPLE } from "../../ingest/testing/fixtures.ts";
 import { runWrk, type WrkResult, wrkScript } from "../suite/wrk.ts";
 import { benchSource } from "./_source.ts";
 

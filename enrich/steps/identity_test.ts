@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { identityStep } from "./identity.ts";
 import { productIdOf, productStep } from "./product.ts";
 import { userStep } from "./user.ts";

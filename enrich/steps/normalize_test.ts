@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { coerceNumber, normalizeStep, snakeCase, toUtc } from "./normalize.ts";
 
 Deno.test("snakeCase() turns title case, camelCase and kebab-case into snake_case", () => {

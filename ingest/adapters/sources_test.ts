@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { hashWriteKey } from "../core/write_key.ts";
 import { IngestError } from "../core/errors.ts";
 import { createSourceCache, createSourceStore, type Source, type SourceLookup } from "./sources.ts";
-import { testSql } from "./_test_env.ts";
+import { testSql } from "../testing/env.ts";
 import { runSourcesCommand } from "../cli/sources.ts";
 
 Deno.test("source store creates, finds by key hash, lists and revokes in Postgres", async () => {

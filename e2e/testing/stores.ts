@@ -1,6 +1,6 @@
 /** Store reads for the end-to-end tests. */
-import type { ClickHouseClient } from "../shared/clickhouse/mod.ts";
-import type { Sql } from "../shared/postgres/mod.ts";
+import type { ClickHouseClient } from "../../shared/clickhouse/mod.ts";
+import type { Sql } from "../../shared/postgres/mod.ts";
 
 /** Every ClickHouse `events` row (all columns, FINAL) whose event id starts with `idPrefix`. */
 export async function chRows(

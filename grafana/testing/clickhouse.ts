@@ -3,8 +3,8 @@
  * small shop whose dashboard numbers are known (see SEED_EXPECTATIONS in dashboards_test.ts).
  * @module
  */
-import { type ClickHouseClient, createClickHouse } from "../shared/clickhouse/mod.ts";
-import { migrateClickHouse } from "../shared/clickhouse/migrate.ts";
+import { type ClickHouseClient, createClickHouse } from "../../shared/clickhouse/mod.ts";
+import { migrateClickHouse } from "../../shared/clickhouse/migrate.ts";
 
 /** The end of the dashboard range the seed is laid out against. */
 export const TO = new Date("2026-01-15T12:00:00Z");

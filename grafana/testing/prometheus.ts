@@ -4,8 +4,8 @@
  * series on each scrape so rates and quantiles have data.
  * @module
  */
-import { createRegistry, type Registry } from "../shared/metrics.ts";
-import { spawnChild } from "../shared/process/mod.ts";
+import { createRegistry, type Registry } from "../../shared/metrics.ts";
+import { spawnChild } from "../../shared/process/mod.ts";
 
 /** The Prometheus job names, shared with compose and the local stack. */
 export const JOBS = ["ingest", "enrich", "sink", "admin", "alerts"] as const;
@@ -29,7 +29,7 @@ const LABEL_VALUES: Record<string, string[]> = {
 
 /** Builds a registry per job: process metrics plus `<job>/metrics.ts`'s `create*Metrics(registry)`. */
 export async function serviceRegistries(): Promise<Map<string, { registry: Registry }>> {
-  const root = new URL("../", import.meta.url);
+  const root = new URL("../../", import.meta.url);
   const result = new Map<string, { registry: Registry }>();
   for (const job of JOBS) {
     const registry = createRegistry(job);

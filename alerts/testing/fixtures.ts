@@ -1,6 +1,6 @@
 /** Test data and helpers for alerts' tests. */
-import { emptyEnrichment, type EnrichedEvent } from "../shared/events/mod.ts";
-import type { Rule } from "./core/rules.ts";
+import { emptyEnrichment, type EnrichedEvent } from "../../shared/events/mod.ts";
+import type { Rule } from "../core/rules.ts";
 
 /** A valid enriched purchase of 1,249 USD by user_789 (premium, Moscow), with `overrides`. */
 export function enrichedEvent(overrides: Partial<EnrichedEvent> = {}): EnrichedEvent {

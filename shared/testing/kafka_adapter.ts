@@ -1,7 +1,7 @@
-/** Helpers for the integration tests of this folder; not exported from mod.ts. */
+/** Helpers for the Kafka adapter's own integration tests (shared/kafka/*_test.ts). */
 
-import { createAdmin } from "./admin.ts";
-import type { KafkaConfig } from "./config.ts";
+import { createAdmin } from "../kafka/admin.ts";
+import type { KafkaConfig } from "../kafka/config.ts";
 
 /** Config for the local test broker; `KAFKA_BROKERS` overrides the address. */
 export function testConfig(clientId = "test"): KafkaConfig {

@@ -8,8 +8,8 @@ import type { Source } from "../adapters/sources.ts";
 import { parseCidr } from "../core/ip.ts";
 import { hashWriteKey } from "../core/write_key.ts";
 import { createIngestMetrics } from "../metrics.ts";
-import { createApp } from "./app.ts";
-import type { IngestDeps } from "./deps.ts";
+import { createApp } from "../routes/app.ts";
+import type { IngestDeps } from "../routes/deps.ts";
 
 /** A producer that records sends, or fails when `fail` is set. */
 export class FakeProducer {

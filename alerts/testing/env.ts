@@ -1,5 +1,5 @@
 /** Helpers for alerts' integration tests against the real local Kafka and Redis. */
-import { createRedis, type Redis } from "../shared/redis/mod.ts";
+import { createRedis, type Redis } from "../../shared/redis/mod.ts";
 
 /** Redis database of alerts' tests (never the services' db 0). */
 export const TEST_REDIS_URL = Deno.env.get("TEST_REDIS_URL") ?? "redis://127.0.0.1:6379/15";

@@ -1,5 +1,5 @@
 /** Shared fixtures for ingest's tests and benchmarks: request facts and the brief's example. */
-import type { RequestFacts } from "./event.ts";
+import type { RequestFacts } from "../core/event.ts";
 
 /** Facts with a fixed clock and deterministic ids. */
 export function facts(overrides: Partial<RequestFacts> = {}): RequestFacts {

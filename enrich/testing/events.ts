@@ -1,6 +1,6 @@
 /** Test data builders for enrich's tests. */
-import type { EnrichedEvent, RawEvent } from "../shared/events/mod.ts";
-import { initialEvent } from "./steps/pipeline.ts";
+import type { EnrichedEvent, RawEvent } from "../../shared/events/mod.ts";
+import { initialEvent } from "../steps/pipeline.ts";
 
 /** The iPhone Chrome user agent of the brief's example. */
 export const IPHONE_CHROME_UA =

@@ -3,16 +3,16 @@
  * test's own topics and consumer groups, a write key, a seeded GadgetStore catalogue, user and
  * campaign, and cleanup of everything under the test's id prefix.
  */
-import { createRedis } from "../shared/redis/mod.ts";
-import { createSourceStore } from "../ingest/adapters/sources.ts";
-import { hashWriteKey } from "../ingest/core/write_key.ts";
-import { readTopicUntil, testTopics } from "../shared/testing/kafka.ts";
+import { createRedis } from "../../shared/redis/mod.ts";
+import { createSourceStore } from "../../ingest/adapters/sources.ts";
+import { hashWriteKey } from "../../ingest/core/write_key.ts";
+import { readTopicUntil, testTopics } from "../../shared/testing/kafka.ts";
 import {
   serviceEntry,
   type ServiceProcess,
   startService,
-} from "../shared/testing/service_process.ts";
-import { TEST_ENV, testStores, waitFor } from "../shared/testing/stores.ts";
+} from "../../shared/testing/service_process.ts";
+import { TEST_ENV, testStores, waitFor } from "../../shared/testing/stores.ts";
 
 /** The seeded catalogue: ids are prefixed per test. */
 export const CATALOGUE = [
