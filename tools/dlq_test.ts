@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertUsageErrors } from "../shared/testing/cli.ts";
 import { spawnChild } from "../shared/process/mod.ts";
 import { parseDlqArgs } from "./dlq.ts";
 
@@ -28,7 +29,7 @@ Deno.test("parseDlqArgs() reads list, show and replay with their documented flag
 });
 
 Deno.test("parseDlqArgs() names the mistake in a UsageError", () => {
-  const cases: [string[], string | RegExp][] = [
+  assertUsageErrors(parseDlqArgs, [
     [[], "Missing command"],
     [["purge"], 'Unknown command "purge"'],
     [["list", "--limit", "0"], '--limit must be an integer of at least 1, got "0"'],
@@ -38,15 +39,7 @@ Deno.test("parseDlqArgs() names the mistake in a UsageError", () => {
     [["show", "1:2", "--reason", "X"], "show does not take --reason"],
     [["replay", "--limit", "3"], "replay does not take --limit"],
     [["list", "extra"], 'Unexpected argument "extra"'],
-  ];
-  for (const [args, message] of cases) {
-    assert.throws(() => parseDlqArgs(args), (error: Error) => {
-      assert.equal(error.name, "UsageError", args.join(" "));
-      if (typeof message === "string") assert.equal(error.message, message);
-      else assert.match(error.message, message);
-      return true;
-    });
-  }
+  ]);
 });
 
 Deno.test("tools/dlq.ts exits 2 with the usage on a bad command line", async () => {

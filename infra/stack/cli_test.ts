@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertUsageErrors } from "../../shared/testing/cli.ts";
 import { COMPONENT_NAMES } from "./component.ts";
 import { parseStackArgs } from "./cli.ts";
 
@@ -15,7 +16,7 @@ Deno.test("parseStackArgs() reads the command and the components (default: all)"
 });
 
 Deno.test("parseStackArgs() names the mistake in a UsageError", () => {
-  const cases: [string[], string | RegExp][] = [
+  assertUsageErrors(parseStackArgs, [
     [[], "Missing command"],
     [["start"], 'Unknown command "start"'],
     [
@@ -23,13 +24,5 @@ Deno.test("parseStackArgs() names the mistake in a UsageError", () => {
       'Unknown component "zookeeper"; expected one of kafka, clickhouse, postgres, redis, prometheus',
     ],
     [["up", "--force"], /Unknown option '--force'/],
-  ];
-  for (const [args, message] of cases) {
-    assert.throws(() => parseStackArgs(args), (error: Error) => {
-      assert.equal(error.name, "UsageError", args.join(" "));
-      if (typeof message === "string") assert.equal(error.message, message);
-      else assert.match(error.message, message);
-      return true;
-    });
-  }
+  ]);
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { assertUsageErrors } from "../../shared/testing/cli.ts";
 import { parseSourcesArgs } from "./sources.ts";
 
 Deno.test("parseSourcesArgs() reads every documented command", () => {
@@ -20,7 +21,7 @@ Deno.test("parseSourcesArgs() reads every documented command", () => {
 });
 
 Deno.test("parseSourcesArgs() names each mistake in a UsageError", () => {
-  const cases: [string[], string | RegExp][] = [
+  assertUsageErrors(parseSourcesArgs, [
     [["create"], "Missing --name, e.g. create --name web --platform web"],
     [
       ["create", "--name", "x", "--platform", "tv"],
@@ -32,13 +33,5 @@ Deno.test("parseSourcesArgs() names each mistake in a UsageError", () => {
     [["list", "--name", "x"], "--name is an option of create only"],
     [["list", "--all"], /Unknown option '--all'/],
     [[], /^Unknown command ""; use create --name N/],
-  ];
-  for (const [args, message] of cases) {
-    assert.throws(() => parseSourcesArgs(args), (error: Error) => {
-      assert.equal(error.name, "UsageError", args.join(" "));
-      if (typeof message === "string") assert.equal(error.message, message);
-      else assert.match(error.message, message);
-      return true;
-    });
-  }
+  ]);
 });
