@@ -1,6 +1,6 @@
 /** The admin console's environment, parsed once by `main.ts` (see docs/admin.md). */
 import { z } from "zod";
-import { infraEnv, nonNegativeInt, parseConfig, port, positiveInt } from "../shared/config.ts";
+import { infraEnv, opsEnv, parseConfig, positiveInt } from "../shared/config.ts";
 
 const optionalText = z.string().optional().transform((value) =>
   value === undefined || value === "" ? undefined : value
@@ -12,9 +12,7 @@ export const AdminConfigSchema = z.object({
   CLICKHOUSE_URL: infraEnv.CLICKHOUSE_URL,
   CLICKHOUSE_DATABASE: infraEnv.CLICKHOUSE_DATABASE,
   LOG_LEVEL: infraEnv.LOG_LEVEL,
-  PORT: port(8000),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  ...opsEnv(8000),
   /** With ADMIN_PASSWORD, turns on HTTP basic auth for every page except the ops endpoints. */
   ADMIN_USER: optionalText,
   ADMIN_PASSWORD: optionalText,

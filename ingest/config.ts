@@ -5,8 +5,8 @@ import {
   infraEnv,
   list,
   nonNegativeInt,
+  opsEnv,
   parseConfig,
-  port,
   positiveInt,
   topicEnv,
 } from "../shared/config.ts";
@@ -28,9 +28,7 @@ const cidrs = list(["127.0.0.0/8", "::1/128"]).transform((entries, ctx): Cidr[] 
 export const IngestConfigSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8080),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  ...opsEnv(8080),
   /** Largest single event (and single-event request body) in bytes; Segment's limit is 32 KB. */
   INGEST_MAX_EVENT_BYTES: positiveInt(32 * 1024),
   /** Largest batch request body after decompression; Segment's limit is 500 KB. */

@@ -10,6 +10,7 @@ import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
+import { throttle } from "../shared/time.ts";
 import { createPublisher } from "./adapters/publisher.ts";
 import { poolProducers } from "./adapters/producer_pool.ts";
 import { createRedisRateLimiter } from "./adapters/rate_limiter.ts";
@@ -46,7 +47,8 @@ async function main(): Promise<void> {
   // Errors surface through the limiter's fail-open path; without a listener ioredis logs each one.
   redis.on("error", () => {});
 
-  let lastLimiterLog = 0;
+  // One line per 10 s is enough to notice an outage without flooding the log.
+  const limiterWarning = throttle(10_000);
   const rateLimiter = createRedisRateLimiter(redis, {
     prefix: config.INGEST_RATE_LIMIT_PREFIX,
     windowMs: config.INGEST_RATE_LIMIT_WINDOW_MS,
@@ -55,9 +57,7 @@ async function main(): Promise<void> {
     timeoutMs: config.INGEST_RATE_LIMIT_TIMEOUT_MS,
     onError: (error) => {
       metrics.rateLimiterErrors.inc();
-      // One line per 10 s is enough to notice an outage without flooding the log.
-      if (Date.now() - lastLimiterLog > 10_000) {
-        lastLimiterLog = Date.now();
+      if (limiterWarning()) {
         logger.warn("Rate limiter failing open: Redis unavailable", { error: String(error) });
       }
     },

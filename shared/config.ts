@@ -78,6 +78,29 @@ export const infraEnv = {
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 };
 
+/** The ops server every service runs: its port, and how long it drains after SIGTERM. */
+export function opsEnv(defaultPort: number) {
+  return {
+    PORT: port(defaultPort),
+    /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
+    SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  };
+}
+
+/** A consumer service's group: its name, batch size, start position and lag sampling. */
+export function consumerEnv(
+  defaults: { group: string; batchSize: number; fromBeginning: boolean },
+) {
+  return {
+    CONSUMER_GROUP: z.string().min(1).default(defaults.group),
+    /** Messages per handler call. */
+    BATCH_SIZE: positiveInt(defaults.batchSize),
+    /** Read the topic from the start when the group has no committed offset. */
+    FROM_BEGINNING: flag(defaults.fromBeginning),
+    LAG_INTERVAL_MS: positiveInt(15_000),
+  };
+}
+
 /** Kafka topic names, overridable so tests can use their own. */
 export const topicEnv = {
   TOPIC_RAW: z.string().default("raw_events"),

@@ -1,23 +1,13 @@
 /** The sink's environment, parsed once by `main.ts`. */
 import { z } from "zod";
-import {
-  infraEnv,
-  list,
-  nonNegativeInt,
-  parseConfig,
-  port,
-  positiveInt,
-  topicEnv,
-} from "../shared/config.ts";
+import { infraEnv, list, opsEnv, parseConfig, positiveInt, topicEnv } from "../shared/config.ts";
 import { DEFAULT_CRITICAL_EVENTS } from "./core/postgres_plan.ts";
 
 /** Zod schema of the sink's environment variables. */
 export const SinkEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8082),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  ...opsEnv(8082),
   /** Events per store write. */
   SINK_BATCH_SIZE: positiveInt(5000),
   /** Longest an event waits for its batch to fill, in ms. */

@@ -3,7 +3,7 @@ import {
   bigPurchase,
   closedPort,
   enrichedEvent,
-  recordingSleep,
+  instantClock,
   standIn,
 } from "../testing/fixtures.ts";
 import { createTelegramDestination, telegramRetryAfter } from "./telegram.ts";
@@ -40,12 +40,12 @@ Deno.test("telegram waits parameters.retry_after of a 429 before retrying", asyn
       }, { status: 429 })
       : Response.json({ ok: true })
   );
-  const { sleep, delays } = recordingSleep();
+  const { clock, delays } = instantClock();
   const telegram = createTelegramDestination("default", {
     apiUrl: api.url,
     token: TOKEN,
     chatId: "42",
-    delivery: { sleep },
+    delivery: { clock },
   });
   assert.equal((await telegram.send({ rule: bigPurchase(), event: enrichedEvent() })).ok, true);
   assert.deepEqual(delays, [3000]);
@@ -69,12 +69,12 @@ Deno.test("telegram reports 'chat not found' as rejected without retrying or lea
   });
   assert.equal(api.received.length, 1);
 
-  const { sleep } = recordingSleep();
+  const { clock } = instantClock();
   const down = createTelegramDestination("ops", {
     apiUrl: `http://127.0.0.1:${closedPort()}`,
     token: TOKEN,
     chatId: "1",
-    delivery: { sleep, attempts: 2 },
+    delivery: { clock, attempts: 2 },
   });
   const failed = await down.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.equal(failed.ok, false);

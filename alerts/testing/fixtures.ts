@@ -1,5 +1,6 @@
 /** Test data and helpers for alerts' tests. */
 import { emptyEnrichment, type EnrichedEvent } from "../../shared/events/mod.ts";
+import { FakeClock } from "../../shared/time.ts";
 import type { Rule } from "../core/rules.ts";
 
 /** A valid enriched purchase of 1,249 USD by user_789 (premium, Moscow), with `overrides`. */
@@ -108,10 +109,10 @@ export function standIn(
   };
 }
 
-/** A sleep that records the asked delays and returns at once. */
-export function recordingSleep(): { sleep: (ms: number) => Promise<void>; delays: number[] } {
-  const delays: number[] = [];
-  return { delays, sleep: (ms) => (delays.push(ms), Promise.resolve()) };
+/** A clock whose waits end at once, recording the asked delays. */
+export function instantClock(): { clock: FakeClock; delays: number[] } {
+  const clock = new FakeClock({ autoAdvance: true });
+  return { clock, delays: clock.delays };
 }
 
 /** A 127.0.0.1 port nothing listens on (fetch refuses some well-known ports outright). */

@@ -41,7 +41,6 @@ const enrichment = await buildEnrichment(config, {
 });
 let produced = 0;
 const handler = createBatchHandler({
-  pipeline: enrichment.pipeline,
   prepare: enrichment.prepare,
   producer: { send: (_t, m) => (produced += m.length, Promise.resolve()) },
   topics: { enriched: "e", deadLetter: "d" },

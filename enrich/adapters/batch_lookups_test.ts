@@ -36,7 +36,6 @@ async function setup(redis: Redis, sql: Sql) {
   });
   const out: EnrichedEvent[] = [];
   const handler = createBatchHandler({
-    pipeline: enrichment.pipeline,
     prepare: enrichment.prepare,
     producer: {
       send: (topic, messages) => {

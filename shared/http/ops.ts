@@ -4,17 +4,23 @@
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import { errorMessage } from "../errors.ts";
+import { withTimeout } from "../time.ts";
 
 /** A named dependency check for `/readyz`; resolves when the dependency is reachable. */
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<void>;
+  /**
+   * The service still works without it, degraded: a failure makes `/readyz` say "degraded" but
+   * stay 200 (default false: a failure makes it 503).
+   */
+  optional?: boolean;
 }
 
 /** Options for {@link opsRoutes}. */
 export interface OpsOptions {
   registry: Registry;
-  /** Dependencies that must be reachable for `/readyz` to answer 200 (default: none). */
+  /** Dependencies `/readyz` checks; each must answer unless `optional` (default: none). */
   checks?: ReadinessCheck[];
   /** Per-check timeout in milliseconds (default 2000). */
   checkTimeoutMs?: number;
@@ -28,19 +34,11 @@ export async function runChecks(
   timeoutMs: number,
 ): Promise<Record<string, { ok: boolean; error?: string }>> {
   const results = await Promise.all(checks.map(async ({ name, check }) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
-        check(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await withTimeout(check(), timeoutMs, { what: `Check "${name}"` });
       return [name, { ok: true }] as const;
     } catch (error) {
       return [name, { ok: false, error: errorMessage(error) }] as const;
-    } finally {
-      clearTimeout(timer);
     }
   }));
   return Object.fromEntries(results);
@@ -55,8 +53,10 @@ export function opsRoutes(opts: OpsOptions): Hono {
   app.get("/readyz", async (c) => {
     if (opts.isDraining?.()) return c.json({ status: "draining", checks: {} }, 503);
     const results = await runChecks(checks, timeoutMs);
-    const ready = Object.values(results).every((result) => result.ok);
-    return c.json({ status: ready ? "ready" : "not ready", checks: results }, ready ? 200 : 503);
+    const ready = checks.every(({ name, optional }) => optional || results[name]?.ok);
+    const degraded = Object.values(results).some((result) => !result.ok);
+    const status = ready ? (degraded ? "degraded" : "ready") : "not ready";
+    return c.json({ status, checks: results }, ready ? 200 : 503);
   });
   app.get("/metrics", async (c) => {
     const body = await opts.registry.metrics();

@@ -2,6 +2,7 @@
  * Serving a service over HTTP with graceful shutdown on SIGTERM and SIGINT.
  */
 import type { Logger } from "../log.ts";
+import { type Clock, sleep } from "../time.ts";
 
 /** Options for {@link serveUntilSignal}. */
 export interface ServeOptions {
@@ -18,8 +19,8 @@ export interface ServeOptions {
    * closes: a load balancer needs a few probe intervals to stop routing here (default 0).
    */
   drainDelayMs?: number;
-  /** Waits `ms` (default `setTimeout`); injected so tests control when the delay ends. */
-  sleep?: (ms: number) => Promise<void>;
+  /** The clock of the drain delay (default the system clock); tests step a fake one. */
+  clock?: Clock;
 }
 
 /** A running server and a way to stop it as a signal would. */
@@ -45,13 +46,12 @@ export function serveUntilSignal(
     onListen: () => {},
   }, handler);
   const drainDelayMs = opts.drainDelayMs ?? 0;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let stopping: Promise<void> | undefined;
   // A second signal during the delay (an impatient Ctrl-C) ends the delay.
-  let endDelay: (() => void) | undefined;
+  const endDelay = new AbortController();
   const shutdown = () => {
     if (stopping) {
-      endDelay?.();
+      endDelay.abort();
       return stopping;
     }
     stopping = (async () => {
@@ -60,8 +60,7 @@ export function serveUntilSignal(
         opts.logger.info("Shutting down: not ready, still serving during the drain delay", {
           drainDelayMs,
         });
-        await Promise.race([sleep(drainDelayMs), new Promise<void>((r) => (endDelay = r))]);
-        endDelay = undefined;
+        await sleep(drainDelayMs, { clock: opts.clock, signal: endDelay.signal }).catch(() => {});
       }
       opts.logger.info("Shutting down: draining in-flight requests");
       await server.shutdown();

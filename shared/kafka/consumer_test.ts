@@ -31,7 +31,7 @@ Deno.test(
       topics: [topic.name],
       fromBeginning: true,
       maxBatchSize: 10,
-      backoff: { initialMs: 10 },
+      backoff: { baseMs: 10 },
       onError: () => {},
     });
     const seen: Batch[] = [];

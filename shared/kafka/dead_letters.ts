@@ -1,14 +1,18 @@
 /** Writing dead-letter records to the dead-letter topic, acknowledged before offsets commit. */
-import type { DeadLetter } from "../../shared/events/mod.ts";
-import type { Producer } from "../../shared/kafka/mod.ts";
+import type { DeadLetter } from "../events/mod.ts";
+import type { Producer } from "./producer.ts";
 
 /** Where dead-letter records go. */
 export interface DeadLetterSink {
+  /** Resolves once every record is acknowledged; sends nothing for an empty list. */
   send(records: readonly DeadLetter[]): Promise<void>;
 }
 
-/** A sink producing to `topic`, keyed by event id so one event's failures stay together. */
-export function kafkaDeadLetters(producer: Producer, topic: string): DeadLetterSink {
+/**
+ * A sink producing to `topic`, keyed by event id so one event's failures stay together, with the
+ * stage and reason as headers so a consumer can filter without parsing.
+ */
+export function kafkaDeadLetters(producer: Pick<Producer, "send">, topic: string): DeadLetterSink {
   return {
     async send(records) {
       if (records.length === 0) return;
