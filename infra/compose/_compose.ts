@@ -76,20 +76,33 @@ export function declaredKeys(source: string): Set<string> {
 
 /**
  * The env names a schema file reads: its own keys, plus shared/config.ts's `infraEnv`/`topicEnv`
- * groups when spread in (`...infraEnv`), or single names picked from them (`infraEnv.REDIS_URL`).
+ * groups when spread in (`...infraEnv`), the `opsEnv(…)`/`consumerEnv(…)` groups when spread in
+ * (`...opsEnv(8080)`), or single names picked from them (`infraEnv.REDIS_URL`).
  */
 export function envNamesRead(source: string): Set<string> {
   const shared = Deno.readTextFileSync(ROOT + "shared/config.ts");
   const groups = {
     infraEnv: declaredKeys(groupSource(shared, "infraEnv")),
     topicEnv: declaredKeys(groupSource(shared, "topicEnv")),
+    opsEnv: declaredKeys(functionGroupSource(shared, "opsEnv")),
+    consumerEnv: declaredKeys(functionGroupSource(shared, "consumerEnv")),
   };
   const names = declaredKeys(source);
   for (const group of ["infraEnv", "topicEnv"] as const) {
     if (source.includes(`...${group}`)) groups[group].forEach((name) => names.add(name));
   }
+  for (const group of ["opsEnv", "consumerEnv"] as const) {
+    if (source.includes(`...${group}(`)) groups[group].forEach((name) => names.add(name));
+  }
   for (const m of source.matchAll(SHARED_REF)) names.add(m[2]!);
   return names;
+}
+
+/** The text of `export function <name>(…) { … }` in `source` (a group built per service). */
+export function functionGroupSource(source: string, name: string): string {
+  const start = source.indexOf(`export function ${name}(`);
+  if (start < 0) throw new Error(`shared/config.ts no longer exports ${name}`);
+  return source.slice(start, source.indexOf("\n}", start));
 }
 
 /** The text of `export const <name> = { ... };` in `source`. */
