@@ -18,6 +18,7 @@ import { TEST_ENV, testId, testSql } from "../../shared/testing/stores.ts";
 import { benchEvents } from "./_events.ts";
 import { argsOrExit } from "../../shared/cli.ts";
 import { ENRICH_THROUGHPUT_USAGE, parseEnrichThroughputArgs } from "../args.ts";
+import { sleep } from "../../shared/time.ts";
 
 const { total, visitors } = argsOrExit(
   ENRICH_THROUGHPUT_USAGE,
@@ -76,7 +77,7 @@ while (performance.now() - started < 600_000) {
   }
   // A failing batch is redelivered forever; stop and show why instead of waiting for the limit.
   if (service.log().includes('"level":"error"')) break;
-  await new Promise((r) => setTimeout(r, 20));
+  await sleep(20);
 }
 await service.stop();
 const errors = [...metrics.matchAll(/eventflow_enrich_step_errors_total\{.*step="(\w+)"\} (\d+)/g)]

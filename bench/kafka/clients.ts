@@ -14,6 +14,7 @@ import {
   Producer as PfProducer,
 } from "@platformatic/kafka";
 import { argsOrExit } from "../../shared/cli.ts";
+import { sleep } from "../../shared/time.ts";
 import { KAFKA_CLIENTS_USAGE, parseKafkaClientsArgs } from "../args.ts";
 
 const { records: RECORDS, batch: BATCH, rebalanceRecords: REBALANCE_RECORDS } = argsOrExit(
@@ -115,7 +116,7 @@ function kafkajsBench(): ClientBench {
             resolveOffset(m.offset);
           }
           // Simulated processing time so the rebalance happens mid-stream.
-          await delay(5);
+          await sleep(5);
           await heartbeat();
         },
       });
@@ -186,7 +187,7 @@ function platformaticBench(): ClientBench {
           seen(`${m.partition}:${m.offset}`);
           await m.commit();
           // Same simulated processing time as kafkajs, per 100 messages.
-          if (++pending % 100 === 0) await delay(5);
+          if (++pending % 100 === 0) await sleep(5);
           if (!running) break;
         }
       })().catch((err) => console.error("platformatic member:", err));
@@ -198,10 +199,6 @@ function platformaticBench(): ClientBench {
       };
     },
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -236,14 +233,14 @@ async function runOne(bench: ClientBench): Promise<Result> {
     const ids: string[] = [];
     const group = `test_rb_${suffix}`;
     const stopA = await bench.groupMember(rbTopic, group, (id) => ids.push(id));
-    while (ids.length < REBALANCE_RECORDS / 3) await delay(20);
+    while (ids.length < REBALANCE_RECORDS / 3) await sleep(20);
     const stopB = await bench.groupMember(rbTopic, group, (id) => ids.push(id));
     // Done when every offset was seen and nothing new arrived for 3 s.
     let last = -1;
     let stableSince = Date.now();
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      await delay(250);
+      await sleep(250);
       if (ids.length !== last) {
         last = ids.length;
         stableSince = Date.now();

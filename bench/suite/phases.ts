@@ -8,6 +8,7 @@ import { type BenchChild, cpuSeconds, runCommand, spawnDeno, waitReady } from ".
 import type { BenchResults, StoreFigures } from "./results.ts";
 import { tcpOpen, waitChildReady } from "../../shared/process/mod.ts";
 import { runWrk, type WrkResult, wrkScript } from "./wrk.ts";
+import { sleep } from "../../shared/time.ts";
 
 /** Ports, topics and databases of one run. */
 export interface BenchEnv {
@@ -169,7 +170,7 @@ async function waitForCount(
   let firstMs = NaN;
   let lastMs = start;
   while (count < target && performance.now() - start < timeoutMs) {
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const now = await read();
     if (now > count) {
       if (Number.isNaN(firstMs)) firstMs = performance.now();

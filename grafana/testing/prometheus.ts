@@ -6,6 +6,7 @@
  */
 import { createRegistry, type Registry } from "../../shared/metrics.ts";
 import { spawnChild } from "../../shared/process/mod.ts";
+import { sleep } from "../../shared/time.ts";
 
 /** The Prometheus job names, shared with compose and the local stack. */
 export const JOBS = ["ingest", "enrich", "sink", "admin", "alerts"] as const;
@@ -157,7 +158,7 @@ export async function startPrometheus(
       if (Date.now() > deadline) {
         throw new Error(`Prometheus did not scrape all jobs in 30 s:\n${child.output()}`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   } catch (error) {
     await stop();

@@ -9,6 +9,7 @@
  */
 import { type DeadLetter, DeadLetterSchema, REPLAYS_HEADER } from "../events/mod.ts";
 import { createConsumer, createProducer, type KafkaConfig } from "../kafka/mod.ts";
+import { sleep } from "../time.ts";
 
 /** A dead-letter record and where it sits in the dead-letter topic. */
 export interface Located {
@@ -53,7 +54,7 @@ export async function readDeadLetters(
     return Promise.resolve();
   });
   const idleMs = opts.idleMs ?? 3000;
-  while (Date.now() - last < idleMs) await new Promise((r) => setTimeout(r, 100));
+  while (Date.now() - last < idleMs) await sleep(100);
   await consumer.close();
   await running.catch(() => {});
   return found.sort((a, b) =>

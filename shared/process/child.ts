@@ -4,7 +4,7 @@
  * `deno task test`. One way to start them with their output kept, wait for them and stop them.
  * @module
  */
-import { delay } from "./probe.ts";
+import { sleep } from "../time.ts";
 
 /** Where a child's stdout and stderr go. */
 export type ChildOutput =
@@ -187,7 +187,7 @@ export async function waitChildReady(
         `${opts.what} was not ready within ${Math.round(opts.timeoutMs / 1000)} s${tail(child)}`,
       );
     }
-    await delay(opts.intervalMs ?? 100);
+    await sleep(opts.intervalMs ?? 100);
   }
 }
 

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { exitCodeWithin, spawnChild, waitChildReady, waitListeningPort } from "./child.ts";
+import { sleep } from "../time.ts";
 
 const sh = (script: string) => ["-c", script];
 
@@ -48,7 +49,7 @@ Deno.test("stop() ends a child with SIGTERM; one that ignores it gets SIGKILL af
     args: sh("trap '' TERM; echo trapped; while :; do sleep 0.05; done"),
     output: "null",
   });
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await sleep(200);
   assert.equal((await stubborn.stop({ graceMs: 300 })).signal, "SIGKILL");
 });
 

@@ -3,7 +3,7 @@
  * detached starts, pid files, liveness, stops.
  * @module
  */
-import { delay } from "./probe.ts";
+import { sleep } from "../time.ts";
 
 /** Whether `pid` names a live, non-zombie process. */
 export function isAlive(pid: number): boolean {
@@ -50,11 +50,11 @@ export async function readLivePid(
 export async function stopPid(pid: number, opts: { timeoutMs?: number } = {}): Promise<void> {
   if (!signal(pid, "SIGTERM")) return;
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
-  while (isAlive(pid) && Date.now() < deadline) await delay(100);
+  while (isAlive(pid) && Date.now() < deadline) await sleep(100);
   if (!isAlive(pid)) return;
   signal(pid, "SIGKILL");
   const killDeadline = Date.now() + 5_000;
-  while (isAlive(pid) && Date.now() < killDeadline) await delay(50);
+  while (isAlive(pid) && Date.now() < killDeadline) await sleep(50);
   if (isAlive(pid)) {
     throw new Error(`Process ${pid} survived SIGKILL; inspect it with "ps -p ${pid}"`);
   }
@@ -100,7 +100,7 @@ export async function spawnDetached(
   for (let i = 0; i < 100; i++) {
     const pid = await readLivePid(opts.pidFile, opts);
     if (pid !== null) return pid;
-    await delay(50);
+    await sleep(50);
   }
   throw new Error(
     `"${cmd}" did not start: no live pid in "${opts.pidFile}"; see "${opts.logFile}"`,

@@ -2,6 +2,7 @@
  * Probes and waits: is a port open, does a URL answer 2xx, does a path exist; poll until true.
  * @module
  */
+import { sleep, withTimeout } from "../time.ts";
 
 /** Whether something accepts TCP connections on `host:port` within `timeoutMs` (default 1 s). */
 export async function tcpOpen(
@@ -13,13 +14,8 @@ export async function tcpOpen(
     conn.close();
     return true;
   }, () => false);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), opts.timeoutMs ?? 1_000);
-  });
-  const open = await Promise.race([attempt, timeout]);
-  clearTimeout(timer);
-  return open;
+  const ms = opts.timeoutMs ?? 1_000;
+  return await withTimeout(attempt, ms, { what: `connect ${host}:${port}` }).catch(() => false);
 }
 
 /** Whether an HTTP GET of `url` answers 2xx within `timeoutMs` (default 2 s). */
@@ -44,7 +40,7 @@ export async function waitFor(
   const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline) {
     if (await probe()) return;
-    await delay(opts.intervalMs ?? 200);
+    await sleep(opts.intervalMs ?? 200);
   }
   throw new Error(`${opts.what} was not ready within ${Math.round(opts.timeoutMs / 1000)} s`);
 }
@@ -58,9 +54,4 @@ export async function exists(path: string): Promise<boolean> {
     if (err instanceof Deno.errors.NotFound) return false;
     throw err;
   }
-}
-
-/** Resolves after `ms` milliseconds. */
-export function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -2,6 +2,7 @@
 
 import { createAdmin } from "../kafka/admin.ts";
 import type { KafkaConfig } from "../kafka/config.ts";
+import { sleep } from "../time.ts";
 
 /** Config for the local test broker; `KAFKA_BROKERS` overrides the address. */
 export function testConfig(clientId = "test"): KafkaConfig {
@@ -45,6 +46,6 @@ export async function waitFor(
     if (Date.now() > deadline) {
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await sleep(25);
   }
 }
