@@ -3,6 +3,7 @@
 import {
   exists,
   readLivePid as readLivePidFile,
+  run,
   spawnDetached,
   stopPid,
 } from "../../shared/process/mod.ts";
@@ -70,15 +71,20 @@ export async function startKafka(opts: StartKafkaOptions): Promise<number> {
   ];
 
   if (!(await exists(`${dataDir}/logs/meta.properties`))) {
-    const out = await new Deno.Command(java, {
-      args: [...jvm, "kafka.tools.StorageTool", "format", "-t", randomClusterId(), "-c", propsFile],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-      throw new Error(`Cannot format Kafka storage in "${dataDir}/logs":\n${text.slice(-2000)}`);
-    }
+    await run(java, [
+      ...jvm,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      randomClusterId(),
+      "-c",
+      propsFile,
+    ]).catch((cause) => {
+      throw new Error(
+        `Cannot format Kafka storage in "${dataDir}/logs": ${(cause as Error).message}`,
+        { cause },
+      );
+    });
   }
 
   // The pid file names the JVM itself (spawnDetached execs java), checked by its main class.
