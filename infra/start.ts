@@ -6,8 +6,7 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
-import { exists } from "./proc.ts";
-import { runInherited } from "./stack/child.ts";
+import { exists, runInherited } from "../shared/process/mod.ts";
 import {
   clickhouseEnv,
   ensureClickHouseCredentials,

@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import { parseCli } from "../../shared/cli.ts";
 import { sha256Hex, type User } from "./access.ts";
 
 /** Fully resolved server configuration. */
@@ -97,38 +98,27 @@ export function loadServerConfig(
   return parsed.data;
 }
 
-const KNOWN_FLAGS = new Set([
-  "hostname",
-  "port",
-  "data-dir",
-  "users-file",
-  "max-execution-time",
-  "max-memory-usage",
-  "max-queued",
-]);
-
-function parseFlags(args: readonly string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
-  const unknown: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !KNOWN_FLAGS.has(match[1]!)) {
-      unknown.push(arg);
-      continue;
-    }
-    const value = match[2] ?? args[++i];
-    if (value === undefined) unknown.push(`${arg} (missing value)`);
-    else flags[match[1]!] = value;
-  }
-  if (unknown.length > 0) {
+function parseFlags(args: readonly string[]): Record<string, string | undefined> {
+  try {
+    return parseCli({
+      args: [...args],
+      options: {
+        hostname: { type: "string" },
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+        "users-file": { type: "string" },
+        "max-execution-time": { type: "string" },
+        "max-memory-usage": { type: "string" },
+        "max-queued": { type: "string" },
+      },
+    }).values;
+  } catch (error) {
     throw new ConfigError(
-      `Unknown arguments ${unknown.join(", ")}: expected ${
-        [...KNOWN_FLAGS].map((f) => `--${f}`).join(", ")
-      }`,
+      `${(error as Error).message}: expected --port, --data-dir, --hostname, --users-file, ` +
+        "--max-execution-time, --max-memory-usage, --max-queued",
+      { cause: error },
     );
   }
-  return flags;
 }
 
 const usersSchema = z.object({

@@ -16,7 +16,8 @@
  * @module
  */
 
-import { readLivePid, spawnDetached, stopPid } from "../proc.ts";
+import { readLivePid, spawnDetached, stopPid } from "../../shared/process/mod.ts";
+import { sleep } from "../../shared/time.ts";
 
 export { ClickHouseException } from "./errors.ts";
 export { type RunningServer, serve } from "./server.ts";
@@ -113,7 +114,7 @@ export async function waitClickHouseReady(url: string, timeoutMs: number): Promi
     } catch (error) {
       lastError = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new ClickHouseStackError(
     "CLICKHOUSE_NOT_READY",
