@@ -6,13 +6,15 @@ import assert from "node:assert/strict";
 import { launchChromium } from "../shared/testing/chromium.ts";
 import { openTestStores, TEST_TARGETS } from "./testing/stores.ts";
 import { randomPrefix, removeWorld, seedWorld } from "./testing/seed.ts";
+import { spawnChild, waitListeningPort } from "../shared/process/mod.ts";
 
 const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
 
 /** Starts main.ts on port 0 and resolves with its port once it logs "Listening". */
 async function startAdmin() {
-  const child = new Deno.Command(DENO, {
+  const child = spawnChild(DENO, {
+    name: "admin",
     args: ["run", "-A", MAIN],
     env: {
       PORT: "0",
@@ -20,23 +22,13 @@ async function startAdmin() {
       CLICKHOUSE_URL: TEST_TARGETS.clickhouseUrl,
       CLICKHOUSE_DATABASE: TEST_TARGETS.clickhouseDatabase,
     },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  while (true) {
-    const { value, done } = await lines.read();
-    if (done) throw new Error(`admin exited before listening:\n${buffer}`);
-    buffer += value;
-    const match = /"message":"Listening","port":(\d+)/.exec(buffer);
-    if (match) {
-      // Keep draining stderr so the child never blocks on a full pipe.
-      (async () => {
-        while (!(await lines.read()).done);
-      })();
-      return { child, port: Number(match[1]) };
-    }
+    stderrOnly: true,
+  });
+  try {
+    return { child, port: await waitListeningPort(child) };
+  } catch (error) {
+    await child.kill();
+    throw error;
   }
 }
 
@@ -81,8 +73,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     await page.screenshot({ path: "/tmp/admin_customer.png", fullPage: true });
   } finally {
     await browser.close();
-    child.kill("SIGTERM");
-    const status = await child.status;
+    const status = await child.stop();
     await removeWorld(stores, world);
     assert.equal(status.code, 0, "admin shuts down cleanly on SIGTERM");
   }

@@ -10,8 +10,8 @@ import { createRegistry } from "../shared/metrics.ts";
 import { FakeClock } from "../shared/time.ts";
 import { createDestinations } from "./adapters/destination.ts";
 import { createRedisLedger } from "./adapters/ledger.ts";
-import { bigPurchase, enrichedEvent, instantClock, standIn } from "./_fixtures.ts";
-import { testRedis } from "./_test_env.ts";
+import { bigPurchase, enrichedEvent, instantClock, standIn } from "./testing/fixtures.ts";
+import { testRedis } from "./testing/env.ts";
 import { createAlertHandler } from "./handler.ts";
 import { createAlertsMetrics } from "./metrics.ts";
 

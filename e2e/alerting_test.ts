@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
 import { verify } from "../alerts/core/signature.ts";
 import { daemonComponent } from "../infra/stack/daemon.ts";
-import { alertmanagerConfig, ensureReceiverToken } from "../infra/prometheus/alertmanager.ts";
+import { alertmanagerConfig, ensureReceiverToken } from "../infra/alertmanager/config.ts";
 import { localPrometheusConfig } from "../infra/prometheus/local.ts";
 import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 import { TEST_ENV, waitFor } from "../shared/testing/stores.ts";

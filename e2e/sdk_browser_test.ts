@@ -7,9 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { launchChromium } from "../shared/testing/chromium.ts";
-import { startPipeline } from "./_pipeline.ts";
-import { deleteVisitors, waitForEventIds } from "./_sdk.ts";
-import { nodeModule, servePages, watchConsole, watchFailures, watchRequests } from "./_browser.ts";
+import { startPipeline } from "./testing/pipeline.ts";
+import { deleteVisitors, waitForEventIds } from "./testing/sdk.ts";
+import {
+  nodeModule,
+  servePages,
+  watchConsole,
+  watchFailures,
+  watchRequests,
+} from "./testing/browser.ts";
 
 const SEGMENT_UMD = "@segment/analytics-next/dist/umd/";
 

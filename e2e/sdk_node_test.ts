@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
 import { Analytics as SegmentAnalytics } from "@segment/analytics-node";
 import RudderAnalytics from "@rudderstack/rudder-sdk-node";
-import { startPipeline } from "./_pipeline.ts";
-import { deleteVisitors, waitForEventIds } from "./_sdk.ts";
+import { startPipeline } from "./testing/pipeline.ts";
+import { deleteVisitors, waitForEventIds } from "./testing/sdk.ts";
 
 Deno.test("@segment/analytics-node batches land in ClickHouse with the library's message ids", async () => {
   await using pipeline = await startPipeline();

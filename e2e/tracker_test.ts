@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import type { BrowserContext, Page, Request } from "playwright-core";
 import { waitFor } from "../shared/testing/stores.ts";
 import { launchChromium } from "../shared/testing/chromium.ts";
-import { type Pipeline, startPipeline } from "./_pipeline.ts";
-import { deleteVisitors, eventsOf, waitForEventIds, waitForEvents } from "./_sdk.ts";
-import { servePages, watchConsole, watchFailures } from "./_browser.ts";
+import { type Pipeline, startPipeline } from "./testing/pipeline.ts";
+import { deleteVisitors, eventsOf, waitForEventIds, waitForEvents } from "./testing/sdk.ts";
+import { servePages, watchConsole, watchFailures } from "./testing/browser.ts";
 
 /** A small shop: one tag, then buttons calling the tracker. */
 function demoShop(pipeline: Pipeline, opts: { attrs?: string; inline?: string } = {}): string {

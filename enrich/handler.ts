@@ -26,7 +26,7 @@ import type { Pipeline } from "./steps/pipeline.ts";
 /** The dead-letter `stage` of this service. */
 export const STAGE = "enrich";
 
-/** Re-exported for the `dlq` CLI, which imports it from here. */
+/** Re-exported for the code that imported it from here; tools/dlq.ts reads it from shared. */
 export { REPLAYS_HEADER } from "../shared/events/mod.ts";
 
 /** Dependencies of {@link createBatchHandler}. */

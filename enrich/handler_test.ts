@@ -4,7 +4,7 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { FakeClock } from "../shared/time.ts";
 import assert from "node:assert/strict";
-import { rawEvent } from "./_fixtures.ts";
+import { rawEvent } from "./testing/events.ts";
 import { createBatchHandler, parseRaw, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
 import { createEnrichMetrics } from "./metrics.ts";
 import { createPipeline } from "./steps/pipeline.ts";

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import type { Panel, PromTarget, SqlTarget } from "./_dashboard.ts";
 import { dashboards, render } from "./build.ts";
 import { expandPromMacros, expandSqlMacros } from "./_macros.ts";
-import { JOBS, serviceRegistries, startPrometheus } from "./_prometheus_fixture.ts";
-import { createTestDatabase, FROM, seed, TO } from "./_clickhouse_fixture.ts";
+import { JOBS, serviceRegistries, startPrometheus } from "./testing/prometheus.ts";
+import { createTestDatabase, FROM, seed, TO } from "./testing/clickhouse.ts";
 
 const CLICKHOUSE_URL = Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
 const all = dashboards();

@@ -64,4 +64,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # --- Kafka jars (Maven Central, cached in .cache/kafka) ---------------------------------------
-node_modules/.bin/deno run -A --quiet infra/stack/kafka_jars.ts
+node_modules/.bin/deno run -A --quiet infra/kafka/fetch_jars.ts

@@ -6,14 +6,13 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
-import { exists } from "./proc.ts";
-import { runInherited } from "./stack/child.ts";
+import { exists, runInherited } from "../shared/process/mod.ts";
 import {
   clickhouseEnv,
   ensureClickHouseCredentials,
   usersFilePath,
 } from "./stack/clickhouse_users.ts";
-import { ensureReceiverToken } from "./prometheus/alertmanager.ts";
+import { ensureReceiverToken } from "./alertmanager/config.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
   type RunningService,

@@ -8,8 +8,9 @@
  * the `eventflow_test` databases and Redis db 15, migrates them, runs `deno test`, stops only the
  * components it started, and prints `deno: N passed, M failed` as its last line.
  */
+import { parseCli, UsageError } from "../shared/cli.ts";
 import { migrateAll } from "../shared/migrate.ts";
-import { forEachLine, runInherited, withTimeout } from "./stack/child.ts";
+import { exitCodeWithin, runInherited, spawnChild } from "../shared/process/mod.ts";
 import {
   type ClickHouseCredentials,
   ensureClickHouseCredentials,
@@ -70,7 +71,10 @@ async function runDenoTest(
   deno: string,
   opts: { cwd: string; env: Record<string, string>; extra: string[]; timeoutMs: number },
 ): Promise<{ code: number; output: string }> {
-  const child = new Deno.Command(deno, {
+  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
+  const tail: string[] = [];
+  const child = spawnChild(deno, {
+    name: "deno test",
     args: [
       "test",
       "-A",
@@ -80,40 +84,55 @@ async function runDenoTest(
     ],
     cwd: opts.cwd,
     env: opts.env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
-  const tail: string[] = [];
-  const reading = forEachLine(child.stdout, (line) => {
-    console.log(line);
-    tail.push(line);
-    if (tail.length > 200) tail.shift();
+    output: {
+      onLine: (line, stream) => {
+        if (stream === "stderr") return console.error(line);
+        console.log(line);
+        tail.push(line);
+        if (tail.length > 200) tail.shift();
+      },
+    },
   });
-  const code = await withTimeout(child, opts.timeoutMs, "deno test");
-  await reading;
+  const code = await exitCodeWithin(child, opts.timeoutMs);
   return { code, output: tail.join("\n") };
 }
 
-async function main(args: string[]): Promise<number> {
+const USAGE = "usage: deno task test [--no-check] [-- <deno test args>]";
+
+/** What `deno task test` was asked: skip the gates?, and what to pass on to `deno test`. */
+export interface TestArgs {
+  noCheck: boolean;
+  /** Everything after `--`, for `deno test` (paths, `--filter`…). */
+  extra: string[];
+}
+
+/** Parses `[--no-check] [-- <deno test args>]`; anything else throws a UsageError. */
+export function parseTestArgs(args: string[]): TestArgs {
   const dashDash = args.indexOf("--");
   const own = dashDash === -1 ? args : args.slice(0, dashDash);
-  const extra = dashDash === -1 ? [] : args.slice(dashDash + 1);
-  const unknown = own.filter((a) => a !== "--no-check");
-  if (unknown.length > 0) {
-    console.error(
-      `error: unknown argument "${
-        unknown[0]
-      }"; usage: deno task test [--no-check] [-- <deno test args>]`,
-    );
+  const { values } = parseCli({ args: own, options: { "no-check": { type: "boolean" } } });
+  return {
+    noCheck: values["no-check"] === true,
+    extra: dashDash === -1 ? [] : args.slice(dashDash + 1),
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  let parsed: TestArgs;
+  try {
+    parsed = parseTestArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}; ${USAGE}`);
     console.log(summaryLine(null, 2));
     return 2;
   }
+  const { extra } = parsed;
   const deno = Deno.execPath();
   const config = loadStackConfig(Deno.env.toObject());
   const cwd = config.repoRoot;
 
-  if (!own.includes("--no-check") && !(await gates(deno, cwd))) {
+  if (!parsed.noCheck && !(await gates(deno, cwd))) {
     console.log(summaryLine(null, 1));
     return 1;
   }

@@ -5,14 +5,8 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../shared/events/mod.ts";
 import { createSourceStore } from "./adapters/sources.ts";
-import {
-  BROKERS,
-  readMessages,
-  TEST_DATABASE_URL,
-  testSql,
-  testTopic,
-} from "./adapters/_test_env.ts";
-import { BRIEF_EXAMPLE } from "./core/_fixtures.ts";
+import { BROKERS, readMessages, TEST_DATABASE_URL, testSql, testTopic } from "./testing/env.ts";
+import { BRIEF_EXAMPLE } from "./testing/fixtures.ts";
 import { hashWriteKey } from "./core/write_key.ts";
 import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 

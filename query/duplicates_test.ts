@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { chNumber } from "../shared/testing/stores.ts";
-import { insertEvents, NO_EXTRAS, queryHarness, type TestEvent } from "./_testing.ts";
+import { insertEvents, NO_EXTRAS, queryHarness, type TestEvent } from "./testing/harness.ts";
 
 function order(prefix: string, i: number, amount: number): TestEvent {
   return {

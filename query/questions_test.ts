@@ -3,7 +3,14 @@
  * merged): each expected number is computed here, in TypeScript, from the same event list.
  */
 import assert from "node:assert/strict";
-import { dataset, DAYS, insertEvents, queryHarness, START, type TestEvent } from "./_testing.ts";
+import {
+  dataset,
+  DAYS,
+  insertEvents,
+  queryHarness,
+  START,
+  type TestEvent,
+} from "./testing/harness.ts";
 
 const DAY = 86_400_000;
 const FROM = START + 14 * DAY; // 2026-10-19

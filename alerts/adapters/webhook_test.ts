@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { bigPurchase, closedPort, enrichedEvent, instantClock, standIn } from "../_fixtures.ts";
+import {
+  bigPurchase,
+  closedPort,
+  enrichedEvent,
+  instantClock,
+  standIn,
+} from "../testing/fixtures.ts";
 import { verify } from "../core/signature.ts";
 import { createWebhookDestination } from "./webhook.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { alertmanagerPayload } from "../_fixtures.ts";
+import { alertmanagerPayload } from "../testing/fixtures.ts";
 import { AlertmanagerPayloadSchema, opsNotifications, opsText } from "./alertmanager.ts";
 
 Deno.test("opsText() names the alert, its severity, its labels, summary and runbook", () => {

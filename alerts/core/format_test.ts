@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bigPurchase, enrichedEvent } from "../_fixtures.ts";
+import { bigPurchase, enrichedEvent } from "../testing/fixtures.ts";
 import { alertId, alertText, formatMoney, renderTemplate, webhookBody } from "./format.ts";
 
 Deno.test("alertText() writes the brief's purchase message", () => {

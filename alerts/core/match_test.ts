@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bigPurchase, enrichedEvent } from "../_fixtures.ts";
+import { bigPurchase, enrichedEvent } from "../testing/fixtures.ts";
 import { fieldValue, matches, matchingRules, satisfies, throttleKey } from "./match.ts";
 import type { Condition, Rule } from "./rules.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Registry } from "prom-client";
-import { alertmanagerPayload, instantClock, standIn } from "../_fixtures.ts";
+import { alertmanagerPayload, instantClock, standIn } from "../testing/fixtures.ts";
 import { verify } from "../core/signature.ts";
 import { createWebhookDestination } from "../adapters/webhook.ts";
 import { createAlertsMetrics } from "../metrics.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { aliasesOf } from "../../shared/events/mod.ts";
 import { identityStep, linkFrom } from "./identity.ts";
 import { productIdOf, productStep } from "./product.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { coerceNumber, normalizeStep, toUtc } from "./normalize.ts";
 
 Deno.test("toUtc() rewrites an offset timestamp as the same instant in UTC", () => {

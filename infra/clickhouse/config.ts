@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import { parseCli } from "../../shared/cli.ts";
 import { sha256Hex, type User } from "./access.ts";
 
 /** Fully resolved server configuration. */
@@ -25,6 +26,11 @@ export interface ServerConfig {
   maxQueued: number;
   /** Host names accepted in Host and Origin besides loopback; none. */
   allowedHosts: string[];
+  /**
+   * Port of the Prometheus endpoint (`GET /metrics`, as clickhouse-server's 9363), on the same
+   * interface; none when null.
+   */
+  metricsPort: number | null;
 }
 
 const schema = z.object({
@@ -40,6 +46,7 @@ const schema = z.object({
   allowedHosts: z.string().transform((v) =>
     v.split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== "")
   ),
+  metricsPort: z.coerce.number().int().min(0).max(65535).nullable(),
 });
 
 /** Raised when flags or environment variables do not form a valid configuration. */
@@ -84,6 +91,7 @@ export function loadServerConfig(
       String(2 * 1024 ** 3),
     maxQueued: flags["max-queued"] ?? env.CLICKHOUSE_MAX_QUEUED ?? "64",
     allowedHosts: env.CLICKHOUSE_ALLOWED_HOSTS ?? "",
+    metricsPort: flags["metrics-port"] ?? env.CLICKHOUSE_METRICS_PORT ?? null,
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -97,38 +105,28 @@ export function loadServerConfig(
   return parsed.data;
 }
 
-const KNOWN_FLAGS = new Set([
-  "hostname",
-  "port",
-  "data-dir",
-  "users-file",
-  "max-execution-time",
-  "max-memory-usage",
-  "max-queued",
-]);
-
-function parseFlags(args: readonly string[]): Record<string, string> {
-  const flags: Record<string, string> = {};
-  const unknown: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match || !KNOWN_FLAGS.has(match[1]!)) {
-      unknown.push(arg);
-      continue;
-    }
-    const value = match[2] ?? args[++i];
-    if (value === undefined) unknown.push(`${arg} (missing value)`);
-    else flags[match[1]!] = value;
-  }
-  if (unknown.length > 0) {
+function parseFlags(args: readonly string[]): Record<string, string | undefined> {
+  try {
+    return parseCli({
+      args: [...args],
+      options: {
+        hostname: { type: "string" },
+        port: { type: "string" },
+        "data-dir": { type: "string" },
+        "users-file": { type: "string" },
+        "max-execution-time": { type: "string" },
+        "max-memory-usage": { type: "string" },
+        "max-queued": { type: "string" },
+        "metrics-port": { type: "string" },
+      },
+    }).values;
+  } catch (error) {
     throw new ConfigError(
-      `Unknown arguments ${unknown.join(", ")}: expected ${
-        [...KNOWN_FLAGS].map((f) => `--${f}`).join(", ")
-      }`,
+      `${(error as Error).message}: expected --port, --data-dir, --hostname, --users-file, ` +
+        "--max-execution-time, --max-memory-usage, --max-queued, --metrics-port",
+      { cause: error },
     );
   }
-  return flags;
 }
 
 const usersSchema = z.object({

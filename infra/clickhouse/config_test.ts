@@ -34,3 +34,29 @@ Deno.test("readUsersFile() hashes passwords and refuses empty passwords or no us
     await assert.rejects(readUsersFile(JSON.stringify(bad), "u.json"), ConfigError);
   }
 });
+
+Deno.test("loadServerConfig() takes flags over environment over defaults", () => {
+  const base = loadServerConfig(["--users-file", "u.json"], {});
+  assert.deepEqual([base.hostname, base.port, base.dataDir], [
+    "127.0.0.1",
+    8123,
+    ".stack/clickhouse",
+  ]);
+  const c = loadServerConfig(["--port", "9000", "--data-dir=/tmp/ch", "--users-file", "u.json"], {
+    CLICKHOUSE_HTTP_PORT: "8124",
+    CLICKHOUSE_HOSTNAME: "0.0.0.0",
+  });
+  assert.deepEqual([c.hostname, c.port, c.dataDir], ["0.0.0.0", 9000, "/tmp/ch"]);
+});
+
+Deno.test("loadServerConfig() names an unknown flag, a missing value and a bad port", () => {
+  assert.throws(() => loadServerConfig(["--prot", "1"], {}), {
+    name: "ConfigError",
+    message: /^Unknown option '--prot': expected --port, --data-dir, --hostname, --users-file/,
+  });
+  assert.throws(() => loadServerConfig(["--port"], {}), /argument missing: expected --port/);
+  assert.throws(
+    () => loadServerConfig(["--users-file", "u"], { CLICKHOUSE_HTTP_PORT: "80000" }),
+    { name: "ConfigError", message: /port \("80000"\)/ },
+  );
+});

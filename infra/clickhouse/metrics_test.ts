@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { openChdbEngine } from "./engine.ts";
+import { loadServerConfig } from "./config.ts";
 import { metricsHandler, renderMetrics } from "./metrics.ts";
+import { serve } from "./server.ts";
 
 Deno.test("renderMetrics() names series as clickhouse-server's Prometheus endpoint does", () => {
   const text = renderMetrics({
@@ -39,6 +41,46 @@ Deno.test("the metrics handler reports the real engine's inserts, parts and disk
     assert.equal((await handler(new Request("http://127.0.0.1/"))).status, 404);
   } finally {
     await engine.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the stand-in serves the engine's metrics on --metrics-port, apart from its SQL port", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "eventflow_test_chmetrics_" });
+  await Deno.writeTextFile(
+    `${dir}/users.json`,
+    JSON.stringify({ users: { writer: { password: "secret-0123456789" } } }),
+  );
+  const running = await serve(
+    loadServerConfig(
+      [
+        "--port",
+        "0",
+        "--metrics-port",
+        "0",
+        "--data-dir",
+        `${dir}/data`,
+        "--users-file",
+        `${dir}/users.json`,
+      ],
+      {},
+    ),
+  );
+  try {
+    assert.notEqual(running.metricsPort, null);
+    assert.notEqual(running.metricsPort, running.port);
+    const res = await fetch(`http://127.0.0.1:${running.metricsPort}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /^ClickHouseAsyncMetrics_FilesystemMainPathTotalBytes \d+$/m);
+    // The SQL port does not serve it, and the metrics port serves nothing else.
+    const sqlPort = await fetch(`http://127.0.0.1:${running.port}/metrics`);
+    assert.notEqual(sqlPort.status, 200);
+    await sqlPort.body?.cancel();
+    const other = await fetch(`http://127.0.0.1:${running.metricsPort}/?query=SELECT%201`);
+    assert.equal(other.status, 404);
+    await other.body?.cancel();
+  } finally {
+    await running.shutdown();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -16,7 +16,8 @@
  * @module
  */
 
-import { readLivePid, spawnDetached, stopPid } from "../proc.ts";
+import { readLivePid, spawnDetached, stopPid } from "../../shared/process/mod.ts";
+import { sleep } from "../../shared/time.ts";
 
 export { ClickHouseException } from "./errors.ts";
 export { type RunningServer, serve } from "./server.ts";
@@ -36,6 +37,8 @@ export interface StartClickHouseOptions {
   usersFile: string;
   /** Per-query limits and queue bound; the server's defaults (60 s, 2 GiB, 64) when absent. */
   limits?: { maxExecutionTime?: number; maxMemoryUsage?: number; maxQueued?: number };
+  /** Port of the Prometheus endpoint (clickhouse-server's is 9363); none when absent. */
+  metricsPort?: number;
 }
 
 /** Raised when the stand-in cannot be started, reached or stopped. */
@@ -91,6 +94,7 @@ export async function startClickHouse(options: StartClickHouseOptions): Promise<
       "--users-file",
       usersFile,
       ...limitFlags(options.limits ?? {}),
+      ...(options.metricsPort === undefined ? [] : ["--metrics-port", String(options.metricsPort)]),
     ],
     { pidFile: pidPath(dataDir), logFile },
   );
@@ -113,7 +117,7 @@ export async function waitClickHouseReady(url: string, timeoutMs: number): Promi
     } catch (error) {
       lastError = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new ClickHouseStackError(
     "CLICKHOUSE_NOT_READY",

@@ -14,7 +14,7 @@ import {
   ROOT,
   scripts,
   sharedDefaults,
-} from "./_compose.ts";
+} from "../testing/compose.ts";
 
 const compose = readCompose();
 const services = Object.entries(compose.services);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 /** Security properties of compose.yaml and the EventFlow image, checked by parsing (no Docker here). */
-import { readCompose, readYaml, ROOT } from "./_compose.ts";
+import { readCompose, readYaml, ROOT } from "../testing/compose.ts";
 
 const compose = readCompose();
 const services = Object.entries(compose.services);

@@ -1,5 +1,5 @@
 /** Fetches the Apache Kafka broker and tools jars with Maven into a git-ignored cache. */
-import { exists } from "../proc.ts";
+import { exists, run } from "../../shared/process/mod.ts";
 import { verifyMavenChecksums, type VerifyMavenChecksumsOptions } from "./checksums.ts";
 
 /** Kafka version used by the local stack; see docs/decisions.md "## Kafka". */
@@ -43,35 +43,23 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
   await Deno.remove(staging, { recursive: true }).catch(() => {});
   await Deno.mkdir(staging, { recursive: true });
   const mvn = opts.mvn ?? "mvn";
-  const out = await new Deno.Command(mvn, {
-    args: [
-      "-q",
-      "-B",
-      "-C",
-      "-f",
-      POM,
-      `-Dkafka.version=${version}`,
-      "dependency:copy-dependencies",
-      "-Dmdep.useRepositoryLayout=true",
-      `-DoutputDirectory=${staging}/repo`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((cause) => {
+  await run(mvn, [
+    "-q",
+    "-B",
+    "-C",
+    "-f",
+    POM,
+    `-Dkafka.version=${version}`,
+    "dependency:copy-dependencies",
+    "-Dmdep.useRepositoryLayout=true",
+    `-DoutputDirectory=${staging}/repo`,
+  ]).catch((cause) => {
     throw new Error(
-      `Cannot run "${mvn}" to fetch Kafka ${version}: install Maven or pass opts.mvn`,
-      {
-        cause,
-      },
+      `Cannot fetch Kafka ${version} with Maven (is "${mvn}" installed, does the version exist ` +
+        `on Maven Central?): ${(cause as Error).message}`,
+      { cause },
     );
   });
-  if (!out.success) {
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    throw new Error(
-      `Cannot fetch Kafka ${version} with Maven (exit ${out.code}); check the version exists ` +
-        `on Maven Central:\n${text.slice(-2000)}`,
-    );
-  }
   await verifyMavenChecksums(`${staging}/repo`, opts.checksums);
   await flattenInto(`${staging}/repo`, staging);
   await Deno.remove(`${staging}/repo`, { recursive: true });

@@ -18,6 +18,8 @@ const schema = z.object({
   SINK_PORT: port(8082),
   ADMIN_PORT: port(8000),
   ALERTS_PORT: port(8083),
+  /** The ClickHouse stand-in's Prometheus endpoint (clickhouse-server's port). */
+  CLICKHOUSE_METRICS_PORT: port(9363),
   POSTGRES_EXPORTER_PORT: port(9187),
   REDIS_EXPORTER_PORT: port(9121),
   ALERTMANAGER_PORT: port(9093),
@@ -56,6 +58,8 @@ export interface StackConfig {
     /** Passwords from the environment; see clickhouse_users.ts. */
     writerPassword?: string;
     readerPassword?: string;
+    /** Port of the stand-in's Prometheus endpoint. */
+    metricsPort: number;
   };
   postgres: { url: string };
   redis: { url: string };
@@ -97,6 +101,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       database: c.CLICKHOUSE_DATABASE,
       writerPassword: c.CLICKHOUSE_WRITER_PASSWORD,
       readerPassword: c.CLICKHOUSE_READER_PASSWORD,
+      metricsPort: c.CLICKHOUSE_METRICS_PORT,
     },
     postgres: { url: c.DATABASE_URL },
     redis: { url: c.REDIS_URL },

@@ -3,8 +3,15 @@
  * exporters and Alertmanager. Started detached with a pid file, ready when `readyPath` answers 200,
  * stopped by pid; a server already answering on the port is reused and never stopped.
  */
-import type { Component, ComponentName } from "./component.ts";
-import { httpOk, isAlive, readLivePid, spawnDetached, stopPid, waitFor } from "../proc.ts";
+import { type Component, type ComponentName, componentStatus } from "./component.ts";
+import {
+  httpOk,
+  isAlive,
+  readLivePid,
+  spawnDetached,
+  stopPid,
+  waitFor,
+} from "../../shared/process/mod.ts";
 
 /** What {@linkcode daemonComponent} runs. */
 export interface DaemonSpec {
@@ -54,15 +61,7 @@ export function daemonComponent(spec: DaemonSpec): Component {
     },
     async status() {
       const pid = await readLivePid(pidFile);
-      const up = await ready();
-      return {
-        name: spec.name,
-        state: up ? "up" : "down",
-        owner: pid !== null ? "stack" : up ? "external" : "-",
-        pid,
-        url,
-        log,
-      };
+      return componentStatus(spec.name, { up: await ready(), pid, url, log });
     },
   };
 }

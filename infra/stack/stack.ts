@@ -1,6 +1,6 @@
 /** Brings the local stack's components up and down together; used by the CLI, test and start. */
 import { describeMigrations, migrateAll } from "../../shared/migrate.ts";
-import { clickhouseComponent } from "./clickhouse.ts";
+import { clickhouseComponent } from "../clickhouse/component.ts";
 import { ensureClickHouseCredentials } from "./clickhouse_users.ts";
 import {
   type Component,
@@ -9,15 +9,12 @@ import {
   type ComponentStatus,
 } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { kafkaComponent } from "./kafka.ts";
-import { postgresComponent } from "./postgres.ts";
-import { prometheusComponent } from "./prometheus.ts";
-import { redisComponent } from "./redis.ts";
-import {
-  alertmanagerComponent,
-  postgresExporterComponent,
-  redisExporterComponent,
-} from "./exporters.ts";
+import { kafkaComponent } from "../kafka/component.ts";
+import { postgresComponent } from "../postgres/component.ts";
+import { prometheusComponent } from "../prometheus/component.ts";
+import { redisComponent } from "../redis/component.ts";
+import { postgresExporterComponent, redisExporterComponent } from "../exporters/component.ts";
+import { alertmanagerComponent } from "../alertmanager/component.ts";
 
 /** Builds every component for `config`, keyed by name. */
 export function createComponents(config: StackConfig): Record<ComponentName, Component> {

@@ -8,7 +8,7 @@ import {
   type SourceLookup,
   type SourceStore,
 } from "./sources.ts";
-import { TEST_DATABASE_URL, testSql } from "./_test_env.ts";
+import { TEST_DATABASE_URL, testSql } from "../testing/env.ts";
 import { DevKeyRevokedError, isLocalDatabase, runSourcesCommand } from "../cli/sources.ts";
 
 Deno.test("source store creates, finds by key hash, lists and revokes in Postgres", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
-import { FakeProducer, post, testApp } from "./_testing.ts";
-import { BRIEF_EXAMPLE } from "../core/_fixtures.ts";
+import { FakeProducer, post, testApp } from "../testing/app.ts";
+import { BRIEF_EXAMPLE } from "../testing/fixtures.ts";
 
 const PEER = { remoteAddr: "203.0.113.50" };
 

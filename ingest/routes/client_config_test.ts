@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { post, testApp } from "./_testing.ts";
+import { post, testApp } from "../testing/app.ts";
 
 const PEER = { remoteAddr: "203.0.113.50" };
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { testApp } from "./_testing.ts";
+import { testApp } from "../testing/app.ts";
 
 Deno.test("GET /sdk/eventflow.js serves the tracker under 3 KB gzipped, with an ETag", async () => {
   const { app } = await testApp();

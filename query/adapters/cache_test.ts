@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRedis } from "../../shared/redis/mod.ts";
 import { TEST_ENV, testId } from "../../shared/testing/stores.ts";
-import { queryHarness } from "../_testing.ts";
+import { queryHarness } from "../testing/harness.ts";
 import { createRedisCache } from "./cache.ts";
 
 function closedPort(): number {

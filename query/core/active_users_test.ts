@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { dataset, DAYS, insertEvents, queryHarness, START, type TestEvent } from "../_testing.ts";
+import {
+  dataset,
+  DAYS,
+  insertEvents,
+  queryHarness,
+  START,
+  type TestEvent,
+} from "../testing/harness.ts";
 
 const DAY = 86_400_000;
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { queryHarness } from "../_testing.ts";
+import { queryHarness } from "../testing/harness.ts";
 
 Deno.test("data endpoints answer 401 JSON without a valid bearer token", async () => {
   await using h = await queryHarness();

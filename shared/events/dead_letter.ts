@@ -6,7 +6,7 @@ import { Buffer } from "node:buffer";
 import { z } from "zod";
 
 /**
- * Header carrying how often a dead-lettered payload was replayed (set by the `dlq` CLI), so a
+ * Header carrying how often a dead-lettered payload was replayed (set by tools/dlq.ts), so a
  * payload that fails again is dead-lettered with the count and a replay loop shows.
  */
 export const REPLAYS_HEADER = "x-eventflow-replays";

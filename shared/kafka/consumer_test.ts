@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createConsumer } from "./consumer.ts";
 import type { Batch } from "./message.ts";
 import { createProducer } from "./producer.ts";
-import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+import { testConfig, testName, testTopic, waitFor } from "../testing/kafka_adapter.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 

@@ -7,6 +7,7 @@ import { migrateAll } from "../migrate.ts";
 import { assertTestDatabase, createPostgres, ensureDatabase, type Sql } from "../postgres/mod.ts";
 import { migratePostgres } from "../postgres/migrate.ts";
 import { type ClickHouseClient, createClickHouse } from "../clickhouse/mod.ts";
+import { sleep } from "../time.ts";
 
 /** Where tests write. */
 export const TEST_ENV = {
@@ -110,7 +111,7 @@ export async function waitFor(
   for (;;) {
     if (await probe()) return;
     if (Date.now() > deadline) throw new Error(`Timed out: ${opts.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
