@@ -31,6 +31,7 @@ export function prometheusComponent(config: StackConfig): Component {
         localPrometheusConfig([
           ...scrapeTargets(config.services),
           { job: "clickhouse", port: config.clickhouse.metricsPort },
+          { job: "kafka", port: config.kafka.jmxPort },
           { job: "postgres", port: config.exporters.postgres },
           { job: "redis", port: config.exporters.redis },
           { job: "alertmanager", port: config.alertmanager.port },

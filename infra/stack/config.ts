@@ -10,6 +10,8 @@ const schema = z.object({
   KAFKA_BROKERS: list(["127.0.0.1:9092"]),
   KAFKA_PARTITIONS: positiveInt(6),
   KAFKA_HEAP: z.string().regex(/^\d+[kmg]$/i).default("512m"),
+  /** The broker's Prometheus endpoint (JMX exporter agent), on 127.0.0.1. */
+  KAFKA_JMX_PORT: port(7071),
   PROMETHEUS_PORT: port(9090),
   INGEST_PORT: port(8080),
   /** Ingest's loopback ops port (`/metrics`, detailed `/readyz`); its public port has neither. */
@@ -49,7 +51,15 @@ export interface StackConfig {
   /** Root of pid files, logs and data (`<repo>/.stack` unless EVENTFLOW_STACK_DIR). */
   dir: string;
   repoRoot: string;
-  kafka: { host: string; port: number; bootstrap: string; partitions: number; heap: string };
+  kafka: {
+    host: string;
+    port: number;
+    bootstrap: string;
+    partitions: number;
+    heap: string;
+    /** Port of the broker's Prometheus endpoint. */
+    jmxPort: number;
+  };
   topics: string[];
   clickhouse: {
     url: string;
@@ -93,6 +103,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       bootstrap,
       partitions: c.KAFKA_PARTITIONS,
       heap: c.KAFKA_HEAP,
+      jmxPort: c.KAFKA_JMX_PORT,
     },
     topics: [c.TOPIC_RAW, c.TOPIC_ENRICHED, c.TOPIC_DEAD_LETTER],
     clickhouse: {
