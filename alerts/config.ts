@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   consumerEnv,
   infraEnv,
+  list,
   opsEnv,
   parseConfig,
   positiveInt,
@@ -75,6 +76,16 @@ export const AlertsEnvSchema = z.object({
   TELEGRAM_CHAT_ID: z.string().min(1).optional(),
   /** More chats for the same bot: `{"<name>": "<chat_id>"}` → `telegram:<name>`. */
   TELEGRAM_CHATS: jsonEnv(named(z.string().min(1))),
+  /**
+   * Bearer token Alertmanager sends to `POST /api/v1/alertmanager`; unset, the receiver is off.
+   * The local stack generates one (.stack/alertmanager/receiver_token) and `npm start` passes it.
+   */
+  ALERTMANAGER_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /**
+   * Destinations (`webhook:<name>`, `telegram:<name>`) that operations alerts go to; default
+   * every configured destination.
+   */
+  ALERTMANAGER_DESTINATIONS: list([]),
   /** Bot API base URL; tests point it at a local stand-in. */
   TELEGRAM_API_URL: z.string().url().default("https://api.telegram.org"),
   /** Prefix of the idempotency and throttle keys in Redis (tests use their own). */

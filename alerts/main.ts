@@ -14,6 +14,7 @@ import { createDestinations } from "./adapters/destination.ts";
 import { createRedisLedger } from "./adapters/ledger.ts";
 import { createAlertHandler } from "./handler.ts";
 import { createAlertsMetrics } from "./metrics.ts";
+import { alertmanagerRoutes } from "./routes/alertmanager.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const logger = createLogger("alerts", { level: config.LOG_LEVEL });
@@ -55,6 +56,23 @@ if (missing.length > 0) {
   });
 }
 
+// Operations alerts from Alertmanager: to the named destinations, else to every one.
+const opsDestinations = config.ALERTMANAGER_DESTINATIONS.length === 0
+  ? [...destinations.values()]
+  : config.ALERTMANAGER_DESTINATIONS.map((id) => {
+    const destination = destinations.get(id);
+    if (destination === undefined) {
+      logger.error("ALERTMANAGER_DESTINATIONS names a destination that is not configured", { id });
+      Deno.exit(1);
+    }
+    return destination;
+  });
+const routes = config.ALERTMANAGER_TOKEN === undefined ? undefined : alertmanagerRoutes({
+  token: config.ALERTMANAGER_TOKEN,
+  destinations: opsDestinations,
+  delivered: metrics.delivered,
+});
+
 const redis = createRedis(config.REDIS_URL);
 redis.on("error", () => {}); // counted by eventflow_alerts_ledger_errors_total, not once per retry
 const ledgerWarning = throttle(10_000);
@@ -94,6 +112,11 @@ await runConsumerService({
     // stay uncommitted: the next owner re-sends only what the ledger does not list as delivered.
     abortInFlight: { afterMs: 0, abort: () => shutdown.abort() },
     close: () => Promise.resolve(redis.disconnect()),
-    describe: { rules: rules.map((r) => r.id), destinations: [...destinations.keys()] },
+    routes,
+    describe: {
+      rules: rules.map((r) => r.id),
+      destinations: [...destinations.keys()],
+      alertmanager_receiver: routes !== undefined,
+    },
   }),
 });

@@ -213,11 +213,43 @@ export function layout(panels: Sized[]): Panel[] {
   });
 }
 
+/** The value a multi-value variable takes when "All" is selected. */
+export const ALL = "__all__";
+
+/**
+ * A multi-value dashboard variable whose options come from a ClickHouse query returning one
+ * column; "All" expands to {@linkcode ALL} so SQL can test for it.
+ */
+export function sqlVariable(name: string, label: string, query: string): Record<string, unknown> {
+  return {
+    type: "query",
+    name,
+    label,
+    datasource: CLICKHOUSE,
+    query: query.trim(),
+    definition: query.trim(),
+    refresh: 2, // on time range change
+    multi: true,
+    includeAll: true,
+    allValue: ALL,
+    current: { selected: true, text: ["All"], value: ["$__all"] },
+    sort: 1,
+    hide: 0,
+  };
+}
+
 /** A complete dashboard document. */
 export function dashboard(
   uid: string,
   title: string,
-  opts: { panels: Sized[]; tags: string[]; description: string; from?: string; refresh?: string },
+  opts: {
+    panels: Sized[];
+    tags: string[];
+    description: string;
+    from?: string;
+    refresh?: string;
+    variables?: Record<string, unknown>[];
+  },
 ): Record<string, unknown> {
   return {
     uid,
@@ -232,7 +264,7 @@ export function dashboard(
     refresh: opts.refresh ?? "30s",
     time: { from: opts.from ?? "now-6h", to: "now" },
     timepicker: {},
-    templating: { list: [] },
+    templating: { list: opts.variables ?? [] },
     annotations: { list: [] },
     links: [],
     panels: layout(opts.panels),

@@ -11,7 +11,12 @@ export interface MacroContext {
   to: Date;
   /** `$__interval` in seconds. */
   intervalS: number;
+  /** Values of dashboard variables; a variable not given is "All". */
+  vars?: Record<string, string[]>;
 }
+
+/** What the ClickHouse plugin's "All" option of a multi-value variable sends. */
+const ALL_VALUE = "__all__";
 
 const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
 const day = (d: Date) => d.toISOString().slice(0, 10);
@@ -42,8 +47,14 @@ export function expandSqlMacros(sql: string, ctx: MacroContext): string {
     .replace(/\$__toTime_ms\b/g, `fromUnixTimestamp64Milli(${ctx.to.getTime()})`)
     .replace(/\$__fromTime\b/g, `toDateTime(${from})`)
     .replace(/\$__toTime\b/g, `toDateTime(${to})`)
-    .replace(/\$__interval_s\b/g, String(ctx.intervalS));
-  const unknown = expanded.match(/\$__\w+/);
+    .replace(/\$__interval_s\b/g, String(ctx.intervalS))
+    // Grafana's `${name:singlequote}` format: each value quoted, joined with commas.
+    .replace(
+      /\$\{(\w+):singlequote\}/g,
+      (_, name: string) =>
+        (ctx.vars?.[name] ?? [ALL_VALUE]).map((v) => `'${v.replaceAll("'", "\\'")}'`).join(","),
+    );
+  const unknown = expanded.match(/\$__\w+|\$\{[^}]*\}/);
   if (unknown) throw new Error(`Unknown Grafana macro ${unknown[0]} in: ${sql}`);
   return expanded;
 }

@@ -5,7 +5,18 @@
  * @module
  */
 import { aliasesOf, namesOf } from "../shared/events/mod.ts";
-import { bars, dashboard, pie, row, sql, stat, table, timeseries } from "./_dashboard.ts";
+import {
+  ALL,
+  bars,
+  dashboard,
+  pie,
+  row,
+  sql,
+  sqlVariable,
+  stat,
+  table,
+  timeseries,
+} from "./_dashboard.ts";
 
 /** Who did it: the user id once known, else the anonymous id. */
 export const ACTOR = "if(user_id != '', user_id, anonymous_id)";
@@ -29,8 +40,35 @@ export const FUNNEL = {
   purchase: PURCHASE,
 };
 
-const RANGE = "$__timeFilter(timestamp) AND NOT is_bot";
+/** `column` is one of the variable's values, or the variable is "All". */
+function oneOf(column: string, variable: string): string {
+  return `('${ALL}' IN (\${${variable}:singlequote}) OR ${column} IN (\${${variable}:singlequote}))`;
+}
+
+/**
+ * The dashboard's filters on one event: platform, country and city of the event; campaign and
+ * source of the session it belongs to (a purchase rarely carries the UTM tags its session
+ * landed with, so attribution is by session).
+ */
+export const FILTERS = [
+  oneOf("platform", "platform"),
+  oneOf("geo_country", "country"),
+  oneOf("geo_city", "city"),
+  `(('${ALL}' IN (\${campaign:singlequote}) AND '${ALL}' IN (\${source:singlequote}))
+  OR session_id IN (
+    SELECT session_id FROM eventflow.events
+    WHERE $__timeFilter(timestamp) AND session_id != ''
+      AND ${oneOf("utm_campaign", "campaign")} AND ${oneOf("utm_source", "source")}))`,
+].join("\n  AND ");
+
+/** Events of active (non-bot) users under the dashboard's filters, for any date window. */
+const ACTIVE = `NOT is_bot\n  AND ${FILTERS}`;
+const RANGE = `$__timeFilter(timestamp) AND NOT is_bot\n  AND ${FILTERS}`;
 const ORDERS = `FROM eventflow.events FINAL WHERE ${RANGE} AND ${PURCHASE}`;
+/** Values of a column seen in the range, for a variable's options. */
+const valuesOf = (column: string) =>
+  `SELECT DISTINCT ${column} FROM eventflow.events
+WHERE $__timeFilter(timestamp) AND ${column} != '' ORDER BY ${column} LIMIT 500`;
 
 /** Builds the business analytics dashboard. */
 export function businessAnalytics(): Record<string, unknown> {
@@ -39,6 +77,13 @@ export function businessAnalytics(): Record<string, unknown> {
     tags: ["eventflow", "clickhouse"],
     from: "now-30d",
     refresh: "5m",
+    variables: [
+      sqlVariable("platform", "Platform", valuesOf("platform")),
+      sqlVariable("country", "Country", valuesOf("geo_country")),
+      sqlVariable("city", "City", valuesOf("geo_city")),
+      sqlVariable("campaign", "Campaign", valuesOf("utm_campaign")),
+      sqlVariable("source", "Source", valuesOf("utm_source")),
+    ],
     panels: [
       row("Users"),
       stat("Revenue", [sql(`SELECT sum(revenue_base) AS revenue ${ORDERS}`, "table")], {
@@ -51,28 +96,34 @@ export function businessAnalytics(): Record<string, unknown> {
         sql(`SELECT round(sum(revenue_base) / count(revenue_base), 2) AS aov ${ORDERS}`, "table"),
       ], { unit: "currencyUSD", w: 4 }),
       stat("DAU (last day)", [sql(
-        `SELECT uniqExactMerge(users) AS dau FROM eventflow.daily_active_users
-WHERE day = toDate($__toTime)`,
+        `SELECT uniqExact(${ACTOR}) AS dau FROM eventflow.events
+WHERE toDate(timestamp) = toDate($__toTime) AND ${ACTIVE}`,
         "table",
       )], { w: 4 }),
       stat("MAU (30 days to end of range)", [sql(
-        `SELECT uniqExactMerge(users) AS mau FROM eventflow.daily_active_users
-WHERE day > toDate($__toTime) - 30 AND day <= toDate($__toTime)`,
+        `SELECT uniqExact(${ACTOR}) AS mau FROM eventflow.events
+WHERE toDate(timestamp) > toDate($__toTime) - 30 AND toDate(timestamp) <= toDate($__toTime)
+  AND ${ACTIVE}`,
         "table",
       )], { w: 4 }),
       stat("Stickiness (DAU / MAU)", [sql(
-        `SELECT round(uniqExactMergeIf(users, day = toDate($__toTime)) / greatest(uniqExactMerge(users), 1), 3) AS stickiness
-FROM eventflow.daily_active_users
-WHERE day > toDate($__toTime) - 30 AND day <= toDate($__toTime)`,
+        `SELECT round(uniqExactIf(${ACTOR}, toDate(timestamp) = toDate($__toTime)) / greatest(uniqExact(${ACTOR}), 1), 3) AS stickiness
+FROM eventflow.events
+WHERE toDate(timestamp) > toDate($__toTime) - 30 AND toDate(timestamp) <= toDate($__toTime)
+  AND ${ACTIVE}`,
         "table",
       )], { unit: "percentunit", w: 4 }),
       timeseries("Daily active users", [sql(
-        `SELECT toDateTime(day) AS time, uniqExactMerge(users) AS dau
-FROM eventflow.daily_active_users
-WHERE day >= toDate($__fromTime) AND day <= toDate($__toTime)
-GROUP BY day ORDER BY day`,
+        `SELECT toDateTime(toDate(timestamp)) AS time, uniqExact(${ACTOR}) AS dau
+FROM eventflow.events
+WHERE toDate(timestamp) >= toDate($__fromTime) AND toDate(timestamp) <= toDate($__toTime)
+  AND ${ACTIVE}
+GROUP BY time ORDER BY time`,
         "timeseries",
-      )], { w: 12, description: "From the daily_active_users rollup (bots excluded)." }),
+      )], {
+        w: 12,
+        description: "Distinct users (user id, else anonymous id) per day, bots excluded.",
+      }),
       timeseries("New vs returning users", [sql(
         `SELECT day AS time, countIf(first_day = day) AS new_users, countIf(first_day < day) AS returning_users
 FROM (
@@ -90,19 +141,19 @@ GROUP BY day ORDER BY day`,
 
       row("Engagement"),
       timeseries("Events per hour by type", [sql(
-        `SELECT hour AS time, event, uniqExactMerge(events) AS events
-FROM eventflow.events_hourly
-WHERE hour >= toStartOfHour($__fromTime) AND hour <= $__toTime
-GROUP BY hour, event ORDER BY hour`,
+        `SELECT toStartOfHour(timestamp) AS time, event, uniqExact(event_id) AS events
+FROM eventflow.events
+WHERE ${RANGE}
+GROUP BY time, event ORDER BY time, event`,
         "timeseries",
       )], { w: 16, stack: true }),
       table(
         "Top events",
         sql(
-          `SELECT event, uniqExactMerge(events) AS events, uniqExactMerge(users) AS users
-FROM eventflow.events_hourly
-WHERE hour >= toStartOfHour($__fromTime) AND hour <= $__toTime
-GROUP BY event ORDER BY events DESC LIMIT 20`,
+          `SELECT event, uniqExact(event_id) AS events, uniqExact(${ACTOR}) AS users
+FROM eventflow.events
+WHERE ${RANGE}
+GROUP BY event ORDER BY events DESC, event LIMIT 20`,
           "table",
         ),
       ),
@@ -131,7 +182,7 @@ ORDER BY step`,
         sql(
           `SELECT if(device_type = '', 'unknown', device_type) AS device, uniqExact(${ACTOR}) AS users
 FROM eventflow.events WHERE ${RANGE}
-GROUP BY device ORDER BY users DESC`,
+GROUP BY device ORDER BY users DESC, device`,
           "table",
         ),
         { w: 6 },
@@ -141,7 +192,7 @@ GROUP BY device ORDER BY users DESC`,
         sql(
           `SELECT if(device_os = '', 'unknown', device_os) AS os, uniqExact(${ACTOR}) AS users
 FROM eventflow.events WHERE ${RANGE}
-GROUP BY os ORDER BY users DESC LIMIT 10`,
+GROUP BY os ORDER BY users DESC, os LIMIT 10`,
           "table",
         ),
         { w: 6 },
@@ -166,7 +217,7 @@ GROUP BY time ORDER BY time`,
           `SELECT if(geo_country = '', 'unknown', geo_country) AS country, geo_city AS city,
        count() AS orders, round(sum(revenue_base), 2) AS revenue
 ${ORDERS}
-GROUP BY country, city ORDER BY orders DESC LIMIT 50`,
+GROUP BY country, city ORDER BY orders DESC, revenue DESC, country, city LIMIT 50`,
           "table",
         ),
         { w: 12 },
@@ -242,7 +293,7 @@ GROUP BY channel ORDER BY sessions DESC, channel`,
       timeseries("Revenue by channel", [sql(
         `SELECT toStartOfDay(timestamp) AS time, if(channel = '', 'direct', channel) AS channel, sum(revenue_base) AS revenue
 ${ORDERS}
-GROUP BY time, channel ORDER BY time`,
+GROUP BY time, channel ORDER BY time, channel`,
         "timeseries",
       )], { w: 16, unit: "currencyUSD", stack: true }),
     ],

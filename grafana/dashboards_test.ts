@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
  */
 import type { Panel, PromTarget, SqlTarget } from "./_dashboard.ts";
 import { dashboards, render } from "./build.ts";
+import { databasePanelTitles } from "./system_databases.ts";
 import { expandPromMacros, expandSqlMacros } from "./_macros.ts";
 import { JOBS, serviceRegistries, startPrometheus } from "./testing/prometheus.ts";
 import { createTestDatabase, FROM, seed, TO } from "./testing/clickhouse.ts";
@@ -86,7 +87,12 @@ Deno.test("system dashboard: every PromQL query evaluates to data on a real Prom
   for (const [job, { registry }] of registries) {
     for (const metric of await registry.getMetricsAsJSON()) exported.set(metric.name, job);
   }
-  const queries = targets<PromTarget>("system-monitoring.json");
+  // The database and broker row reads real exporters: system_databases_test.ts runs those.
+  const databases = new Set(databasePanelTitles());
+  const queries = targets<PromTarget>("system-monitoring.json").filter(({ panel }) =>
+    !databases.has(panel.title)
+  );
+  assert.ok(queries.length > 30, `the services' panels (${queries.length} queries)`);
   // Names the dashboards use must be exported by the service's metrics.ts (or the brief's list).
   const missing = [
     ...new Set(queries.flatMap(({ target }) => target.expr.match(/eventflow_\w+/g) ?? [])),
@@ -122,8 +128,9 @@ Deno.test("system dashboard: every PromQL query evaluates to data on a real Prom
 async function runPanel(
   db: Awaited<ReturnType<typeof createTestDatabase>>,
   target: SqlTarget,
+  vars: Record<string, string[]> = {},
 ): Promise<Record<string, unknown>[]> {
-  const sql = expandSqlMacros(target.rawSql, { from: FROM, to: TO, intervalS: 3600 })
+  const sql = expandSqlMacros(target.rawSql, { from: FROM, to: TO, intervalS: 3600, vars })
     .replace(/\beventflow\.(\w+)/g, `${db.database}.$1`);
   // As Grafana runs it: the read-only reader.
   const result = await db.reader.query({ query: sql, format: "JSONEachRow" });
@@ -154,10 +161,10 @@ Deno.test("business dashboard: revenue, users, funnel and campaigns match the se
   const byTitle = new Map(
     targets<SqlTarget>("business-analytics.json").map(({ panel, target }) => [panel.title, target]),
   );
-  const rows = async (title: string) => {
+  const rows = async (title: string, vars: Record<string, string[]> = {}) => {
     const target = byTitle.get(title);
     assert(target !== undefined, `No panel titled "${title}"`);
-    return (await runPanel(db, target)).map((row) =>
+    return (await runPanel(db, target, vars)).map((row) =>
       Object.fromEntries(
         Object.entries(row).map((
           [k, v],
@@ -216,4 +223,116 @@ Deno.test("business dashboard: revenue, users, funnel and campaigns match the se
     { channel: "email", sessions: 1 },
     { channel: "search", sessions: 1 },
   ]);
+  assert.deepEqual(await rows("Events per hour by type"), [
+    { time: "2026-01-14 10:00:00", event: "add_to_cart", events: 1 },
+    { time: "2026-01-14 10:00:00", event: "page_view", events: 1 },
+    { time: "2026-01-14 10:00:00", event: "product_clicked", events: 1 },
+    { time: "2026-01-14 10:00:00", event: "purchase", events: 1 },
+    { time: "2026-01-14 20:00:00", event: "page_view", events: 1 },
+    { time: "2026-01-15 08:00:00", event: "add_to_cart", events: 1 },
+    { time: "2026-01-15 08:00:00", event: "product_clicked", events: 1 },
+    { time: "2026-01-15 09:00:00", event: "order_completed", events: 1 },
+    { time: "2026-01-15 09:00:00", event: "page_view", events: 1 },
+  ]);
+  assert.deepEqual(await rows("Top events"), [
+    { event: "page_view", events: 3, users: 3 },
+    { event: "add_to_cart", events: 2, users: 2 },
+    { event: "product_clicked", events: 2, users: 2 },
+    { event: "order_completed", events: 1, users: 1 },
+    { event: "purchase", events: 1, users: 1 },
+  ]);
+  assert.deepEqual(await rows("Device type"), [
+    { device: "desktop", users: 2 },
+    { device: "mobile", users: 1 },
+  ]);
+  assert.deepEqual(await rows("Operating system"), [
+    { os: "Windows", users: 1 },
+    { os: "iOS", users: 1 },
+    { os: "macOS", users: 1 },
+  ]);
+  assert.deepEqual(await rows("Average order value per day"), [
+    { time: "2026-01-14 00:00:00", aov: 100 },
+    { time: "2026-01-15 00:00:00", aov: 50 },
+  ]);
+  assert.deepEqual(await rows("Orders by country and city"), [
+    { country: "Germany", city: "Berlin", orders: 1, revenue: 100 },
+    { country: "France", city: "Paris", orders: 1, revenue: 50 },
+  ]);
+  assert.deepEqual(await rows("Revenue by channel"), [
+    { time: "2026-01-14 00:00:00", channel: "direct", revenue: 100 },
+    { time: "2026-01-15 00:00:00", channel: "direct", revenue: 50 },
+  ]);
+});
+
+Deno.test("business dashboard: the platform, country, city, campaign and source variables filter every panel", async () => {
+  await using db = await createTestDatabase(CLICKHOUSE_URL);
+  await seed(db);
+  const dashboard = all["business-analytics.json"]!;
+  const variables = (dashboard.templating as { list: { name: string; query: string }[] }).list;
+  assert.deepEqual(variables.map((v) => v.name), [
+    "platform",
+    "country",
+    "city",
+    "campaign",
+    "source",
+  ]);
+  // Each variable's options come from the data in range.
+  const options: Record<string, unknown[]> = {};
+  for (const variable of variables) {
+    const sql = expandSqlMacros(variable.query, { from: FROM, to: TO, intervalS: 3600 })
+      .replace(/\beventflow\.(\w+)/g, `${db.database}.$1`);
+    const result = await db.client.query({ query: sql, format: "JSONCompactEachRow" });
+    options[variable.name] = (await result.json<unknown[]>()).map((row) => row[0]);
+  }
+  assert.deepEqual(options, {
+    platform: ["web"],
+    country: ["France", "Germany"],
+    city: ["Berlin", "Paris"],
+    campaign: ["spring"],
+    source: ["newsletter"],
+  });
+
+  const byTitle = new Map(
+    targets<SqlTarget>("business-analytics.json").map(({ panel, target }) => [panel.title, target]),
+  );
+  const rows = async (title: string, vars: Record<string, string[]>) =>
+    (await runPanel(db, byTitle.get(title)!, vars)).map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map((
+          [k, v],
+        ) => [k, typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v]),
+      )
+    );
+  // Which campaign brings buyers from Berlin: the Berlin order came through "spring".
+  assert.deepEqual(
+    await rows("Campaign effectiveness (first-touch in session)", { city: ["Berlin"] }),
+    [
+      {
+        campaign: "spring",
+        sessions: 1,
+        converting_sessions: 1,
+        conversion_pct: 100,
+        purchases: 1,
+        revenue: 100,
+      },
+    ],
+  );
+  assert.deepEqual(await rows("Orders", { city: ["Berlin"] }), [{ orders: 1 }]);
+  assert.deepEqual(await rows("Orders", { country: ["France"] }), [{ orders: 1 }]);
+  assert.deepEqual(await rows("Orders", { city: ["Berlin", "Paris"] }), [{ orders: 2 }]);
+  assert.deepEqual(await rows("Orders", { platform: ["ios"] }), [{ orders: 0 }]);
+  // Campaign and source filter by session: the purchase itself carries no UTM tags.
+  assert.deepEqual(await rows("Revenue", { campaign: ["spring"] }), [{ revenue: 100 }]);
+  assert.deepEqual(await rows("Revenue", { source: ["newsletter"] }), [{ revenue: 100 }]);
+  assert.deepEqual(await rows("MAU (30 days to end of range)", { campaign: ["spring"] }), [{
+    mau: 1,
+  }]);
+  assert.deepEqual(await rows("Top events", { campaign: ["spring"] }), [
+    { event: "add_to_cart", events: 1, users: 1 },
+    { event: "page_view", events: 1, users: 1 },
+    { event: "product_clicked", events: 1, users: 1 },
+    { event: "purchase", events: 1, users: 1 },
+  ]);
+  // A quote in a value is escaped, never breaks out of the string.
+  assert.deepEqual(await rows("Orders", { city: ["x') OR 1=1 --"] }), [{ orders: 0 }]);
 });

@@ -1,9 +1,11 @@
 /**
  * The "EventFlow · System monitoring" dashboard: ingest, enrich, sink, Kafka lag and processes,
- * on the metric names every service exports (see the brief's list and <service>/metrics.ts).
+ * on the metric names every service exports (see the brief's list and <service>/metrics.ts),
+ * then the databases and the broker as their own exporters report them.
  * @module
  */
 import { dashboard, prom, row, stat, timeseries } from "./_dashboard.ts";
+import { databasePanels } from "./system_databases.ts";
 
 const R = "$__rate_interval";
 
@@ -147,6 +149,8 @@ export function systemMonitoring(): Record<string, unknown> {
       timeseries("Resident memory", [
         prom("sum by (job) (eventflow_process_resident_memory_bytes)", "{{job}}"),
       ], { unit: "bytes" }),
+
+      ...databasePanels(),
     ],
   });
 }

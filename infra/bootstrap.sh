@@ -29,6 +29,9 @@ fi
 # --- Debian packages --------------------------------------------------------------------------
 missing=()
 have prometheus || missing+=(prometheus)
+have prometheus-alertmanager || missing+=(prometheus-alertmanager)
+have prometheus-postgres-exporter || missing+=(prometheus-postgres-exporter)
+have prometheus-redis-exporter || missing+=(prometheus-redis-exporter)
 have wrk || missing+=(wrk)
 have hyperfine || missing+=(hyperfine)
 have chromium || missing+=(chromium)

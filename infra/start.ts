@@ -12,6 +12,7 @@ import {
   ensureClickHouseCredentials,
   usersFilePath,
 } from "./stack/clickhouse_users.ts";
+import { ensureReceiverToken } from "./alertmanager/config.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
   type RunningService,
@@ -152,6 +153,8 @@ async function main(): Promise<number> {
   }
 
   const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
+  // The stack's Alertmanager posts to the alerts service with this token.
+  const alertmanagerToken = await ensureReceiverToken(config.alertmanager.tokenFile);
 
   let queryTokenReady = false;
   if (await exists(`${cwd}/query/cli/tokens.ts`)) {
@@ -172,7 +175,11 @@ async function main(): Promise<number> {
   const width = Math.max(...present.map((s) => s.name.length), 0);
   if (interrupted) return await shutdown().then(() => 130);
   for (const spec of present) {
-    const own = { ...env, ...clickhouseEnv(clickhouse, spec.clickhouse) };
+    const own = {
+      ...env,
+      ...clickhouseEnv(clickhouse, spec.clickhouse),
+      ...(spec.name === "alerts" ? { ALERTMANAGER_TOKEN: alertmanagerToken } : {}),
+    };
     services.push(startService(spec, { deno, cwd, env: own, width }));
   }
 

@@ -2,6 +2,7 @@
  * The destination interface every adapter implements, and the registry built from config.
  */
 import type { Alert } from "../core/format.ts";
+import type { Notification } from "../core/notification.ts";
 import type { DeliveryOptions, DeliveryResult } from "./http_delivery.ts";
 import { createWebhookDestination } from "./webhook.ts";
 import { createTelegramDestination } from "./telegram.ts";
@@ -10,8 +11,10 @@ import { createTelegramDestination } from "./telegram.ts";
 export interface Destination {
   /** `<kind>:<name>`, as rules name it; also the metrics label. */
   id: string;
-  /** Sends one alert with bounded retries; resolves with the outcome, never throws. */
+  /** Sends one event alert with bounded retries; resolves with the outcome, never throws. */
   send(alert: Alert): Promise<DeliveryResult>;
+  /** Sends any notification (e.g. an operations alert) the same way. */
+  notify(notification: Notification): Promise<DeliveryResult>;
 }
 
 /** The destinations part of the configuration. */

@@ -1,7 +1,8 @@
 /**
  * Telegram destination: the Bot API's sendMessage with the alert's human text.
  */
-import { type Alert, alertId, alertText } from "../core/format.ts";
+import type { Alert } from "../core/format.ts";
+import { eventNotification, type Notification } from "../core/notification.ts";
 import type { Destination } from "./destination.ts";
 import { deliverHttp, type DeliveryOptions } from "./http_delivery.ts";
 
@@ -30,20 +31,23 @@ export function createTelegramDestination(name: string, opts: TelegramOptions): 
   const url = `${opts.apiUrl.replace(/\/+$/, "")}/bot${opts.token}/sendMessage`;
   // The token is a credential: it must never reach logs or dead-letter records.
   const redact = (text: string) => text.replaceAll(opts.token, "<token>");
+  const notify = (notification: Notification) => {
+    const body = JSON.stringify({
+      chat_id: opts.chatId,
+      text: notification.text,
+      disable_web_page_preview: true,
+    });
+    const headers = { "content-type": "application/json", "idempotency-key": notification.id };
+    return deliverHttp(() => ({ url, headers, body }), {
+      ...opts.delivery,
+      redact,
+      retryAfterFromBody: telegramRetryAfter,
+    });
+  };
+  const now = opts.delivery?.now ?? (() => new Date());
   return {
     id: `telegram:${name}`,
-    send(alert: Alert) {
-      const body = JSON.stringify({
-        chat_id: opts.chatId,
-        text: alertText(alert),
-        disable_web_page_preview: true,
-      });
-      const headers = { "content-type": "application/json", "idempotency-key": alertId(alert) };
-      return deliverHttp(() => ({ url, headers, body }), {
-        ...opts.delivery,
-        redact,
-        retryAfterFromBody: telegramRetryAfter,
-      });
-    },
+    notify,
+    send: (alert: Alert) => notify(eventNotification(alert, now())),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Generic webhook destination: POSTs the alert as signed JSON.
  */
-import { type Alert, alertId, webhookBody } from "../core/format.ts";
+import type { Alert } from "../core/format.ts";
+import { eventNotification, type Notification } from "../core/notification.ts";
 import { sign, SIGNATURE_HEADER } from "../core/signature.ts";
 import type { Destination } from "./destination.ts";
 import { deliverHttp, type DeliveryOptions } from "./http_delivery.ts";
@@ -18,19 +19,17 @@ export interface WebhookOptions {
 export function createWebhookDestination(name: string, opts: WebhookOptions): Destination {
   const id = `webhook:${name}`;
   const now = opts.delivery?.now ?? (() => new Date());
-  return {
-    id,
-    async send(alert: Alert) {
-      // One body for every attempt: the receiver sees byte-identical retries.
-      const body = webhookBody(alert, now());
-      const headers = {
-        "content-type": "application/json",
-        "user-agent": "EventFlow-Alerts/1",
-        "idempotency-key": alertId(alert),
-        "x-eventflow-rule": alert.rule.id,
-        [SIGNATURE_HEADER.toLowerCase()]: await sign(opts.secret, body),
-      };
-      return await deliverHttp(() => ({ url: opts.url, headers, body }), opts.delivery);
-    },
+  const notify = async (notification: Notification) => {
+    // One body for every attempt: the receiver sees byte-identical retries.
+    const { body } = notification;
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": "EventFlow-Alerts/1",
+      "idempotency-key": notification.id,
+      "x-eventflow-rule": notification.rule,
+      [SIGNATURE_HEADER.toLowerCase()]: await sign(opts.secret, body),
+    };
+    return await deliverHttp(() => ({ url: opts.url, headers, body }), opts.delivery);
   };
+  return { id, notify, send: (alert: Alert) => notify(eventNotification(alert, now())) };
 }

@@ -122,3 +122,30 @@ export function closedPort(): number {
   listener.close();
   return port;
 }
+
+/** What Alertmanager 0.25 POSTs for one firing alert of infra/prometheus/alerts.yml. */
+export function alertmanagerPayload(status: "firing" | "resolved" = "firing") {
+  return {
+    version: "4",
+    groupKey: '{}:{alertname="EventFlowSinkStoreDown"}',
+    truncatedAlerts: 0,
+    status,
+    receiver: "eventflow-alerts",
+    groupLabels: { alertname: "EventFlowSinkStoreDown" },
+    commonLabels: { alertname: "EventFlowSinkStoreDown", severity: "critical", store: "postgres" },
+    commonAnnotations: {},
+    externalURL: "http://127.0.0.1:9093",
+    alerts: [{
+      status,
+      labels: { alertname: "EventFlowSinkStoreDown", severity: "critical", store: "postgres" },
+      annotations: {
+        summary: "Sink cannot write to postgres",
+        runbook: "docs/operations.md#eventflowsinkstoredown",
+      },
+      startsAt: "2026-04-10T12:00:00Z",
+      endsAt: status === "firing" ? "0001-01-01T00:00:00Z" : "2026-04-10T12:05:00Z",
+      generatorURL: "http://127.0.0.1:9090/graph",
+      fingerprint: "c0ffee0123456789",
+    }],
+  };
+}

@@ -109,6 +109,7 @@ function freePort(): number {
 /** Starts the target and Prometheus (1 s scrapes) and waits until every job has 5 scrapes. */
 export async function startPrometheus(
   registries: Map<string, { registry: Registry }>,
+  opts: { extraTargets?: { job: string; port: number }[] } = {},
 ): Promise<PrometheusFixture> {
   const target = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
     const job = new URL(req.url).pathname.split("/")[1] ?? "";
@@ -121,9 +122,16 @@ export async function startPrometheus(
   });
   const dir = await Deno.makeTempDir({ prefix: "eventflow_test_prometheus_" });
   const port = freePort();
-  const scrapes = JOBS.map((job) =>
-    `  - job_name: ${job}\n    metrics_path: /${job}/metrics\n    static_configs: [{ targets: ["127.0.0.1:${target.addr.port}"] }]`
-  );
+  const extra = opts.extraTargets ?? [];
+  const scrapes = [
+    ...JOBS.map((job) =>
+      `  - job_name: ${job}\n    metrics_path: /${job}/metrics\n    static_configs: [{ targets: ["127.0.0.1:${target.addr.port}"] }]`
+    ),
+    // Real exporters: scraped as they are, no bumping.
+    ...extra.map(({ job, port }) =>
+      `  - job_name: ${job}\n    static_configs: [{ targets: ["127.0.0.1:${port}"] }]`
+    ),
+  ];
   await Deno.writeTextFile(
     `${dir}/prometheus.yml`,
     `global: { scrape_interval: 1s, evaluation_interval: 1s }\nscrape_configs:\n${
@@ -154,7 +162,7 @@ export async function startPrometheus(
     const deadline = Date.now() + 30_000;
     for (;;) {
       const ready = await query("count(count_over_time(up[1m]) >= 5)").catch(() => null);
-      if (Number(ready?.result[0]?.value[1] ?? 0) === JOBS.length) break;
+      if (Number(ready?.result[0]?.value[1] ?? 0) === JOBS.length + extra.length) break;
       if (Date.now() > deadline) {
         throw new Error(`Prometheus did not scrape all jobs in 30 s:\n${child.output()}`);
       }

@@ -24,7 +24,13 @@ export function clickhouseComponent(config: StackConfig): Component {
         return false;
       }
       const { usersFile } = await ensureClickHouseCredentials(config.dir, config.clickhouse);
-      await startClickHouse({ dataDir, port, logFile: log, usersFile });
+      await startClickHouse({
+        dataDir,
+        port,
+        logFile: log,
+        usersFile,
+        metricsPort: config.clickhouse.metricsPort,
+      });
       await waitClickHouseReady(url, 60_000);
       return true;
     },

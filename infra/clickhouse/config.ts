@@ -26,6 +26,11 @@ export interface ServerConfig {
   maxQueued: number;
   /** Host names accepted in Host and Origin besides loopback; none. */
   allowedHosts: string[];
+  /**
+   * Port of the Prometheus endpoint (`GET /metrics`, as clickhouse-server's 9363), on the same
+   * interface; none when null.
+   */
+  metricsPort: number | null;
 }
 
 const schema = z.object({
@@ -41,6 +46,7 @@ const schema = z.object({
   allowedHosts: z.string().transform((v) =>
     v.split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== "")
   ),
+  metricsPort: z.coerce.number().int().min(0).max(65535).nullable(),
 });
 
 /** Raised when flags or environment variables do not form a valid configuration. */
@@ -85,6 +91,7 @@ export function loadServerConfig(
       String(2 * 1024 ** 3),
     maxQueued: flags["max-queued"] ?? env.CLICKHOUSE_MAX_QUEUED ?? "64",
     allowedHosts: env.CLICKHOUSE_ALLOWED_HOSTS ?? "",
+    metricsPort: flags["metrics-port"] ?? env.CLICKHOUSE_METRICS_PORT ?? null,
   };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -110,12 +117,13 @@ function parseFlags(args: readonly string[]): Record<string, string | undefined>
         "max-execution-time": { type: "string" },
         "max-memory-usage": { type: "string" },
         "max-queued": { type: "string" },
+        "metrics-port": { type: "string" },
       },
     }).values;
   } catch (error) {
     throw new ConfigError(
       `${(error as Error).message}: expected --port, --data-dir, --hostname, --users-file, ` +
-        "--max-execution-time, --max-memory-usage, --max-queued",
+        "--max-execution-time, --max-memory-usage, --max-queued, --metrics-port",
       { cause: error },
     );
   }

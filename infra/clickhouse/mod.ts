@@ -37,6 +37,8 @@ export interface StartClickHouseOptions {
   usersFile: string;
   /** Per-query limits and queue bound; the server's defaults (60 s, 2 GiB, 64) when absent. */
   limits?: { maxExecutionTime?: number; maxMemoryUsage?: number; maxQueued?: number };
+  /** Port of the Prometheus endpoint (clickhouse-server's is 9363); none when absent. */
+  metricsPort?: number;
 }
 
 /** Raised when the stand-in cannot be started, reached or stopped. */
@@ -92,6 +94,7 @@ export async function startClickHouse(options: StartClickHouseOptions): Promise<
       "--users-file",
       usersFile,
       ...limitFlags(options.limits ?? {}),
+      ...(options.metricsPort === undefined ? [] : ["--metrics-port", String(options.metricsPort)]),
     ],
     { pidFile: pidPath(dataDir), logFile },
   );

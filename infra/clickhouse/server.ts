@@ -9,11 +9,14 @@
 import { loadServerConfig, readUsersFile, type ServerConfig } from "./config.ts";
 import { openChdbEngine } from "./engine.ts";
 import { createHandler } from "./handler.ts";
+import { metricsHandler } from "./metrics.ts";
 
 /** A running server; `shutdown` stops accepting, finishes queued work and closes the engine. */
 export interface RunningServer {
   /** The port actually bound (useful with port 0). */
   port: number;
+  /** The Prometheus endpoint's port, when one was asked for. */
+  metricsPort: number | null;
   /** Stops the server and releases the engine. */
   shutdown(): Promise<void>;
 }
@@ -33,12 +36,18 @@ export async function serve(config: ServerConfig): Promise<RunningServer> {
     port: config.port,
     onListen: () => {},
   }, handler);
+  const metrics = config.metricsPort === null ? null : Deno.serve({
+    hostname: config.hostname,
+    port: config.metricsPort,
+    onListen: () => {},
+  }, metricsHandler(engine));
   let stopping: Promise<void> | undefined;
   return {
     port: server.addr.port,
+    metricsPort: metrics?.addr.port ?? null,
     shutdown() {
       stopping ??= (async () => {
-        await server.shutdown();
+        await Promise.all([server.shutdown(), metrics?.shutdown()]);
         await engine.close();
       })();
       return stopping;

@@ -196,7 +196,7 @@ Deno.test("compose: long-running services restart and have a healthcheck", () =>
       services.filter(([, s]) => s.healthcheck?.test).map(([n, s]) => [
         n,
         s.healthcheck!.test!.join(" ").match(
-          /kafka-broker-api-versions|\/ping|pg_isready|redis-cli ping|\/healthz|\/-\/ready|\/api\/health/,
+          /kafka-broker-api-versions|\/ping|pg_isready|redis-cli ping|\/healthz|\/-\/ready|\/api\/health|\/metrics/,
         )?.[0],
       ]),
     ),
@@ -214,14 +214,19 @@ Deno.test("compose: long-running services restart and have a healthcheck", () =>
       alerts: "/healthz",
       query: "/healthz",
       prometheus: "/-/ready",
+      alertmanager: "/-/ready",
+      "postgres-exporter": "/metrics",
+      "redis-exporter": "/metrics",
       grafana: "/api/health",
     },
   );
 });
 
 Deno.test("compose: named volumes are declared and each backs one service", () => {
+  // A volume others only read (":ro") is shared on purpose: the JMX agent the brokers load.
   const used = services.flatMap(([, s]) =>
-    (s.volumes ?? []).map((v) => v.split(":")[0]!).filter((source) => !source.startsWith("."))
+    (s.volumes ?? []).filter((v) => !v.endsWith(":ro")).map((v) => v.split(":")[0]!)
+      .filter((source) => !source.startsWith("."))
   );
   assert.deepEqual(used.sort(), Object.keys(compose.volumes).sort());
 });

@@ -1,5 +1,12 @@
 /** Stack component: the single-node KRaft broker of infra/kafka, plus the pipeline's topics. */
-import { ensureTopics, readLivePid, startKafka, stopKafka, waitKafkaReady } from "./mod.ts";
+import {
+  ensureJmxAgent,
+  ensureTopics,
+  readLivePid,
+  startKafka,
+  stopKafka,
+  waitKafkaReady,
+} from "./mod.ts";
 import { type Component, componentStatus } from "../stack/component.ts";
 import type { StackConfig } from "../stack/config.ts";
 import { tcpOpen } from "../../shared/process/mod.ts";
@@ -20,7 +27,14 @@ export function kafkaComponent(config: StackConfig): Component {
         await topics();
         return false;
       }
-      await startKafka({ dataDir, port, logFile: log, heap, partitions });
+      await startKafka({
+        dataDir,
+        port,
+        logFile: log,
+        heap,
+        partitions,
+        jmxExporter: { port: config.kafka.jmxPort, agentJar: await ensureJmxAgent() },
+      });
       // A JVM cold start plus KRaft election takes 5-20 s on two cores.
       await waitKafkaReady(bootstrap, 120_000);
       await topics();

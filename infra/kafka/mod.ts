@@ -27,3 +27,4 @@ export {
   type StopKafkaOptions,
 } from "./server.ts";
 export { ensureTopics, pipelineTopics, waitKafkaReady } from "./ready.ts";
+export { ensureJmxAgent, JMX_EXPORTER_VERSION, jmxAgentFlag } from "./jmx.ts";

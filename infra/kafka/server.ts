@@ -9,6 +9,7 @@ import {
 } from "../../shared/process/mod.ts";
 import { ensureKafkaJars, type EnsureKafkaJarsOptions } from "./jars.ts";
 import { LOG4J2_PROPERTIES, serverProperties } from "./server_properties.ts";
+import { JMX_EXPORTER_RULES, jmxAgentFlag } from "./jmx.ts";
 
 /** Options of {@linkcode startKafka}. */
 export interface StartKafkaOptions {
@@ -28,6 +29,8 @@ export interface StartKafkaOptions {
   jars?: EnsureKafkaJarsOptions;
   /** Java executable. Default `java`. */
   java?: string;
+  /** Serve the broker's metrics for Prometheus on 127.0.0.1:`port` (the JMX exporter agent). */
+  jmxExporter?: { port: number; agentJar: string };
 }
 
 const PID_FILE = "kafka.pid";
@@ -59,6 +62,8 @@ export async function startKafka(opts: StartKafkaOptions): Promise<number> {
     }),
   );
   await Deno.writeTextFile(log4jFile, LOG4J2_PROPERTIES);
+  const rulesFile = `${dataDir}/jmx_exporter.yml`;
+  if (opts.jmxExporter) await Deno.writeTextFile(rulesFile, JMX_EXPORTER_RULES);
   const jvm = [
     `-Xmx${opts.heap ?? "512m"}`,
     "-Xms128m",
@@ -87,8 +92,12 @@ export async function startKafka(opts: StartKafkaOptions): Promise<number> {
     });
   }
 
+  // The agent goes on the broker only: the storage format above must not bind its port.
+  const agent = opts.jmxExporter
+    ? [jmxAgentFlag(opts.jmxExporter.agentJar, opts.jmxExporter.port, rulesFile)]
+    : [];
   // The pid file names the JVM itself (spawnDetached execs java), checked by its main class.
-  return await spawnDetached(java, [...jvm, KAFKA_MAIN, propsFile], {
+  return await spawnDetached(java, [...agent, ...jvm, KAFKA_MAIN, propsFile], {
     pidFile: `${dataDir}/${PID_FILE}`,
     logFile,
     cmdlineIncludes: KAFKA_MAIN,

@@ -28,7 +28,17 @@ export function prometheusComponent(config: StackConfig): Component {
       await Deno.mkdir(`${dir}/data`, { recursive: true });
       await Deno.writeTextFile(
         configFile,
-        localPrometheusConfig(scrapeTargets(config.services)),
+        localPrometheusConfig([
+          ...scrapeTargets(config.services),
+          { job: "clickhouse", port: config.clickhouse.metricsPort },
+          { job: "kafka", port: config.kafka.jmxPort },
+          { job: "postgres", port: config.exporters.postgres },
+          { job: "redis", port: config.exporters.redis },
+          { job: "alertmanager", port: config.alertmanager.port },
+        ], {
+          ruleFiles: [`${config.repoRoot}/infra/prometheus/alerts.yml`],
+          alertmanagers: [`127.0.0.1:${config.alertmanager.port}`],
+        }),
       );
       const owned = await readLivePid(pidFile);
       if (owned !== null) {

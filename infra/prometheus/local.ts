@@ -15,6 +15,10 @@ export interface LocalPrometheusOptions {
   intervalSeconds?: number;
   /** Host the services listen on. Default 127.0.0.1. */
   host?: string;
+  /** Absolute paths of alerting rule files to load. Default none. */
+  ruleFiles?: string[];
+  /** Alertmanager addresses (`host:port`) that firing alerts go to. Default none. */
+  alertmanagers?: string[];
 }
 
 /** Renders prometheus.yml scraping `/metrics` of each target, with a `service` label per job. */
@@ -39,8 +43,19 @@ export function localPrometheusConfig(
     `  scrape_interval: ${interval}`,
     `  evaluation_interval: ${interval}`,
     "  scrape_timeout: 4s",
-    "scrape_configs:",
   ];
+  if ((opts.ruleFiles ?? []).length > 0) {
+    lines.push("rule_files:", ...opts.ruleFiles!.map((file) => `  - ${JSON.stringify(file)}`));
+  }
+  if ((opts.alertmanagers ?? []).length > 0) {
+    lines.push(
+      "alerting:",
+      "  alertmanagers:",
+      "    - static_configs:",
+      `        - targets: [${opts.alertmanagers!.map((a) => JSON.stringify(a)).join(", ")}]`,
+    );
+  }
+  lines.push("scrape_configs:");
   for (const target of targets) {
     lines.push(
       `  - job_name: ${target.job}`,

@@ -42,3 +42,17 @@ Deno.test("localPrometheusConfig() rejects invalid and duplicate job names", () 
     /Duplicate Prometheus job "a"/,
   );
 });
+
+Deno.test("localPrometheusConfig() loads rule files and sends alerts to Alertmanager", () => {
+  const config = parse(
+    localPrometheusConfig([{ job: "sink", port: 8082 }], {
+      ruleFiles: ["/repo/infra/prometheus/alerts.yml"],
+      alertmanagers: ["127.0.0.1:9093"],
+    }),
+  );
+  assert.deepEqual(config.rule_files, ["/repo/infra/prometheus/alerts.yml"]);
+  assert.deepEqual(config.alerting, {
+    alertmanagers: [{ static_configs: [{ targets: ["127.0.0.1:9093"] }] }],
+  });
+  assert.equal(localPrometheusConfig([]).includes("rule_files"), false);
+});

@@ -1,7 +1,16 @@
-/** The shape every stack component (kafka, clickhouse, postgres, redis, prometheus) implements. */
+/** The shape every stack component (Kafka, ClickHouse, stores, Prometheus, exporters) implements. */
 
 /** Names of the stack components, in start order for display. */
-export const COMPONENT_NAMES = ["kafka", "clickhouse", "postgres", "redis", "prometheus"] as const;
+export const COMPONENT_NAMES = [
+  "kafka",
+  "clickhouse",
+  "postgres",
+  "redis",
+  "prometheus",
+  "postgres_exporter",
+  "redis_exporter",
+  "alertmanager",
+] as const;
 
 /** One stack component's name. */
 export type ComponentName = typeof COMPONENT_NAMES[number];

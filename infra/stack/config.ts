@@ -10,6 +10,8 @@ const schema = z.object({
   KAFKA_BROKERS: list(["127.0.0.1:9092"]),
   KAFKA_PARTITIONS: positiveInt(6),
   KAFKA_HEAP: z.string().regex(/^\d+[kmg]$/i).default("512m"),
+  /** The broker's Prometheus endpoint (JMX exporter agent), on 127.0.0.1. */
+  KAFKA_JMX_PORT: port(7071),
   PROMETHEUS_PORT: port(9090),
   INGEST_PORT: port(8080),
   /** Ingest's loopback ops port (`/metrics`, detailed `/readyz`); its public port has neither. */
@@ -18,6 +20,11 @@ const schema = z.object({
   SINK_PORT: port(8082),
   ADMIN_PORT: port(8000),
   ALERTS_PORT: port(8083),
+  /** The ClickHouse stand-in's Prometheus endpoint (clickhouse-server's port). */
+  CLICKHOUSE_METRICS_PORT: port(9363),
+  POSTGRES_EXPORTER_PORT: port(9187),
+  REDIS_EXPORTER_PORT: port(9121),
+  ALERTMANAGER_PORT: port(9093),
   /** ClickHouse passwords of the stack's writer and reader; generated once when unset. */
   CLICKHOUSE_WRITER_PASSWORD: z.string().min(1).optional(),
   CLICKHOUSE_READER_PASSWORD: z.string().min(1).optional(),
@@ -44,7 +51,15 @@ export interface StackConfig {
   /** Root of pid files, logs and data (`<repo>/.stack` unless EVENTFLOW_STACK_DIR). */
   dir: string;
   repoRoot: string;
-  kafka: { host: string; port: number; bootstrap: string; partitions: number; heap: string };
+  kafka: {
+    host: string;
+    port: number;
+    bootstrap: string;
+    partitions: number;
+    heap: string;
+    /** Port of the broker's Prometheus endpoint. */
+    jmxPort: number;
+  };
   topics: string[];
   clickhouse: {
     url: string;
@@ -53,10 +68,16 @@ export interface StackConfig {
     /** Passwords from the environment; see clickhouse_users.ts. */
     writerPassword?: string;
     readerPassword?: string;
+    /** Port of the stand-in's Prometheus endpoint. */
+    metricsPort: number;
   };
   postgres: { url: string };
   redis: { url: string };
   prometheus: { port: number; url: string };
+  /** Loopback ports of the database exporters Prometheus scrapes. */
+  exporters: { postgres: number; redis: number };
+  /** Alertmanager, and the alerts service's receiver it posts to with the token in `tokenFile`. */
+  alertmanager: { port: number; receiverUrl: string; tokenFile: string };
   services: ServiceSpec[];
 }
 
@@ -82,6 +103,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       bootstrap,
       partitions: c.KAFKA_PARTITIONS,
       heap: c.KAFKA_HEAP,
+      jmxPort: c.KAFKA_JMX_PORT,
     },
     topics: [c.TOPIC_RAW, c.TOPIC_ENRICHED, c.TOPIC_DEAD_LETTER],
     clickhouse: {
@@ -90,10 +112,19 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       database: c.CLICKHOUSE_DATABASE,
       writerPassword: c.CLICKHOUSE_WRITER_PASSWORD,
       readerPassword: c.CLICKHOUSE_READER_PASSWORD,
+      metricsPort: c.CLICKHOUSE_METRICS_PORT,
     },
     postgres: { url: c.DATABASE_URL },
     redis: { url: c.REDIS_URL },
     prometheus: { port: c.PROMETHEUS_PORT, url: `http://127.0.0.1:${c.PROMETHEUS_PORT}` },
+    exporters: { postgres: c.POSTGRES_EXPORTER_PORT, redis: c.REDIS_EXPORTER_PORT },
+    alertmanager: {
+      port: c.ALERTMANAGER_PORT,
+      receiverUrl: `http://127.0.0.1:${c.ALERTS_PORT}/api/v1/alertmanager`,
+      tokenFile: `${
+        dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`
+      }/alertmanager/receiver_token`,
+    },
     services: [
       { name: "ingest", port: c.INGEST_PORT, opsPort: c.INGEST_OPS_PORT },
       { name: "enrich", port: c.ENRICH_PORT },

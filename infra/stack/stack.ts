@@ -13,6 +13,8 @@ import { kafkaComponent } from "../kafka/component.ts";
 import { postgresComponent } from "../postgres/component.ts";
 import { prometheusComponent } from "../prometheus/component.ts";
 import { redisComponent } from "../redis/component.ts";
+import { postgresExporterComponent, redisExporterComponent } from "../exporters/component.ts";
+import { alertmanagerComponent } from "../alertmanager/component.ts";
 
 /** Builds every component for `config`, keyed by name. */
 export function createComponents(config: StackConfig): Record<ComponentName, Component> {
@@ -22,6 +24,9 @@ export function createComponents(config: StackConfig): Record<ComponentName, Com
     postgres: postgresComponent(config),
     redis: redisComponent(config),
     prometheus: prometheusComponent(config),
+    postgres_exporter: postgresExporterComponent(config),
+    redis_exporter: redisExporterComponent(config),
+    alertmanager: alertmanagerComponent(config),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { registerDependencyGauge } from "../../shared/http/dependency_gauge.ts";
 import { opsRoutes, runChecks } from "../../shared/http/ops.ts";
 import { ApiError } from "../core/errors.ts";
 import type { QueryDeps, QueryEnv } from "./deps.ts";
@@ -76,6 +77,13 @@ export function createApp(deps: QueryDeps): Hono<QueryEnv> {
     }, ready ? 200 : 503);
   });
   app.route("/", opsRoutes({ registry: deps.registry, isDraining: deps.isDraining }));
+  registerDependencyGauge(deps.registry, [...deps.checks, {
+    name: "redis",
+    check: () => {
+      const cache = deps.cache.status();
+      return cache.ok ? Promise.resolve() : Promise.reject(new Error(cache.error));
+    },
+  }], 2000);
 
   app.notFound((c) =>
     c.json({

@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import { errorMessage } from "../errors.ts";
+import { registerDependencyGauge } from "./dependency_gauge.ts";
 import { withTimeout } from "../time.ts";
 
 /** A named dependency check for `/readyz`; resolves when the dependency is reachable. */
@@ -50,6 +51,7 @@ export function opsRoutes(opts: OpsOptions): Hono {
   const app = new Hono();
   const checks = opts.checks ?? [];
   const timeoutMs = opts.checkTimeoutMs ?? 2000;
+  registerDependencyGauge(opts.registry, checks, timeoutMs);
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {
     if (opts.isDraining?.()) return c.json({ status: "draining", checks: {} }, 503);

@@ -45,6 +45,8 @@ export interface StartConsumersOptions {
   /** What `/readyz` checks. */
   checks?: ReadinessCheck[];
   abortInFlight?: AbortInFlight;
+  /** The service's own HTTP routes, served beside the ops endpoints (e.g. a webhook receiver). */
+  routes?: Hono;
 }
 
 /** Running consumer groups and their ops endpoints. */
@@ -83,6 +85,7 @@ export function startConsumers(
     "/",
     opsRoutes({ registry: opts.registry, checks: opts.checks, isDraining: () => draining }),
   );
+  if (opts.routes) app.route("/", opts.routes);
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -119,6 +122,8 @@ export interface ServiceWiring {
   close?: () => Promise<void>;
   /** Logged with the "Consuming" line once the service runs. */
   describe?: Record<string, unknown>;
+  /** The service's own HTTP routes, served on its port beside the ops endpoints. */
+  routes?: Hono;
 }
 
 /** The part of a service's environment the frame reads (`opsEnv`, `infraEnv` in shared/config.ts). */
@@ -216,6 +221,7 @@ export async function runConsumerService(opts: ConsumerServiceOptions): Promise<
       lagIntervalMs: env.LAG_INTERVAL_MS,
       checks: [kafkaCheck(admin), ...(wiring.checks ?? [])],
       abortInFlight: wiring.abortInFlight,
+      routes: wiring.routes,
     },
   );
   const server = serveUntilSignal(running.app.fetch, {
