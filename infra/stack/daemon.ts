@@ -24,8 +24,12 @@ export interface DaemonSpec {
   port: number;
   /** Path answering 200 once the daemon serves (default `/`). */
   readyPath?: string;
-  /** Written before every start, e.g. a generated config file. */
+  /** Written before every start, and before `onRunning`, e.g. a generated config file. */
   prepare?: () => Promise<void>;
+  /** Called by `up()` when the daemon this stack started already runs (e.g. reload its config). */
+  onRunning?: () => Promise<void>;
+  /** How long `down()` waits after SIGTERM before SIGKILL (default 10 s). */
+  stopTimeoutMs?: number;
 }
 
 /** The daemon as a stack component. */
@@ -38,8 +42,13 @@ export function daemonComponent(spec: DaemonSpec): Component {
     name: spec.name,
     log,
     async up() {
-      if (await ready()) return false;
       await Deno.mkdir(spec.dir, { recursive: true });
+      if (spec.onRunning && (await readLivePid(pidFile)) !== null) {
+        await spec.prepare?.();
+        await spec.onRunning();
+        return false;
+      }
+      if (await ready()) return false;
       await spec.prepare?.();
       const pid = await spawnDetached(spec.bin, spec.args, {
         pidFile,
@@ -47,7 +56,12 @@ export function daemonComponent(spec: DaemonSpec): Component {
         env: spec.env,
       });
       await waitFor(async () => {
-        if (!isAlive(pid)) throw new Error(`${spec.name} exited during startup; see ${log}`);
+        // A bind error kills it at once; say so instead of waiting out the timeout.
+        if (!isAlive(pid)) {
+          throw new Error(
+            `${spec.name} exited during startup (port ${spec.port} taken?); see ${log}`,
+          );
+        }
         return await ready();
       }, { timeoutMs: 30_000, what: `${spec.name} at ${url}` });
       return true;
@@ -55,7 +69,7 @@ export function daemonComponent(spec: DaemonSpec): Component {
     async down() {
       const pid = await readLivePid(pidFile);
       if (pid === null) return false;
-      await stopPid(pid, { timeoutMs: 10_000 });
+      await stopPid(pid, { timeoutMs: spec.stopTimeoutMs ?? 10_000 });
       await Deno.remove(pidFile).catch(() => {});
       return true;
     },
