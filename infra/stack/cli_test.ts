@@ -21,7 +21,8 @@ Deno.test("parseStackArgs() names the mistake in a UsageError", () => {
     [["start"], 'Unknown command "start"'],
     [
       ["status", "zookeeper"],
-      'Unknown component "zookeeper"; expected one of kafka, clickhouse, postgres, redis, prometheus',
+      'Unknown component "zookeeper"; expected one of kafka, clickhouse, postgres, redis, ' +
+      "prometheus, postgres_exporter, redis_exporter, alertmanager",
     ],
     [["up", "--force"], /Unknown option '--force'/],
   ]);

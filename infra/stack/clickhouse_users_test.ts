@@ -32,7 +32,7 @@ Deno.test("ensureClickHouseCredentials() generates passwords once, keeps them, h
   }
 });
 
-Deno.test("each service gets the ClickHouse user of its role: sink writes, admin reads", async () => {
+Deno.test("each service gets the ClickHouse user of its role: sink writes, admin and query read", async () => {
   const dir = await Deno.makeTempDir({ prefix: "test_stack_users_" });
   try {
     const config = loadStackConfig({ EVENTFLOW_STACK_DIR: dir });
@@ -48,6 +48,7 @@ Deno.test("each service gets the ClickHouse user of its role: sink writes, admin
       sink: WRITER_USER,
       admin: READER_USER,
       alerts: undefined,
+      query: READER_USER,
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -9,6 +9,7 @@ Deno.test("scrapeTargets() scrapes ingest on its loopback ops port, the others o
     { job: "sink", port: 8082 },
     { job: "admin", port: 8000 },
     { job: "alerts", port: 8083 },
+    { job: "query", port: 8084 },
   ]);
   const moved = loadStackConfig({ INGEST_OPS_PORT: "18090" });
   assert.equal(scrapeTargets(moved.services)[0]?.port, 18090);
