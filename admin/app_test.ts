@@ -9,19 +9,23 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { farFutureNow, randomPrefix, removeWorld, seedWorld, type World } from "./testing/seed.ts";
 import { openTestStores } from "./testing/stores.ts";
-import { get, kpi, tableRows } from "./testing/http.ts";
+import { kpi, tableRows } from "./testing/http.ts";
+import { removeStaff, signedIn, TEST_COST } from "./testing/session.ts";
 import type { Stores } from "./adapters/stores.ts";
 
 const quiet = createLogger("admin", { write: () => {} });
 
-function appFor(
-  stores: Stores,
-  now: Date,
-  opts: { auth?: { username: string; password: string } } = {},
-) {
+function appFor(stores: Stores, now: Date) {
   const registry = createRegistry("admin", { processMetrics: false });
   return {
-    app: createApp({ stores, registry, logger: quiet, now: () => now, pageSize: 2, ...opts }),
+    app: createApp({
+      stores,
+      registry,
+      logger: quiet,
+      now: () => now,
+      pageSize: 2,
+      passwordCost: TEST_COST,
+    }),
     registry,
   };
 }
@@ -32,6 +36,9 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
   const world: World = await seedWorld(stores, randomPrefix(), { now });
   const { ids, prefix } = world;
   const { app, registry } = appFor(stores, now);
+  const staff = await signedIn(app, stores.pg, { prefix, role: "admin" });
+  const get = (_app: unknown, path: string, headers: Record<string, string> = {}) =>
+    staff.get(path, headers);
   try {
     await t.step(
       "overview today: 2 paid orders of 100 and 50 → revenue 150.00, AOV 75.00",
@@ -274,6 +281,7 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
     });
   } finally {
     await removeWorld(stores, world);
+    await removeStaff(stores.pg, prefix);
   }
   const left = await stores.pg`SELECT count(*)::int AS n FROM orders WHERE order_id LIKE ${
     prefix + "%"

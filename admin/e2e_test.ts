@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
 import { openTestStores, TEST_TARGETS } from "./testing/stores.ts";
 import { randomPrefix, removeWorld, seedWorld } from "./testing/seed.ts";
+import { removeStaff, TEST_COST } from "./testing/session.ts";
+import { createAccount } from "./access/accounts.ts";
 
 const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
 const MAIN = new URL("./main.ts", import.meta.url).pathname;
@@ -43,6 +45,10 @@ async function startAdmin() {
 Deno.test("staff open the overview, an order and its customer in a real browser", async () => {
   await using stores = await openTestStores();
   const world = await seedWorld(stores, randomPrefix(), { now: new Date(), clickhouse: false });
+  const account = await createAccount(stores.pg, {
+    username: `${world.prefix}analyst`,
+    role: "analyst",
+  }, { actor: "test", cost: TEST_COST });
   const { child, port } = await startAdmin();
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -60,6 +66,12 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     const base = `http://127.0.0.1:${port}`;
     await page.goto(`${base}/?period=today`);
+    // No session yet: the console sends us to sign in, then back to where we were going.
+    assert.equal(new URL(page.url()).pathname, "/signin");
+    await page.getByLabel("Username").fill(account.username);
+    await page.getByLabel("Password").fill(account.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${base}/?period=today`);
     assert.equal(await page.locator("h1").innerText(), "Overview");
     assert.match(
       await page.locator(".grid.kpis").innerText(),
@@ -71,7 +83,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     );
     await page.screenshot({ path: "/tmp/admin_overview.png", fullPage: true });
 
-    await page.getByRole("link", { name: "Orders", exact: true }).click();
+    await page.getByRole("link", { name: "Purchases", exact: true }).click();
     await page.fill('input[name="q"]', world.ids.orderBig);
     await page.getByRole("button", { name: "Filter" }).click();
     await page.getByRole("link", { name: world.ids.orderBig }).click();
@@ -95,6 +107,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     child.kill("SIGTERM");
     const status = await child.status;
     await removeWorld(stores, world);
+    await removeStaff(stores.pg, world.prefix);
     assert.equal(status.code, 0, "admin shuts down cleanly on SIGTERM");
   }
 });

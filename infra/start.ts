@@ -6,7 +6,7 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
-import { exists } from "./proc.ts";
+import { exists, run } from "./proc.ts";
 import { runInherited } from "./stack/child.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
@@ -103,6 +103,20 @@ async function main(): Promise<number> {
     console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
   }
 
+  // The console has no open door: on first run create its admin and show the password once,
+  // after the banner so it does not scroll away.
+  let adminNotice = "";
+  if (await exists(`${cwd}/admin/cli/users.ts`)) {
+    adminNotice = await run(deno, ["run", "-A", "admin/cli/users.ts", "ensure-admin"], { cwd, env })
+      .then((out) => out.trim())
+      .catch((error) => {
+        console.error(
+          `warning: creating the first console admin failed: ${(error as Error).message}`,
+        );
+        return "";
+      });
+  }
+
   const present: ServiceSpec[] = [];
   for (const spec of config.services) {
     if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
@@ -124,6 +138,7 @@ async function main(): Promise<number> {
   });
   if (interrupted) return await shutdown().then(() => 130);
   console.log(banner(config, { ready, writeKey }));
+  if (adminNotice !== "") console.log(`\n${adminNotice}\n`);
 
   // Run until a signal, or until every service has exited on its own.
   await Promise.race([

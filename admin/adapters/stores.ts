@@ -6,7 +6,7 @@
 import type { Sql } from "../../shared/postgres/mod.ts";
 import type { ClickHouseClient } from "../../shared/clickhouse/mod.ts";
 import { ClickHouseError } from "@clickhouse/client";
-import { StoreUnavailableError } from "../core/errors.ts";
+import { InputError, NotFoundError, StoreUnavailableError } from "../core/errors.ts";
 
 /** What the pages read from, built by `main.ts`. */
 export interface Stores {
@@ -32,6 +32,8 @@ export async function withPostgres<T>(stores: Stores, query: (sql: Sql) => Promi
   try {
     return await withTimeout(query(stores.pg), stores.timeoutMs ?? 10_000);
   } catch (error) {
+    // Validation inside a store operation (account forms, data forms) is the user's, not the store's.
+    if (error instanceof InputError || error instanceof NotFoundError) throw error;
     if (isPostgresServerError(error) && !PG_UNAVAILABLE.test(error.code)) throw error;
     throw new StoreUnavailableError("PostgreSQL", { cause: error });
   }
