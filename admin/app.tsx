@@ -23,7 +23,7 @@ import { auditRoutes, staffRoutes } from "./routes/staff.tsx";
 import { ErrorPage } from "./components/error_page.tsx";
 import { renderPage } from "./routes/deps.ts";
 import { overviewRoutes } from "./routes/overview.tsx";
-import { orderRoutes } from "./routes/orders.tsx";
+import { orderRoutes, purchaseExportRoutes } from "./routes/orders.tsx";
 import { userRoutes } from "./routes/users.tsx";
 import { productRoutes } from "./routes/products.tsx";
 import { campaignRoutes } from "./routes/campaigns.tsx";
@@ -107,6 +107,7 @@ export function createApp(opts: AppOptions): Hono {
   app.route("/audit", auditRoutes(deps));
   app.route("/", overviewRoutes(deps));
   app.route("/orders", orderRoutes(deps));
+  app.route("/export", purchaseExportRoutes(deps));
   app.route("/users", userRoutes(deps));
   app.route("/products", productRoutes(deps));
   app.route("/campaigns", campaignRoutes(deps));

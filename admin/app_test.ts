@@ -35,6 +35,7 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
   const now = farFutureNow();
   const world: World = await seedWorld(stores, randomPrefix(), { now });
   const { ids, prefix } = world;
+  const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000).toISOString();
   const { app, registry } = appFor(stores, now);
   const staff = await signedIn(app, stores.pg, { prefix, role: "admin" });
   const get = (_app: unknown, path: string, headers: Record<string, string> = {}) =>
@@ -92,11 +93,75 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
       assert.match(second.html, /Showing 3–4 of 4/);
       const refunded = await get(app, `/orders?q=${prefix}&status=refunded`);
       assert.deepEqual(tableRows(refunded.html, "orders").map((r) => [r[0], r[3], r[5]]), [
-        [ids.orderRefunded, "refunded", "999.00 USD"],
+        [ids.orderRefunded, "refunded", "$999.00"],
       ]);
       const day = now.toISOString().slice(0, 10);
       const today = await get(app, `/orders?q=${ids.alice}&from=${day}&to=${day}`);
       assert.deepEqual(tableRows(today.html, "orders").map((r) => r[0]), [ids.orderBig]);
+    });
+
+    await t.step(
+      "purchases filter by city, product, amount, campaign and customer; sort",
+      async () => {
+        const ids_ = async (query: string) =>
+          tableRows((await get(app, `/orders?q=${prefix}&${query}`)).html, "orders").map((r) =>
+            r[0]
+          );
+        assert.deepEqual(await ids_("city=paris"), [ids.orderSmall]);
+        assert.deepEqual(await ids_("product=Pixel&sort=revenue&dir=asc"), [
+          ids.orderBig,
+          ids.orderRefunded,
+        ]);
+        assert.deepEqual(await ids_("min=40&max=60"), [ids.orderSmall]);
+        assert.deepEqual(await ids_(`campaign=${ids.utm}`), [ids.orderBig]);
+        assert.deepEqual(await ids_(`customer=${prefix}bob@&status=paid`), [ids.orderSmall]);
+        assert.deepEqual(await ids_("sort=revenue&dir=desc"), [ids.orderRefunded, ids.orderBig]);
+        assert.deepEqual(await ids_("period=today&sort=created_at&dir=asc"), [
+          ids.orderRefunded,
+          ids.orderSmall,
+        ]);
+        const bad = await get(app, `/orders?min=lots`);
+        assert.equal(bad.status, 400);
+        assert.match(bad.html, /Parameter &quot;min&quot; must be an amount like 99.90/);
+      },
+    );
+
+    await t.step("purchases export streams every match as CSV with localized headers", async () => {
+      const response = await app.request(
+        `/export/purchases.csv?q=${prefix}&sort=revenue&dir=desc`,
+        {
+          headers: staff.headers,
+        },
+      );
+      assert.equal(response.status, 200);
+      assert.equal(response.headers.get("content-type"), "text/csv; charset=utf-8");
+      assert.match(
+        response.headers.get("content-disposition") ?? "",
+        /^attachment; filename="purchases-/,
+      );
+      const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(
+        await response.arrayBuffer(),
+      );
+      const lines = text.split("\r\n");
+      assert.equal(
+        lines[0],
+        "\uFEFFOrder,Placed,Customer,Status,Items,Total,Currency,Revenue (USD),Campaign,Channel,City,Country",
+      );
+      assert.deepEqual(lines.slice(1, 5).map((l) => l.split(",").slice(0, 8).join(",")), [
+        `${ids.orderRefunded},${at(3)},${ids.bob},refunded,1,999,USD,999`,
+        `${ids.orderBig},${at(1)},${ids.alice},paid,3,100,USD,100`,
+        `${ids.orderSmall},${at(2)},${ids.bob},paid,5,50,USD,50`,
+        `${ids.orderOld},${at(8 * 24)},${ids.alice},paid,2,20,USD,20`,
+      ]);
+      assert.equal(lines.length, 6, "four orders, header, trailing newline");
+      const ru = await app.request(`/export/purchases.csv?q=${prefix}`, {
+        headers: { cookie: `${staff.cookie}; ef_lang=ru` },
+      });
+      const ruText = await ru.text();
+      assert.match(
+        ruText,
+        /^Заказ,Оформлен,Покупатель,Статус,Товаров,Сумма,Валюта,Выручка \(USD\)/,
+      );
     });
 
     await t.step(
@@ -105,8 +170,8 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
         const page = await get(app, `/orders/${ids.orderBig}`);
         assert.equal(page.status, 200);
         assert.deepEqual(tableRows(page.html, "order-items"), [
-          ["1", `Pixel Phone ${ids.phone}`, "phones", "1", "80.00 USD", "80.00 USD"],
-          ["2", `Leather Case ${ids.case}`, "accessories", "2", "10.00 USD", "20.00 USD"],
+          ["1", `Pixel Phone ${ids.phone}`, "phones", "1", "$80.00", "$80.00"],
+          ["2", `Leather Case ${ids.case}`, "accessories", "2", "$10.00", "$20.00"],
         ]);
         assert.match(page.html, new RegExp(`<a href="/users/${ids.alice}">${ids.alice}</a>`));
         assert.match(
@@ -259,7 +324,7 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
       );
       assert.match(
         text,
-        /eventflow_admin_requests_total\{route="\/orders",status="400",service="admin"\} 3/,
+        /eventflow_admin_requests_total\{route="\/orders",status="400",service="admin"\} 4/,
       );
       assert.match(
         text,

@@ -72,3 +72,8 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 export function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, "\\$&")}%`;
 }
+
+/** Escapes `%`, `_` and `\\` so user text matches literally anywhere inside a LIKE pattern. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
+}

@@ -1,7 +1,7 @@
 /** Small building blocks of the pages: KPI cards, period tabs, pager, badges, empty rows. */
 import type { Child } from "hono/jsx";
 import { type PeriodKey, PERIODS } from "../core/period.ts";
-import { formatCount } from "../core/format.ts";
+import { useUi } from "./ui.ts";
 
 /** One headline figure. */
 export function KpiCard(props: { label: string; value: string; hint?: string; id?: string }) {
@@ -48,6 +48,7 @@ export function Pager(
     params: Record<string, string>;
   },
 ) {
+  const { t, fmt } = useUi();
   const first = props.total === 0 ? 0 : (props.page - 1) * props.size + 1;
   const last = Math.min(props.total, props.page * props.size);
   const link = (page: number) =>
@@ -55,11 +56,19 @@ export function Pager(
   return (
     <div class="pager">
       <span>
-        Showing {formatCount(first)}–{formatCount(last)} of {formatCount(props.total)}
+        {t("common.showing", {
+          first: fmt.count(first),
+          last: fmt.count(last),
+          total: fmt.count(props.total),
+        })}
       </span>
       <span class="links">
-        {props.page > 1 && <a class="button secondary" href={link(props.page - 1)}>← Previous</a>}
-        {last < props.total && <a class="button secondary" href={link(props.page + 1)}>Next →</a>}
+        {props.page > 1 && (
+          <a class="button secondary" href={link(props.page - 1)}>← {t("common.previous")}</a>
+        )}
+        {last < props.total && (
+          <a class="button secondary" href={link(props.page + 1)}>{t("common.next")} →</a>
+        )}
       </span>
     </div>
   );
