@@ -24,6 +24,7 @@ import { ErrorPage } from "./components/error_page.tsx";
 import { renderPage } from "./routes/deps.ts";
 import { overviewRoutes } from "./routes/overview.tsx";
 import { orderRoutes, purchaseExportRoutes } from "./routes/orders.tsx";
+import { signupExportRoutes, signupRoutes } from "./routes/signups.tsx";
 import { userRoutes } from "./routes/users.tsx";
 import { productRoutes } from "./routes/products.tsx";
 import { campaignRoutes } from "./routes/campaigns.tsx";
@@ -108,6 +109,8 @@ export function createApp(opts: AppOptions): Hono {
   app.route("/", overviewRoutes(deps));
   app.route("/orders", orderRoutes(deps));
   app.route("/export", purchaseExportRoutes(deps));
+  app.route("/signups", signupRoutes(deps));
+  app.route("/export", signupExportRoutes(deps));
   app.route("/users", userRoutes(deps));
   app.route("/products", productRoutes(deps));
   app.route("/campaigns", campaignRoutes(deps));

@@ -336,6 +336,52 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
       );
     });
 
+    await t.step(
+      "signups list filters by period, platform, country and campaign; CSV export",
+      async () => {
+        await stores.pg`INSERT INTO signups (user_id, event_id, method, platform, signed_up_at)
+        VALUES (${ids.bob}, ${`${prefix}signup_bob`}, 'google', 'ios', ${new Date(
+          now.getTime() - 3 * 3_600_000,
+        )})`;
+        await stores.ch.insert({
+          table: "events",
+          values: [{
+            event_id: `${prefix}signup_evt`,
+            event: "signed_up",
+            original_event: "signed_up",
+            type: "track",
+            timestamp: now.toISOString(),
+            received_at: now.toISOString(),
+            enriched_at: now.toISOString(),
+            user_id: ids.alice,
+            utm_campaign: ids.utm,
+          }],
+          format: "JSONEachRow",
+          clickhouse_settings: { date_time_input_format: "best_effort" },
+        });
+        const rowsOf = async (query: string) =>
+          tableRows((await get(app, `/signups?period=today&${query}`)).html, "signups").map((r) => [
+            r[1],
+            r[3],
+            r[5],
+            r[6],
+          ]).filter((r) => r[0]!.startsWith(prefix));
+        assert.deepEqual(await rowsOf("platform=web"), [[ids.alice, "web", "DE", ids.utm]]);
+        assert.deepEqual(await rowsOf("country=fr"), [[ids.bob, "ios", "FR", "—"]]);
+        assert.deepEqual(await rowsOf(`campaign=${ids.utm}`), [[ids.alice, "web", "DE", ids.utm]]);
+        const csv = await app.request(`/export/signups.csv?period=today&campaign=${ids.utm}`, {
+          headers: staff.headers,
+        });
+        const lines = (await csv.text()).split("\r\n");
+        assert.equal(lines[0], "Signed up,User,Email,Name,Platform,Method,Country,Campaign");
+        assert.deepEqual(lines.slice(1).filter((l) => l.includes(prefix)), [
+          `${
+            new Date(now.getTime() - 2 * 3_600_000).toISOString()
+          },${ids.alice},${prefix}alice@example.com,Alice <script>alert(1)</script>,web,email,DE,${ids.utm}`,
+        ]);
+      },
+    );
+
     await t.step("readyz reports both stores ready", async () => {
       const ready = await get(app, "/readyz");
       assert.equal(ready.status, 200);

@@ -127,6 +127,22 @@ export const en = {
   "period.7d": "7 days",
   "period.30d": "30 days",
   "period.custom": "Custom",
+  "signups.title": "Signups",
+  "signups.sub": "{count} signups",
+  "signups.f.platform": "Platform",
+  "signups.f.country": "Country",
+  "signups.f.campaign": "Campaign (utm_campaign)",
+  "signups.empty": "No signups match these filters",
+  "signups.col.at": "Signed up",
+  "signups.col.user": "User",
+  "signups.col.email": "Email",
+  "signups.col.name": "Name",
+  "signups.col.platform": "Platform",
+  "signups.col.method": "Method",
+  "signups.col.country": "Country",
+  "signups.col.campaign": "Campaign",
+  "signups.too_many":
+    "The campaign filter looks at the first {limit} signups of the other filters; narrow the period.",
 } as const;
 
 /** A key of the dictionaries. */
