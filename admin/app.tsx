@@ -20,6 +20,7 @@ import { uiDefaults, uiOf } from "./components/ui.ts";
 import type { Locale } from "./i18n/mod.ts";
 import { signinRoutes } from "./routes/signin.tsx";
 import { auditRoutes, staffRoutes } from "./routes/staff.tsx";
+import { dataRoutes } from "./routes/data.tsx";
 import { ErrorPage } from "./components/error_page.tsx";
 import { renderPage } from "./routes/deps.ts";
 import { overviewRoutes } from "./routes/overview.tsx";
@@ -106,6 +107,7 @@ export function createApp(opts: AppOptions): Hono {
   );
   app.route("/staff", staffRoutes({ ...deps, passwordCost: opts.passwordCost }));
   app.route("/audit", auditRoutes(deps));
+  app.route("/data", dataRoutes(deps));
   app.route("/", overviewRoutes(deps));
   app.route("/orders", orderRoutes(deps));
   app.route("/export", purchaseExportRoutes(deps));

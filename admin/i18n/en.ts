@@ -143,6 +143,30 @@ export const en = {
   "signups.col.campaign": "Campaign",
   "signups.too_many":
     "The campaign filter looks at the first {limit} signups of the other filters; narrow the period.",
+  "nav.data": "Data",
+  "data.title": "Reference data",
+  "data.sub":
+    "What enrichment reads: campaigns and rates are reloaded every minute, products within 10 minutes.",
+  "data.tab.campaigns": "Campaigns",
+  "data.tab.products": "Catalogue",
+  "data.tab.rates": "Exchange rates",
+  "data.edit": "Edit",
+  "data.save": "Save",
+  "data.saved": "Saved {id}.",
+  "data.new": "Add or change",
+  "data.search": "Search",
+  "data.col.id": "Id",
+  "data.col.name": "Name",
+  "data.col.utm": "utm_campaign",
+  "data.col.channel": "Channel",
+  "data.col.starts": "Starts on",
+  "data.col.ends": "Ends on (inclusive)",
+  "data.col.category": "Category",
+  "data.col.price": "Price",
+  "data.col.currency": "Currency",
+  "data.col.rate": "Rate to {base}",
+  "data.col.updated": "Updated",
+  "data.empty": "Nothing yet.",
 } as const;
 
 /** A key of the dictionaries. */
