@@ -3,44 +3,11 @@
  * Debian's Chromium through playwright-core: overview → an order → its customer.
  */
 import assert from "node:assert/strict";
-import { chromium } from "playwright-core";
-import { openTestStores, TEST_TARGETS } from "./testing/stores.ts";
+import { openTestStores } from "./testing/stores.ts";
+import { launchChromium, startAdmin } from "./testing/browser.ts";
 import { randomPrefix, removeWorld, seedWorld } from "./testing/seed.ts";
 import { removeStaff, TEST_COST } from "./testing/session.ts";
 import { createAccount } from "./access/accounts.ts";
-
-const DENO = new URL("../node_modules/.bin/deno", import.meta.url).pathname;
-const MAIN = new URL("./main.ts", import.meta.url).pathname;
-
-/** Starts main.ts on port 0 and resolves with its port once it logs "Listening". */
-async function startAdmin() {
-  const child = new Deno.Command(DENO, {
-    args: ["run", "-A", MAIN],
-    env: {
-      PORT: "0",
-      DATABASE_URL: TEST_TARGETS.databaseUrl,
-      CLICKHOUSE_URL: TEST_TARGETS.clickhouseUrl,
-      CLICKHOUSE_DATABASE: TEST_TARGETS.clickhouseDatabase,
-    },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  while (true) {
-    const { value, done } = await lines.read();
-    if (done) throw new Error(`admin exited before listening:\n${buffer}`);
-    buffer += value;
-    const match = /"message":"Listening","port":(\d+)/.exec(buffer);
-    if (match) {
-      // Keep draining stderr so the child never blocks on a full pipe.
-      (async () => {
-        while (!(await lines.read()).done);
-      })();
-      return { child, port: Number(match[1]) };
-    }
-  }
-}
 
 Deno.test("staff open the overview, an order and its customer in a real browser", async () => {
   await using stores = await openTestStores();
@@ -50,18 +17,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     role: "analyst",
   }, { actor: "test", cost: TEST_COST });
   const { child, port } = await startAdmin();
-  const browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
     const base = `http://127.0.0.1:${port}`;
