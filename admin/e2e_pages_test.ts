@@ -45,6 +45,7 @@ Deno.test("every page renders in both languages, accessible, with screenshots", 
     cost: TEST_COST,
   });
   // The shared ClickHouse stand-in can be slow under the whole suite; a 503 is not what we test.
+  const rateCode = `XX${String.fromCharCode(65 + Math.floor(Math.random() * 26))}`;
   const { child, port } = await startAdmin({ ADMIN_QUERY_TIMEOUT_MS: "30000" });
   const browser = await launchChromium();
   const base = `http://127.0.0.1:${port}`;
@@ -86,8 +87,10 @@ Deno.test("every page renders in both languages, accessible, with screenshots", 
       }
     }
     // Russian is remembered: the sidebar and headings stay Russian on the next visit.
-    await page.goto(`${base}/orders`);
+    await page.goto(`${base}/orders?q=${prefix}`);
     assert.equal(await page.locator("h1").innerText(), "Покупки");
+    assert.match(await page.locator(".pager").innerText(), /Показаны 1–4 из 4/);
+    assert.match(await page.locator("#orders").innerText(), /100,00\s\$/);
     assert.match(await page.locator("nav").innerText(), /Регистрации/);
 
     // Filter purchases to one city and export exactly that list.
@@ -120,12 +123,17 @@ Deno.test("every page renders in both languages, accessible, with screenshots", 
     const signupCsv = await Deno.readTextFile((await signups.path())!);
     assert.match(signupCsv, new RegExp(`,${ids.alice},${prefix}alice@example.com,`));
 
-    // A form whose CSRF token was tampered with is refused.
+    // A form as served carries its CSRF token and saves; a tampered token is refused.
+    await page.goto(`${base}/data/rates`);
+    await page.locator('#rate-form input[name="currency"]').fill(rateCode);
+    await page.locator('#rate-form input[name="rate_to_base"]').fill("0.5");
+    await page.locator("#rate-form button[type=submit]").click();
+    assert.match(await page.locator(".flash").innerText(), new RegExp(`Saved ${rateCode}`));
     await page.goto(`${base}/data/rates`);
     await page.locator('#rate-form input[name="_csrf"]').evaluate((el) => {
       (el as unknown as { value: string }).value = "forged";
     });
-    await page.locator('#rate-form input[name="currency"]').fill("XXQ");
+    await page.locator('#rate-form input[name="currency"]').fill("XQQ");
     await page.locator('#rate-form input[name="rate_to_base"]').fill("2");
     const [refused] = await Promise.all([
       page.waitForResponse((r) =>
@@ -134,7 +142,7 @@ Deno.test("every page renders in both languages, accessible, with screenshots", 
       page.locator("#rate-form button[type=submit]").click(),
     ]);
     assert.equal(refused.status(), 403);
-    assert.equal((await stores.pg`SELECT 1 FROM currency_rates WHERE currency = 'XXQ'`).length, 0);
+    assert.equal((await stores.pg`SELECT 1 FROM currency_rates WHERE currency = 'XQQ'`).length, 0);
 
     // A viewer sees no admin pages and is refused when trying one.
     const viewerContext = await browser.newContext();
@@ -153,6 +161,7 @@ Deno.test("every page renders in both languages, accessible, with screenshots", 
     child.kill("SIGTERM");
     await child.status;
     await removeWorld(stores, world);
+    await stores.pg`DELETE FROM currency_rates WHERE currency = ${rateCode}`;
     await removeStaff(stores.pg, prefix);
   }
 });

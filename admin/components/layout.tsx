@@ -120,8 +120,11 @@ export function PageHead(props: { title: string; sub?: Child; children?: Child }
   );
 }
 
-/** The hidden CSRF field every state-changing form carries. */
-export function CsrfField() {
-  const { staff } = useUi();
-  return <input type="hidden" name="_csrf" value={staff?.csrf_token ?? ""} />;
+/**
+ * The hidden CSRF field every state-changing form carries. The token is a prop, not read from
+ * the UI context: precompiled JSX renders nested components while the route builds the tree,
+ * before `renderPage` provides the context.
+ */
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
 }

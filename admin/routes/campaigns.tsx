@@ -1,5 +1,6 @@
 /** `/campaigns`: campaigns with their attributed orders, and traffic per utm_campaign. */
 import { Hono } from "hono";
+import { uiOf } from "../components/ui.ts";
 import { type PageDeps, renderPage } from "./deps.ts";
 import { resolvePeriod } from "../core/period.ts";
 import { formatCount, formatDay, formatMoney, formatPercent } from "../core/format.ts";
@@ -32,7 +33,7 @@ export function campaignRoutes(deps: PageDeps): Hono {
       c,
       <Layout title="Campaigns" active="/campaigns">
         <PageHead title="Campaigns" sub={`${active} active · ${campaigns.length} in total`}>
-          <PeriodTabs path="/campaigns" active={period.key} />
+          <PeriodTabs path="/campaigns" active={period.key} ui={uiOf(c)} />
         </PageHead>
         <div class="panel">
           <h2>Campaigns</h2>

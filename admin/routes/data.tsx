@@ -75,7 +75,7 @@ export function dataRoutes(deps: PageDeps): Hono {
         <div class="panel">
           <h2>{t("data.new")}</h2>
           <form method="post" action="/data/campaigns" class="filters" id="campaign-form">
-            <CsrfField />
+            <CsrfField token={staffOf(c).csrf_token} />
             <label>
               {t("data.col.id")}
               <input name="campaign_id" required value={editing?.campaign_id ?? ""} />
@@ -173,7 +173,7 @@ export function dataRoutes(deps: PageDeps): Hono {
         <div class="panel">
           <h2>{t("data.new")}</h2>
           <form method="post" action="/data/products" class="filters" id="product-form">
-            <CsrfField />
+            <CsrfField token={staffOf(c).csrf_token} />
             <label>
               {t("data.col.id")}
               <input name="product_id" required value={editing?.product_id ?? ""} />
@@ -254,7 +254,7 @@ export function dataRoutes(deps: PageDeps): Hono {
         <div class="panel">
           <h2>{t("data.new")}</h2>
           <form method="post" action="/data/rates" class="filters" id="rate-form">
-            <CsrfField />
+            <CsrfField token={staffOf(c).csrf_token} />
             <label>
               {t("data.col.currency")}
               <input name="currency" required size={4} value={editing?.currency.trim() ?? ""} />

@@ -240,6 +240,7 @@ export function orderRoutes(deps: PageDeps): Hono {
             ))}
           />
           <Pager
+            ui={uiOf(c)}
             path="/orders"
             page={page}
             size={deps.pageSize}

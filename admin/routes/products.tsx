@@ -1,5 +1,6 @@
 /** `/products` (sales, views → purchase conversion, reviews) and `/products/:id`. */
 import { Hono } from "hono";
+import { uiOf } from "../components/ui.ts";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
@@ -78,7 +79,7 @@ export function productRoutes(deps: PageDeps): Hono {
       c,
       <Layout title="Products" active="/products">
         <PageHead title="Products" sub={`${period.label} · ${formatCount(total)} products`}>
-          <PeriodTabs path="/products" active={period.key} />
+          <PeriodTabs path="/products" active={period.key} ui={uiOf(c)} />
         </PageHead>
         <div class="panel">
           <table id="products">
@@ -131,6 +132,7 @@ export function productRoutes(deps: PageDeps): Hono {
             </tbody>
           </table>
           <Pager
+            ui={uiOf(c)}
             path="/products"
             page={page}
             size={deps.pageSize}
@@ -167,7 +169,11 @@ export function productRoutes(deps: PageDeps): Hono {
           title={product.name ?? product.product_id}
           sub={<span class="mono">{product.product_id}</span>}
         >
-          <PeriodTabs path={`/products/${encodeURIComponent(id)}`} active={period.key} />
+          <PeriodTabs
+            path={`/products/${encodeURIComponent(id)}`}
+            active={period.key}
+            ui={uiOf(c)}
+          />
         </PageHead>
         <div class="grid kpis">
           <div class="kpi">

@@ -205,6 +205,7 @@ export function signupRoutes(deps: PageDeps): Hono {
             ))}
           />
           <Pager
+            ui={uiOf(c)}
             path="/signups"
             page={page}
             size={deps.pageSize}

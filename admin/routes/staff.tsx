@@ -25,7 +25,8 @@ export interface StaffDeps extends PageDeps {
 }
 
 function StaffPage(props: { users: StaffUser[]; flash?: string; flashId?: string }) {
-  const { t, fmt } = useUi();
+  const { t, fmt, staff } = useUi();
+  const csrf = staff?.csrf_token ?? "";
   return (
     <Layout title={t("staff.title")} active="/staff">
       <PageHead title={t("staff.title")} sub={t("staff.sub", { count: props.users.length })} />
@@ -53,7 +54,7 @@ function StaffPage(props: { users: StaffUser[]; flash?: string; flashId?: string
               </td>
               <td class="actions">
                 <form method="post" action={`/staff/${u.username}/role`} class="inline">
-                  <CsrfField />
+                  <CsrfField token={csrf} />
                   <select name="role" aria-label={`${t("staff.col.role")} ${u.username}`}>
                     {ROLES.map((r) => (
                       <option value={r} selected={r === u.role}>{t(`role.${r}`)}</option>
@@ -62,7 +63,7 @@ function StaffPage(props: { users: StaffUser[]; flash?: string; flashId?: string
                   <button type="submit" class="secondary">{t("staff.set_role")}</button>
                 </form>
                 <form method="post" action={`/staff/${u.username}/reset`} class="inline">
-                  <CsrfField />
+                  <CsrfField token={csrf} />
                   <button type="submit" class="secondary">{t("staff.reset")}</button>
                 </form>
                 <form
@@ -70,7 +71,7 @@ function StaffPage(props: { users: StaffUser[]; flash?: string; flashId?: string
                   action={`/staff/${u.username}/${u.disabled_at === null ? "disable" : "enable"}`}
                   class="inline"
                 >
-                  <CsrfField />
+                  <CsrfField token={csrf} />
                   <button type="submit" class="secondary">
                     {u.disabled_at === null ? t("staff.disable") : t("staff.enable")}
                   </button>
@@ -83,7 +84,7 @@ function StaffPage(props: { users: StaffUser[]; flash?: string; flashId?: string
       <div class="panel">
         <h2>{t("staff.create.title")}</h2>
         <form method="post" action="/staff" class="filters">
-          <CsrfField />
+          <CsrfField token={csrf} />
           <label>
             {t("staff.col.username")}
             <input name="username" required pattern="[a-z0-9][a-z0-9._\-]{1,62}" />

@@ -1,5 +1,6 @@
 /** `/users` (search, tier filter) and `/users/:id` (profile, orders, reviews, activity). */
 import { Hono } from "hono";
+import { uiOf } from "../components/ui.ts";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
@@ -80,6 +81,7 @@ export function userRoutes(deps: PageDeps): Hono {
             ))}
           />
           <Pager
+            ui={uiOf(c)}
             path="/users"
             page={page}
             size={deps.pageSize}
