@@ -195,7 +195,7 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
         "DE",
         rows[0]![4],
         "2",
-        "120.00 USD",
+        "$120.00",
       ]);
     });
 

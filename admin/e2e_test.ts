@@ -45,8 +45,8 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     await page.getByRole("link", { name: world.ids.orderBig }).click();
     assert.equal(await page.locator("h1").innerText(), `Order ${world.ids.orderBig}`);
     const items = await page.locator("#order-items tbody").innerText();
-    assert.match(items, /Pixel Phone[^]*80.00 USD[^]*Leather Case[^]*20.00 USD/);
-    assert.match(await page.locator("#order-items tfoot").innerText(), /100.00 USD/);
+    assert.match(items, /Pixel Phone[^]*\$80.00[^]*Leather Case[^]*\$20.00/);
+    assert.match(await page.locator("#order-items tfoot").innerText(), /\$100.00/);
     await page.screenshot({ path: "/tmp/admin_order.png", fullPage: true });
 
     await page.locator("#order-facts").getByRole("link", { name: world.ids.alice }).click();
@@ -56,7 +56,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
       await page.locator("#user-orders").innerText(),
       new RegExp(`${world.ids.orderBig}[^]*paid`),
     );
-    assert.match(await page.locator(".grid.kpis").innerText(), /LIFETIME REVENUE\s+120.00 USD/);
+    assert.match(await page.locator(".grid.kpis").innerText(), /LIFETIME REVENUE\s+\$120.00/);
     await page.screenshot({ path: "/tmp/admin_customer.png", fullPage: true });
   } finally {
     await browser.close();

@@ -98,7 +98,7 @@ export async function signIn(
     return { kind: "invalid" };
   }
   await clearSigninFailures(sql, username);
-  await deleteIdleSessions(sql, new Date(now.getTime() - policy.idleMs));
+  await deleteIdleSessions(sql, username, new Date(now.getTime() - policy.idleMs));
   const sessionId = randomToken();
   await insertSession(sql, {
     idHash: hashSessionId(sessionId),

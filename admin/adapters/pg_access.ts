@@ -132,9 +132,16 @@ export async function deleteSession(sql: Sql, idHash: string): Promise<void> {
   await sql`DELETE FROM admin_sessions WHERE id_hash = ${idHash}`;
 }
 
-/** Removes sessions idle since before `idleSince` (housekeeping on sign-in). */
-export async function deleteIdleSessions(sql: Sql, idleSince: Date): Promise<void> {
-  await sql`DELETE FROM admin_sessions WHERE last_seen_at < ${idleSince}`;
+/**
+ * Removes one account's sessions idle since before `idleSince` (housekeeping on its sign-in;
+ * scoped to the account so one clock never expires another's sessions).
+ */
+export async function deleteIdleSessions(
+  sql: Sql,
+  username: string,
+  idleSince: Date,
+): Promise<void> {
+  await sql`DELETE FROM admin_sessions WHERE username = ${username} AND last_seen_at < ${idleSince}`;
 }
 
 /** Records one failed sign-in. */
