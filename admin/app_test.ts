@@ -253,7 +253,7 @@ Deno.test("admin pages show the seeded figures from PostgreSQL and ClickHouse", 
         "2",
         "1",
         "1",
-        "100.00 USD",
+        "$100.00",
       ]);
       assert.deepEqual(tableRows(page.html, "campaign-traffic"), [[
         ids.utm,
