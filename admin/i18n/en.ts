@@ -257,6 +257,31 @@ export const en = {
   "campaigns.note":
     "Orders and revenue count orders tagged with the campaign inside its run, net of refunds and cancellations.",
   "campaigns.traffic": "Traffic by utm_campaign · {period}",
+  "products.title": "Products",
+  "products.col.rating": "Rating",
+  "products.col.product": "Product",
+  "products.col.review": "Review",
+  "products.col.customer": "Customer",
+  "products.col.date": "Date",
+  "products.no_reviews": "No reviews yet",
+  "products.col.category": "Category",
+  "products.col.price": "List price",
+  "products.col.views": "Views",
+  "products.col.orders": "Orders",
+  "products.col.conversion": "View → purchase",
+  "products.col.units": "Units",
+  "products.col.revenue": "Revenue",
+  "products.empty": "No products yet",
+  "products.latest_reviews": "Latest reviews",
+  "products.units_sold": "Units sold",
+  "products.details": "Details",
+  "products.reviews": "Reviews",
+  "products.sub": "{period} · {count} products",
+  "products.note":
+    "View → purchase: orders containing the product (PostgreSQL) per product view event (ClickHouse, bots excluded).",
+  "products.not_found": 'There is no product with id "{id}".',
+  "products.viewers": "{count} viewers",
+  "products.reviews_count": "Reviews: {count}",
 } as const;
 
 /** A key of the dictionaries. */
