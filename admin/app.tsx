@@ -21,6 +21,7 @@ import type { Locale } from "./i18n/mod.ts";
 import { signinRoutes } from "./routes/signin.tsx";
 import { auditRoutes, staffRoutes } from "./routes/staff.tsx";
 import { dataRoutes } from "./routes/data.tsx";
+import { monitoringRoutes } from "./routes/monitoring.tsx";
 import { ErrorPage } from "./components/error_page.tsx";
 import { renderPage } from "./routes/deps.ts";
 import { overviewRoutes } from "./routes/overview.tsx";
@@ -49,6 +50,10 @@ export interface AppOptions {
   trustProxy?: boolean;
   /** scrypt cost of password hashes made in the console (default: password.ts DEFAULT_COST). */
   passwordCost?: ScryptCost;
+  /** Prometheus HTTP API for the monitoring page (default http://127.0.0.1:9090). */
+  prometheusUrl?: string;
+  /** Browser-facing Grafana URL; the monitoring page embeds its dashboards when set. */
+  grafanaUrl?: string;
   /** Language and time zone for visitors who chose none (default en, UTC). */
   defaultLocale?: Locale;
   defaultTimeZone?: string;
@@ -108,6 +113,14 @@ export function createApp(opts: AppOptions): Hono {
   app.route("/staff", staffRoutes({ ...deps, passwordCost: opts.passwordCost }));
   app.route("/audit", auditRoutes(deps));
   app.route("/data", dataRoutes(deps));
+  app.route(
+    "/monitoring",
+    monitoringRoutes({
+      ...deps,
+      prometheusUrl: opts.prometheusUrl ?? "http://127.0.0.1:9090",
+      grafanaUrl: opts.grafanaUrl,
+    }),
+  );
   app.route("/", overviewRoutes(deps));
   app.route("/orders", orderRoutes(deps));
   app.route("/export", purchaseExportRoutes(deps));

@@ -54,7 +54,9 @@ export const AdminConfigSchema = z.object({
   QUERY_URL: optionalUrl,
   QUERY_TOKEN: optionalText,
   /** Prometheus HTTP API for the monitoring page. */
-  PROMETHEUS_URL: optionalUrl,
+  PROMETHEUS_URL: z.string().url().default("http://127.0.0.1:9090").transform((url) =>
+    url.replace(/\/+$/, "")
+  ),
   /** Grafana, embedded on the monitoring page when set. */
   GRAFANA_URL: optionalUrl,
 }).superRefine((env, ctx) => {

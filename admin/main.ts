@@ -30,6 +30,8 @@ const app = createApp({
     ? undefined
     : config.ADMIN_SECURE_COOKIES === "true",
   trustProxy: config.ADMIN_TRUST_PROXY,
+  prometheusUrl: config.PROMETHEUS_URL,
+  grafanaUrl: config.GRAFANA_URL,
   defaultLocale: config.ADMIN_LOCALE,
   defaultTimeZone: config.ADMIN_TIMEZONE,
   isDraining: () => draining,

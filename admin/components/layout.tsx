@@ -14,6 +14,7 @@ export const NAV: ReadonlyArray<readonly [string, MessageKey, Role]> = [
   ["/products", "nav.products", "viewer"],
   ["/campaigns", "nav.campaigns", "viewer"],
   ["/events", "nav.events", "viewer"],
+  ["/monitoring", "nav.monitoring", "viewer"],
   ["/data/campaigns", "nav.data", "admin"],
   ["/staff", "nav.staff", "admin"],
   ["/audit", "nav.audit", "admin"],
