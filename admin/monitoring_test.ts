@@ -46,7 +46,10 @@ Deno.test("monitoring shows every scraped service's state from Prometheus and em
     assert.equal(page.status, 200);
     assert.deepEqual(tableRows(page.html, "services").map((r) => [r[0], r[2]]), expected);
     assert.match(page.html, /data-kpi="ingest"/);
-    assert.match(page.html, /<meta http-equiv="refresh" content="15">/);
+    assert.doesNotMatch(page.html, /http-equiv="refresh"/);
+    const live = await viewer.get("/monitoring?refresh=15");
+    assert.match(live.html, /<meta http-equiv="refresh" content="15">/);
+    assert.equal((await viewer.get("/monitoring?refresh=1")).status, 400);
     assert.match(
       page.html,
       /<iframe title="eventflow-system" src="http:\/\/grafana.example:3000\/d\/eventflow-system\?kiosk&amp;refresh=30s"/,

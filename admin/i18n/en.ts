@@ -308,6 +308,8 @@ export const en = {
   "mon.grafana": "Grafana dashboards",
   "mon.grafana_open": "Open in Grafana",
   "mon.grafana_off": "Set GRAFANA_URL to embed the system and business dashboards here.",
+  "mon.refresh_on": "Auto-refresh every 15 s",
+  "mon.refresh_off": "Stop auto-refresh",
 } as const;
 
 /** A key of the dictionaries. */

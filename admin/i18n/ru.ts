@@ -311,4 +311,6 @@ export const ru: Dictionary = {
   "mon.grafana": "Дашборды Grafana",
   "mon.grafana_open": "Открыть в Grafana",
   "mon.grafana_off": "Задайте GRAFANA_URL, чтобы встроить сюда системный и бизнес-дашборды.",
+  "mon.refresh_on": "Обновлять каждые 15 с",
+  "mon.refresh_off": "Не обновлять",
 };

@@ -1,7 +1,8 @@
 /**
  * `/monitoring`: live pipeline figures from Prometheus (events/s in and out per stage, consumer
  * lag, dead letters, services up, freshness) and, when GRAFANA_URL is set, the two provisioned
- * Grafana dashboards embedded (compose allows embedding) with links out.
+ * Grafana dashboards embedded (compose allows embedding) with links out. `?refresh=15` reloads
+ * the page every 15 s.
  */
 import { Hono } from "hono";
 import { type PageDeps, renderPage } from "./deps.ts";
@@ -10,6 +11,7 @@ import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
 import { KpiCard } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
+import { parseChoice } from "../core/params.ts";
 
 /** Where the monitoring page reads from. */
 export interface MonitoringDeps extends PageDeps {
@@ -26,6 +28,8 @@ export function monitoringRoutes(deps: MonitoringDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
     const { t, locale } = uiOf(c);
+    // Opt-in, like the live events page: an unasked-for reload disorients screen-reader users.
+    const refresh = parseChoice("refresh", c.req.query("refresh"), ["15", "30", "60"] as const);
     const f = await pipelineFigures(deps.prometheusUrl, { timeoutMs: deps.stores.timeoutMs });
     const rate = new Intl.NumberFormat(locale === "ru" ? "ru-RU" : "en-US", {
       maximumFractionDigits: 1,
@@ -33,8 +37,19 @@ export function monitoringRoutes(deps: MonitoringDeps): Hono {
     const r = (value: number) => rate.format(value);
     return renderPage(
       c,
-      <Layout title={t("mon.title")} active="/monitoring" refreshSeconds={15}>
-        <PageHead title={t("mon.title")} sub={t("mon.sub", { url: deps.prometheusUrl })} />
+      <Layout
+        title={t("mon.title")}
+        active="/monitoring"
+        refreshSeconds={refresh === undefined ? undefined : Number(refresh)}
+      >
+        <PageHead title={t("mon.title")} sub={t("mon.sub", { url: deps.prometheusUrl })}>
+          <a
+            class="button secondary"
+            href={refresh === undefined ? "/monitoring?refresh=15" : "/monitoring"}
+          >
+            {refresh === undefined ? t("mon.refresh_on") : t("mon.refresh_off")}
+          </a>
+        </PageHead>
         <div class="grid kpis">
           <KpiCard
             id="ingest"
