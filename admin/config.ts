@@ -1,13 +1,6 @@
 /** The admin console's environment, parsed once by `main.ts` (see docs/admin.md). */
 import { z } from "zod";
-import {
-  flag,
-  infraEnv,
-  nonNegativeInt,
-  parseConfig,
-  port,
-  positiveInt,
-} from "../shared/config.ts";
+import { flag, infraEnv, opsEnv, parseConfig, positiveInt } from "../shared/config.ts";
 import { LOCALES, parseTimeZone } from "./i18n/mod.ts";
 
 const optionalText = z.string().optional().transform((value) =>
@@ -23,12 +16,12 @@ export const AdminConfigSchema = z.object({
   DATABASE_URL: infraEnv.DATABASE_URL,
   CLICKHOUSE_URL: infraEnv.CLICKHOUSE_URL,
   CLICKHOUSE_DATABASE: infraEnv.CLICKHOUSE_DATABASE,
+  CLICKHOUSE_USER: infraEnv.CLICKHOUSE_USER,
+  CLICKHOUSE_PASSWORD: infraEnv.CLICKHOUSE_PASSWORD,
   LOG_LEVEL: infraEnv.LOG_LEVEL,
-  PORT: port(8000),
   /** Interface to listen on; loopback unless deliberately exposed (compose sets 0.0.0.0). */
-  HOST: z.string().min(1).default("127.0.0.1"),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  HOST: infraEnv.HOST,
+  ...opsEnv(8000),
   /** Removed: the shared basic-auth password gave way to per-person accounts. */
   ADMIN_USER: optionalText,
   ADMIN_PASSWORD: optionalText,

@@ -159,8 +159,7 @@ Deno.test("every page renders in both languages, accessible, with screenshots", 
     await viewerPage.screenshot({ path: `${ARTIFACTS}refused_viewer.png` });
   } finally {
     await browser.close();
-    child.kill("SIGTERM");
-    await child.status;
+    await child.stop();
     await removeWorld(stores, world);
     await stores.pg`DELETE FROM currency_rates WHERE currency = ${rateCode}`;
     await removeStaff(stores.pg, prefix);

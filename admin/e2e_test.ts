@@ -60,8 +60,7 @@ Deno.test("staff open the overview, an order and its customer in a real browser"
     await page.screenshot({ path: "/tmp/admin_customer.png", fullPage: true });
   } finally {
     await browser.close();
-    child.kill("SIGTERM");
-    const status = await child.status;
+    const status = await child.stop();
     await removeWorld(stores, world);
     await removeStaff(stores.pg, world.prefix);
     assert.equal(status.code, 0, "admin shuts down cleanly on SIGTERM");

@@ -13,6 +13,8 @@ const pg = createPostgres(config.DATABASE_URL, { max: 5 });
 const ch = createClickHouse({
   url: config.CLICKHOUSE_URL,
   database: config.CLICKHOUSE_DATABASE,
+  username: config.CLICKHOUSE_USER,
+  password: config.CLICKHOUSE_PASSWORD,
   compressRequests: false,
   requestTimeoutMs: config.ADMIN_QUERY_TIMEOUT_MS,
 });

@@ -3,11 +3,10 @@
  */
 import { z } from "zod";
 import {
-  flag,
+  consumerEnv,
   infraEnv,
-  nonNegativeInt,
+  opsEnv,
   parseConfig,
-  port,
   positiveInt,
   topicEnv,
 } from "../shared/config.ts";
@@ -64,10 +63,9 @@ function jsonEnv<T extends z.ZodType>(schema: T) {
 export const AlertsEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8083),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
-  CONSUMER_GROUP: z.string().min(1).default("alerts"),
+  ...opsEnv(8083),
+  // Alerts are about now: a new group starts at the end of the topic unless FROM_BEGINNING is set.
+  ...consumerEnv({ group: "alerts", batchSize: 200, fromBeginning: false }),
   /** The rules file (JSON), read and validated at start. */
   ALERT_RULES_FILE: z.string().min(1).default("alerts/rules.json"),
   /** `{"<name>": {"url": "...", "secret": "..."}}`: destinations `webhook:<name>`. */
@@ -93,10 +91,6 @@ export const AlertsEnvSchema = z.object({
   /** How long a delivered alert is remembered so a redelivered event is not sent again. */
   IDEMPOTENCY_TTL_SECONDS: positiveInt(7 * 86_400),
   REDIS_TIMEOUT_MS: positiveInt(200),
-  BATCH_SIZE: positiveInt(200),
-  /** Alerts are about now: a new group starts at the end of the topic unless this is set. */
-  FROM_BEGINNING: flag(false),
-  LAG_INTERVAL_MS: positiveInt(15_000),
 }).refine(
   (env) => (env.TELEGRAM_BOT_TOKEN === undefined) === (env.TELEGRAM_CHAT_ID === undefined),
   {

@@ -5,9 +5,23 @@
  * dead-lettered, and shared/kafka commits the batch only then. Deliveries are remembered in
  * Redis, so a redelivered batch does not alert twice.
  */
-import { deadLetter, EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
-import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
+import { EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
+import {
+  type Batch,
+  type IncomingMessage,
+  kafkaDeadLetters,
+  type Producer,
+} from "../shared/kafka/mod.ts";
 import type { Logger } from "../shared/log.ts";
+import type { Clock } from "../shared/time.ts";
+import {
+  collectDeadLetters,
+  type DeadLetterBatch,
+  dlq,
+  ok,
+  type Outcome,
+  retryLater,
+} from "../shared/pipeline.ts";
 import type { Destination } from "./adapters/destination.ts";
 import { type Ledger, UNKNOWN } from "./adapters/ledger.ts";
 import type { Alert } from "./core/format.ts";
@@ -29,7 +43,8 @@ export interface AlertHandlerDeps {
   logger: Logger;
   /** Alerts delivered at once within a batch (default 16). */
   concurrency?: number;
-  now?: () => Date;
+  /** The clock of dead letters' `failed_at` (default the system clock). */
+  clock?: Pick<Clock, "now">;
 }
 
 /** Runs `tasks` with at most `limit` in flight. */
@@ -44,19 +59,11 @@ async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Pro
 /** Builds the handler passed to `consumer.run`. */
 export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Promise<void> {
   const { metrics, logger, ledger } = deps;
-  const now = deps.now ?? (() => new Date());
 
-  const toDeadLetter = (
-    message: IncomingMessage,
-    failure: { reason: string; error: string; eventId: string | null },
-  ): OutgoingMessage => {
-    metrics.deadLetter.inc({ reason: failure.reason });
-    const record = deadLetter(message, { stage: STAGE, ...failure }, now());
-    return { key: failure.eventId, value: JSON.stringify(record) };
-  };
+  const deadLetters = kafkaDeadLetters(deps.producer, deps.deadLetterTopic);
 
-  /** Sends one alert to one destination unless it already went there. */
-  const deliver = async (alert: Alert, destination: Destination, batch: { aborted: number }) => {
+  /** Sends one alert to one destination: `retry` when shutdown interrupted it. */
+  const deliver = async (alert: Alert, destination: Destination): Promise<Outcome<void>> => {
     const { rule, event } = alert;
     const started = performance.now();
     const result = await destination.send(alert);
@@ -73,13 +80,12 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
           destination: destination.id,
         });
       }
-      return null;
+      return ok(undefined);
     }
     if (result.reason === "DELIVERY_ABORTED") {
       // Shutting down: not a failure of the destination, so no dead letter; the batch stays
       // uncommitted and the next owner re-sends only what the ledger does not list.
-      batch.aborted++;
-      return null;
+      return retryLater(result.error);
     }
     const outcome = result.reason === "DELIVERY_REJECTED" ? "rejected" : "exhausted";
     metrics.delivered.inc({ destination: destination.id, outcome });
@@ -90,14 +96,14 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       destination: destination.id,
       error,
     });
-    return { reason: result.reason, error, eventId: event.event_id };
+    return dlq(result.reason, error);
   };
 
   /** Everything for one alert: idempotency, throttle, delivery to each destination. */
   const process = async (
     alert: Alert,
     message: IncomingMessage,
-    batch: { dead: OutgoingMessage[]; aborted: number },
+    batch: { dead: DeadLetterBatch; aborted: number },
   ) => {
     const { rule, event } = alert;
     const pending: Destination[] = [];
@@ -126,20 +132,25 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       }
       if (claim === UNKNOWN) logger.debug("Throttle unknown (Redis down), alerting anyway");
     }
-    const failures = await Promise.all(pending.map((d) => deliver(alert, d, batch)));
-    for (const failure of failures) if (failure) batch.dead.push(toDeadLetter(message, failure));
+    const outcomes = await Promise.all(pending.map((d) => deliver(alert, d)));
+    for (const outcome of outcomes) {
+      if (outcome.kind === "retry") batch.aborted++;
+      else if (outcome.kind === "dlq") {
+        batch.dead.add(message, { ...outcome, eventId: event.event_id });
+      }
+    }
   };
 
   return async (batch) => {
     metrics.consumed.inc(batch.messages.length);
-    const state = { dead: [] as OutgoingMessage[], aborted: 0 };
+    const state = { dead: collectDeadLetters(STAGE, { clock: deps.clock }), aborted: 0 };
     const { dead } = state;
     const tasks: Array<() => Promise<void>> = [];
     const seen = new Set<string>();
     for (const message of batch.messages) {
       const parsed = parseMessage(EnrichedEventSchema, message.value);
       if (!parsed.ok) {
-        dead.push(toDeadLetter(message, parsed));
+        dead.add(message, parsed);
         continue;
       }
       const event = parsed.value;
@@ -160,6 +171,7 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       );
     }
     // A failed produce rejects the handler: the batch is redelivered, sent alerts are skipped.
-    if (dead.length > 0) await deps.producer.send(deps.deadLetterTopic, dead);
+    await deadLetters.send(dead.records);
+    for (const [reason, n] of dead.counts()) metrics.deadLetter.inc({ reason }, n);
   };
 }

@@ -7,10 +7,11 @@ import { DeadLetterSchema } from "../shared/events/mod.ts";
 import type { Batch, OutgoingMessage } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
+import { FakeClock } from "../shared/time.ts";
 import { createDestinations } from "./adapters/destination.ts";
 import { createRedisLedger } from "./adapters/ledger.ts";
-import { bigPurchase, enrichedEvent, recordingSleep, standIn } from "./_fixtures.ts";
-import { testRedis } from "./_test_env.ts";
+import { bigPurchase, enrichedEvent, instantClock, standIn } from "./testing/fixtures.ts";
+import { testRedis } from "./testing/env.ts";
 import { createAlertHandler } from "./handler.ts";
 import { createAlertsMetrics } from "./metrics.ts";
 
@@ -39,7 +40,7 @@ function setup(redis: ReturnType<typeof testRedis>, urls: Record<string, string>
   const registry = createRegistry("alerts", { processMetrics: false });
   const metrics = createAlertsMetrics(registry);
   const sent: OutgoingMessage[] = [];
-  const { sleep } = recordingSleep();
+  const { clock } = instantClock();
   const webhooks = Object.fromEntries(
     Object.entries(urls).map(([name, url]) => [name, { url, secret: SECRET }]),
   );
@@ -52,7 +53,7 @@ function setup(redis: ReturnType<typeof testRedis>, urls: Record<string, string>
         throttle: { perKey: "user_id", windowSeconds: 60 },
       }),
     ],
-    destinations: createDestinations({ webhooks }, { delivery: { sleep, attempts: 2 } }),
+    destinations: createDestinations({ webhooks }, { delivery: { clock, attempts: 2 } }),
     ledger: createRedisLedger(redis.redis, { prefix: redis.prefix }),
     producer: { send: (_topic, messages) => (sent.push(...messages), Promise.resolve()) },
     deadLetterTopic: "dead_letter",
@@ -162,28 +163,17 @@ Deno.test(
       new Response("busy", { status: 503, headers: { "retry-after": "30" } })
     );
     const shutdown = new AbortController();
-    let slept = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    // Never advanced: only the abort can end the Retry-After wait.
+    const clock = new FakeClock();
     const sent: OutgoingMessage[] = [];
     const handler = createAlertHandler({
       rules: [bigPurchase({ destinations: ["webhook:default"] })],
       destinations: createDestinations(
         { webhooks: { default: { url: down.url, secret: SECRET } } },
         {
-          delivery: {
-            attempts: 5,
-            signal: shutdown.signal,
-            // SIGTERM arrives during the first Retry-After wait.
-            sleep: (ms) => {
-              queueMicrotask(() => shutdown.abort());
-              return new Promise((resolve) => {
-                timer = setTimeout(() => {
-                  slept = true;
-                  resolve();
-                }, Math.min(ms, 2000));
-              });
-            },
-          },
+          delivery: { attempts: 5, signal: shutdown.signal, clock },
+          // SIGTERM arrives during the first Retry-After wait.
+          onRetry: () => queueMicrotask(() => shutdown.abort()),
         },
       ),
       ledger: createRedisLedger(redis.redis, { prefix: redis.prefix }),
@@ -196,8 +186,10 @@ Deno.test(
       handler(batchOf([JSON.stringify(enrichedEvent())])),
       /^Error: Shutting down: 1 alert deliveries were interrupted; the batch of "enriched_events" partition 0 will be redelivered$/,
     );
-    clearTimeout(timer);
+    const slept = clock.now() > 0;
+    assert.deepEqual(clock.delays, [30_000], "the wait was the Retry-After");
     assert.equal(slept, false, "the Retry-After wait was cut short");
+    assert.equal(clock.pending(), 0, "the wait's timer is cleared");
     assert.equal(down.received.length, 1, "no attempt after the abort");
     assert.deepEqual(sent, [], "an interrupted alert is not dead-lettered");
   },

@@ -1,21 +1,13 @@
 /**
  * alerts: reads enriched_events, matches alert rules, sends webhooks and Telegram messages.
- * Composition root: configuration, rules, destinations, consumer, ops endpoints, shutdown.
+ * Composition root: configuration, rules, destinations and handler; shared/kafka/service.ts runs it.
  */
-import { Hono } from "hono";
-import {
-  createAdmin,
-  createConsumer,
-  createProducer,
-  logConsumerErrors,
-  reportLag,
-} from "../shared/kafka/mod.ts";
+import { consumerGroupOf, runConsumerService } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createRedis } from "../shared/redis/mod.ts";
-import { opsRoutes } from "../shared/http/ops.ts";
-import { serveUntilSignal } from "../shared/http/serve.ts";
 import { errorMessage } from "../shared/errors.ts";
+import { throttle } from "../shared/time.ts";
 import { loadConfig } from "./config.ts";
 import { parseRules, unknownDestinations } from "./core/rules.ts";
 import { createDestinations } from "./adapters/destination.ts";
@@ -28,7 +20,6 @@ const logger = createLogger("alerts", { level: config.LOG_LEVEL });
 const rules = parseRules(await Deno.readTextFile(config.ALERT_RULES_FILE), config.ALERT_RULES_FILE);
 const registry = createRegistry("alerts");
 const metrics = createAlertsMetrics(registry);
-const kafka = { brokers: config.KAFKA_BROKERS, clientId: "alerts" };
 
 const telegramChats = {
   ...(config.TELEGRAM_CHAT_ID ? { default: config.TELEGRAM_CHAT_ID } : {}),
@@ -66,94 +57,43 @@ if (missing.length > 0) {
 
 const redis = createRedis(config.REDIS_URL);
 redis.on("error", () => {}); // counted by eventflow_alerts_ledger_errors_total, not once per retry
-let lastLedgerWarning = 0;
+const ledgerWarning = throttle(10_000);
 const ledger = createRedisLedger(redis, {
   prefix: config.REDIS_KEY_PREFIX,
   ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
   timeoutMs: config.REDIS_TIMEOUT_MS,
   onError: (error) => {
     metrics.ledgerErrors.inc();
-    if (Date.now() - lastLedgerWarning < 10_000) return;
-    lastLedgerWarning = Date.now();
+    if (!ledgerWarning()) return;
     logger.warn("Redis unavailable: alerts are sent without the duplicate check", {
       error: errorMessage(error),
     });
   },
 });
 
-const admin = await createAdmin({ ...kafka, clientId: "alerts-admin" });
-const producer = await createProducer(kafka);
-const consumer = await createConsumer(kafka, {
-  groupId: config.CONSUMER_GROUP,
-  topics: [config.TOPIC_ENRICHED],
-  fromBeginning: config.FROM_BEGINNING,
-  maxBatchSize: config.BATCH_SIZE,
-  onError: logConsumerErrors(logger, config.CONSUMER_GROUP),
-});
-
-const stopLag = reportLag(consumer, metrics.consumerLag, {
-  group: config.CONSUMER_GROUP,
-  intervalMs: config.LAG_INTERVAL_MS,
+await runConsumerService({
+  name: "alerts",
+  env: config,
   logger,
-});
-
-let draining = false;
-const app = new Hono();
-// Only Kafka gates readiness: without Redis alerts still flow (at least once, maybe twice).
-app.route(
-  "/",
-  opsRoutes({
-    registry,
-    isDraining: () => draining,
-    checks: [{
-      name: "kafka",
-      check: async () => {
-        if (!(await admin.ping())) throw new Error("no broker answered");
-      },
-    }],
+  registry,
+  lagGauge: metrics.consumerLag,
+  groups: [consumerGroupOf(config, config.TOPIC_ENRICHED)],
+  wire: ({ producer }) => ({
+    handlers: [createAlertHandler({
+      rules,
+      destinations,
+      ledger,
+      producer,
+      deadLetterTopic: config.TOPIC_DEAD_LETTER,
+      metrics,
+      logger,
+      concurrency: config.DELIVERY_CONCURRENCY,
+    })],
+    // Only Kafka gates readiness: without Redis alerts still flow (at least once, maybe twice).
+    // Aborting the deliveries once the consumer is closing makes the handler reject and the batch
+    // stay uncommitted: the next owner re-sends only what the ledger does not list as delivered.
+    abortInFlight: { afterMs: 0, abort: () => shutdown.abort() },
+    close: () => Promise.resolve(redis.disconnect()),
+    describe: { rules: rules.map((r) => r.id), destinations: [...destinations.keys()] },
   }),
-);
-
-const server = serveUntilSignal(app.fetch, {
-  port: config.PORT,
-  drainDelayMs: config.SHUTDOWN_DELAY_MS,
-  logger,
-  onSignal: () => {
-    draining = true;
-  },
-  onShutdown: async () => {
-    stopLag();
-    // close() waits for the in-flight batch and leaves the group. It marks the consumer closing
-    // at once, so aborting the deliveries right after makes the handler reject and the batch stay
-    // uncommitted: the next owner re-sends only what the ledger does not list as delivered.
-    const closed = consumer.close();
-    shutdown.abort();
-    await closed;
-    await producer.close();
-    await admin.close();
-    redis.disconnect();
-  },
 });
-
-const handler = createAlertHandler({
-  rules,
-  destinations,
-  ledger,
-  producer,
-  deadLetterTopic: config.TOPIC_DEAD_LETTER,
-  metrics,
-  logger,
-  concurrency: config.DELIVERY_CONCURRENCY,
-});
-logger.info("Consuming", {
-  topic: config.TOPIC_ENRICHED,
-  group: config.CONSUMER_GROUP,
-  rules: rules.map((r) => r.id),
-  destinations: [...destinations.keys()],
-  port: server.port,
-});
-consumer.run(handler).catch((error) => {
-  logger.error("Consumer stopped", { error: errorMessage(error) });
-  Deno.exit(1);
-});
-await server.finished;

@@ -11,8 +11,8 @@ import {
   type ServiceProcess,
   startService,
 } from "../shared/testing/service_process.ts";
-import { enrichedEvent, standIn } from "./_fixtures.ts";
-import { BROKERS, TEST_REDIS_URL, testName, testRedis } from "./_test_env.ts";
+import { enrichedEvent, standIn } from "./testing/fixtures.ts";
+import { BROKERS, TEST_REDIS_URL, testName, testRedis } from "./testing/env.ts";
 import { verify } from "./core/signature.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -8,9 +8,13 @@
  *
  *   --only single,batch,sink,pipeline   run a subset (the others are reported as not measured)
  */
+import { runCli } from "../shared/cli.ts";
 import { createAdmin } from "../shared/kafka/mod.ts";
+import { parseSuiteArgs, SUITE_USAGE, type SuitePhase } from "./args.ts";
 import { migrateAll } from "../shared/migrate.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
+import { ensureClickHouseCredentials } from "../infra/stack/clickhouse_users.ts";
+import { loadStackConfig } from "../infra/stack/config.ts";
 import { KAFKA_TOOLS_VERSION } from "./suite/kafka_perf.ts";
 import { describeMachine } from "./suite/machine.ts";
 import { renderMarkdown, spliceSection } from "./suite/markdown.ts";
@@ -25,18 +29,9 @@ import { repoRoot, runCommand } from "./suite/proc.ts";
 import type { BenchResults } from "./suite/results.ts";
 import { evaluate } from "./suite/targets.ts";
 
-const PHASES = ["single", "batch", "sink", "pipeline"] as const;
-
 async function main(args: string[]): Promise<number> {
   const root = repoRoot();
-  const onlyArg = args.indexOf("--only");
-  const only = new Set(onlyArg >= 0 ? (args[onlyArg + 1] ?? "").split(",") : PHASES);
-  for (const p of only) {
-    if (!PHASES.includes(p as typeof PHASES[number])) {
-      console.error(`Unknown phase "${p}"; choose from ${PHASES.join(", ")}`);
-      return 2;
-    }
-  }
+  const { only } = parseSuiteArgs(args);
   const started = performance.now();
   const id = Date.now().toString(36);
   const logDir = `${root}/.stack/bench/${id}`;
@@ -45,14 +40,10 @@ async function main(args: string[]): Promise<number> {
   log(`Benchmark run ${id}; service logs in ${logDir}`);
 
   const deno = `${root}/node_modules/.bin/deno`;
-  const status = await new Deno.Command(deno, {
-    args: ["run", "-A", "infra/stack/cli.ts", "status"],
-    cwd: root,
-    stdout: "null",
-    stderr: "null",
-  }).output();
+  const stackRunning = await runCommand(deno, ["run", "-A", "infra/stack/cli.ts", "status"])
+    .then(() => true, () => false);
   // A stack this run brought up is taken down at the end; one that was running stays.
-  const startedStack = !status.success;
+  const startedStack = !stackRunning;
   if (startedStack) {
     log("Starting the local stack (deno task stack up)…");
     await runCommand(deno, ["run", "-A", "infra/stack/cli.ts", "up"]);
@@ -61,7 +52,16 @@ async function main(args: string[]): Promise<number> {
   const clickhouseUrl = Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
   const databaseUrl = Deno.env.get("BENCH_DATABASE_URL") ??
     "postgres://postgres@127.0.0.1:5432/eventflow_bench";
-  await migrateAll({ databaseUrl, clickhouseUrl, clickhouseDatabase: "eventflow_bench" });
+  // The stack's ClickHouse writer: the bench migrates and its sink inserts.
+  const stack = loadStackConfig(Deno.env.toObject());
+  const { writer } = await ensureClickHouseCredentials(stack.dir, stack.clickhouse);
+  await migrateAll({
+    databaseUrl,
+    clickhouseUrl,
+    clickhouseDatabase: "eventflow_bench",
+    clickhouseUser: writer.username,
+    clickhousePassword: writer.password,
+  });
   const writeKey = "bench_write_key";
   await runCommand(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
     env: { DATABASE_URL: databaseUrl, EVENTFLOW_DEV_WRITE_KEY: writeKey },
@@ -81,6 +81,8 @@ async function main(args: string[]): Promise<number> {
       KAFKA_BROKERS: brokers,
       CLICKHOUSE_URL: clickhouseUrl,
       CLICKHOUSE_DATABASE: "eventflow_bench",
+      CLICKHOUSE_USER: writer.username,
+      CLICKHOUSE_PASSWORD: writer.password,
       DATABASE_URL: databaseUrl,
       REDIS_KEY_PREFIX: "efbench:",
       LOG_LEVEL: "warn",
@@ -111,7 +113,7 @@ async function main(args: string[]): Promise<number> {
     cpuPer1000: null,
     errors: {},
   };
-  const phase = async (name: typeof PHASES[number], label: string, fn: () => Promise<void>) => {
+  const phase = async (name: SuitePhase, label: string, fn: () => Promise<void>) => {
     if (!only.has(name)) {
       results.errors[label] = "skipped (--only)";
       return;
@@ -180,4 +182,4 @@ async function main(args: string[]): Promise<number> {
   return evaluate(results).some((v) => v.status === "not measured") ? 1 : 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await runCli(SUITE_USAGE, Deno.args, main));

@@ -66,7 +66,7 @@ Deno.test("ingest answers 503 with Retry-After while Kafka is unreachable and ac
     assert.equal(during.status, 503, JSON.stringify(body));
     assert.equal(during.headers.get("retry-after"), "2");
     assert.equal(body.error.code, "KAFKA_UNAVAILABLE");
-    const readyz = await fetch(`${ingest.url}/readyz`);
+    const readyz = await fetch(`${ingest.opsUrl}/readyz`);
     const readiness = await readyz.json();
     assert.equal(readyz.status, 503);
     assert.equal(readiness.checks.kafka.ok, false, JSON.stringify(readiness));

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { createProducer } from "../shared/kafka/mod.ts";
 import { testKafka } from "../shared/testing/kafka.ts";
 import { chNumber, waitFor } from "../shared/testing/stores.ts";
-import { CATALOGUE, deadLetters, type Pipeline, startPipeline } from "./_pipeline.ts";
-import { absentEverywhere, chRows } from "./_stores.ts";
+import { CATALOGUE, deadLetters, type Pipeline, startPipeline } from "./testing/pipeline.ts";
+import { absentEverywhere, chRows } from "./testing/stores.ts";
 
 const IPHONE_CHROME =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/120.0.6099.119 Mobile/15E148 Safari/604.1";

@@ -3,12 +3,11 @@
  */
 import { z } from "zod";
 import {
-  flag,
+  consumerEnv,
   infraEnv,
   list,
-  nonNegativeInt,
+  opsEnv,
   parseConfig,
-  port,
   positiveInt,
   topicEnv,
 } from "../shared/config.ts";
@@ -17,14 +16,10 @@ import {
 export const EnrichEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8081),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
-  CONSUMER_GROUP: z.string().min(1).default("enrich"),
+  ...opsEnv(8081),
+  ...consumerEnv({ group: "enrich", batchSize: 500, fromBeginning: true }),
   /** Prefix of enrich's Redis keys (tests use their own; the sink must use the same). */
   REDIS_KEY_PREFIX: z.string().min(1).default("ef:"),
-  /** Messages per handler call. */
-  BATCH_SIZE: positiveInt(500),
   /** A GeoLite2/GeoIP2 City .mmdb; without it the DB-IP Lite files from npm are used. */
   GEOIP_DB_PATH: z.string().optional(),
   /** HTTP geo API URL template with `{ip}`; when set it is asked first, the local DB is fallback. */
@@ -42,9 +37,6 @@ export const EnrichEnvSchema = z.object({
   PSEUDONYMIZE_FIELDS: list([]),
   PII_SALT: z.string().optional(),
   IP_POLICY: z.enum(["truncate", "drop", "keep"]).default("truncate"),
-  /** Read the raw topic from the start when the group has no committed offset. */
-  FROM_BEGINNING: flag(true),
-  LAG_INTERVAL_MS: positiveInt(15_000),
 }).refine((env) => env.PSEUDONYMIZE_FIELDS.length === 0 || (env.PII_SALT ?? "").length >= 16, {
   path: ["PII_SALT"],
   message: "must be set (16+ characters) when PSEUDONYMIZE_FIELDS is set",

@@ -6,32 +6,36 @@
  * the consumer redelivers the batch; duplicates carry the same event_id and are idempotent
  * downstream.
  */
-import {
-  deadLetter,
-  partitionKey,
-  RAW_SCHEMA_VERSION,
-  RawEventSchema,
-} from "../shared/events/mod.ts";
+import { partitionKey, RAW_SCHEMA_VERSION, RawEventSchema } from "../shared/events/mod.ts";
 import type { RawEvent } from "../shared/events/mod.ts";
 import { parseMessage } from "../shared/events/parse.ts";
-import type { Batch, IncomingMessage, OutgoingMessage, Producer } from "../shared/kafka/mod.ts";
+import {
+  type Batch,
+  kafkaDeadLetters,
+  type OutgoingMessage,
+  type Producer,
+} from "../shared/kafka/mod.ts";
+import { collectDeadLetters } from "../shared/pipeline.ts";
 import { errorMessage } from "../shared/errors.ts";
 import type { Logger } from "../shared/log.ts";
+import { type BackoffOptions, retry } from "../shared/retry.ts";
+import type { Clock } from "../shared/time.ts";
 import type { EnrichMetrics } from "./metrics.ts";
 import type { Pipeline } from "./steps/pipeline.ts";
 
-/** Header carrying how often a dead-lettered payload was replayed (set by cli/dlq.ts). */
-export const REPLAYS_HEADER = "x-eventflow-replays";
+/** The dead-letter `stage` of this service. */
+export const STAGE = "enrich";
+
+/** Re-exported for the code that imported it from here; tools/dlq.ts reads it from shared. */
+export { REPLAYS_HEADER } from "../shared/events/mod.ts";
 
 /** Dependencies of {@link createBatchHandler}. */
 export interface HandlerDeps {
-  /** Per-event pipeline, used when `prepare` is not given. */
-  pipeline: Pipeline;
   /**
    * Prefetches a batch's lookups and returns the pipeline reading them plus the write-back of the
    * batch's state (wiring.ts); resolved once per batch, before any event is enriched.
    */
-  prepare?: (events: RawEvent[]) => Promise<{ pipeline: Pipeline; flush(): Promise<void> }>;
+  prepare: (events: RawEvent[]) => Promise<{ pipeline: Pipeline; flush(): Promise<void> }>;
   producer: Pick<Producer, "send">;
   topics: { enriched: string; deadLetter: string };
   metrics: EnrichMetrics;
@@ -43,9 +47,10 @@ export interface HandlerDeps {
   concurrency?: number;
   /** Produce attempts before the handler gives up and the batch is redelivered (default 5). */
   produceAttempts?: number;
-  /** Sleep between attempts (default setTimeout), injected so tests need no real waits. */
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => Date;
+  /** Waits between produce attempts: 100 ms doubling up to 5 s, jittered (see shared/retry.ts). */
+  backoff?: BackoffOptions;
+  /** The clock of those waits and of `failed_at` (default the system clock). */
+  clock?: Clock;
 }
 
 /** Result of reading one message: a raw event or why it is unreadable. */
@@ -76,11 +81,6 @@ export function parseRaw(value: Uint8Array): Parsed {
     }
   }
   return result;
-}
-
-/** Exponential backoff: 100 ms, 200 ms, 400 ms… capped at 5 s. */
-export function backoff(attempt: number): number {
-  return Math.min(100 * 2 ** attempt, 5000);
 }
 
 /**
@@ -124,48 +124,35 @@ export function visitorGroups<E extends { event: RawEvent }>(events: E[]): Map<n
 /** Builds the handler passed to `consumer.run`. */
 export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise<void> {
   const attempts = deps.produceAttempts ?? 5;
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  const now = deps.now ?? (() => new Date());
+  const backoff = { baseMs: 100, maxMs: 5000, ...deps.backoff };
 
-  const send = async (topic: string, messages: OutgoingMessage[]) => {
-    if (messages.length === 0) return;
-    for (let attempt = 0;; attempt++) {
-      try {
-        await deps.producer.send(topic, messages);
-        return;
-      } catch (error) {
-        if (attempt + 1 >= attempts) throw error;
+  const deadLetters = kafkaDeadLetters(deps.producer, deps.topics.deadLetter);
+  /** Produces with retries; a produce that keeps failing rejects, so the batch is redelivered. */
+  const produce = (topic: string, send: () => Promise<void>) =>
+    retry(send, {
+      attempts,
+      backoff,
+      clock: deps.clock,
+      onRetry: (error, { attempt }) => {
         deps.metrics.produceRetries.inc();
         deps.logger.warn("Produce failed, retrying", {
           topic,
-          attempt: attempt + 1,
+          attempt,
           error: errorMessage(error),
         });
-        await sleep(backoff(attempt));
-      }
-    }
-  };
-
-  const toDeadLetter = (message: IncomingMessage, failure: Exclude<Parsed, { ok: true }>) => {
-    const record = deadLetter(message, { stage: "enrich", ...failure }, now());
-    const replays = Number(message.headers[REPLAYS_HEADER] ?? 0);
-    if (Number.isInteger(replays) && replays > 0) record.replays = replays;
-    deps.metrics.deadLetter.inc({ reason: failure.reason });
-    return { key: failure.eventId, value: JSON.stringify(record) };
-  };
+      },
+    });
 
   return async (batch) => {
     deps.metrics.consumed.inc(batch.messages.length);
-    const dead: OutgoingMessage[] = [];
+    const dead = collectDeadLetters(STAGE, { clock: deps.clock });
     const events: Array<{ index: number; event: RawEvent }> = [];
     batch.messages.forEach((message, index) => {
       const parsed = parseRaw(message.value);
       if (parsed.ok) events.push({ index, event: parsed.event });
-      else dead.push(toDeadLetter(message, parsed));
+      else dead.add(message, parsed);
     });
-    const prepared = deps.prepare
-      ? await deps.prepare(events.map((e) => e.event))
-      : { pipeline: deps.pipeline, flush: () => Promise.resolve() };
+    const prepared = await deps.prepare(events.map((e) => e.event));
     const enriched: Array<{ index: number; message: OutgoingMessage }> = [];
     // One visitor's events stay in order (sessions and identity links depend on it); visitors
     // run concurrently.
@@ -183,9 +170,15 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
     // Session state is written while Kafka acknowledges; both finish before the next batch.
     await Promise.all([
       prepared.flush(),
-      send(deps.topics.enriched, enriched.map((e) => e.message)),
-      send(deps.topics.deadLetter, dead),
+      enriched.length === 0 ? undefined : produce(
+        deps.topics.enriched,
+        () => deps.producer.send(deps.topics.enriched, enriched.map((e) => e.message)),
+      ),
+      dead.records.length === 0
+        ? undefined
+        : produce(deps.topics.deadLetter, () => deadLetters.send(dead.records)),
     ]);
+    for (const [reason, n] of dead.counts()) deps.metrics.deadLetter.inc({ reason }, n);
     deps.metrics.produced.inc(enriched.length);
   };
 }

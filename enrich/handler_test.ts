@@ -2,8 +2,9 @@ import { DeadLetterSchema } from "../shared/events/mod.ts";
 import type { Batch, OutgoingMessage } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
+import { FakeClock } from "../shared/time.ts";
 import assert from "node:assert/strict";
-import { rawEvent } from "./_fixtures.ts";
+import { rawEvent } from "./testing/events.ts";
 import { createBatchHandler, parseRaw, REPLAYS_HEADER, visitorGroups } from "./handler.ts";
 import { createEnrichMetrics } from "./metrics.ts";
 import { createPipeline } from "./steps/pipeline.ts";
@@ -31,10 +32,14 @@ function batch(values: Uint8Array[], headers: Record<string, string> = {}): Batc
 
 function setup(failures = 0) {
   const sent: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
-  const sleeps: number[] = [];
+  const clock = new FakeClock({ start: Date.parse("2026-04-10T12:00:00Z"), autoAdvance: true });
   let left = failures;
   const handler = createBatchHandler({
-    pipeline: createPipeline([normalizeStep()]),
+    prepare: () =>
+      Promise.resolve({
+        pipeline: createPipeline([normalizeStep()]),
+        flush: () => Promise.resolve(),
+      }),
     producer: {
       send: (topic, messages) => {
         if (topic === "enriched" && left-- > 0) {
@@ -48,10 +53,10 @@ function setup(failures = 0) {
     metrics: createEnrichMetrics(createRegistry("enrich", { processMetrics: false })),
     logger: createLogger("enrich", { write: () => {} }),
     produceAttempts: 3,
-    sleep: (ms) => (sleeps.push(ms), Promise.resolve()),
-    now: () => new Date("2026-04-10T12:00:00Z"),
+    clock,
+    backoff: { random: () => 1 },
   });
-  return { handler, sent, sleeps };
+  return { handler, sent, sleeps: clock.delays };
 }
 
 Deno.test("the handler dead-letters garbage, schema mismatches and unknown versions with reasons", async () => {

@@ -6,7 +6,7 @@
 import { DeadLetterSchema, EnrichedEventSchema, type RawEvent } from "../shared/events/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
 import assert from "node:assert/strict";
-import { IPHONE_CHROME_UA, rawEvent } from "./_fixtures.ts";
+import { IPHONE_CHROME_UA, rawEvent } from "./testing/events.ts";
 import { produce, readTopicUntil, testTopics } from "../shared/testing/kafka.ts";
 import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 import { TEST_ENV, testId, testSql } from "../shared/testing/stores.ts";

@@ -4,17 +4,28 @@
  * delivered twice counts once; distinct users come from uniqExact states in the rollups.
  * @module
  */
+import { aliasesOf, namesOf } from "../shared/events/mod.ts";
 import { bars, dashboard, pie, row, sql, stat, table, timeseries } from "./_dashboard.ts";
 
 /** Who did it: the user id once known, else the anonymous id. */
 export const ACTOR = "if(user_id != '', user_id, anonymous_id)";
-/** Event names that mean an order was placed (the sink's purchase kinds, snake_case). */
-export const PURCHASE = "event IN ('purchase', 'order_completed', 'checkout_completed')";
-/** The funnel steps, in order. */
+/** `event IN (…)` over stored event names (snake_case, so safe to quote as they are). */
+export function eventIn(names: readonly string[]): string {
+  const bad = names.find((name) => !/^[a-z0-9_]+$/.test(name));
+  if (bad !== undefined) throw new Error(`Event name "${bad}" is not a normalized name`);
+  return `event IN (${names.map((name) => `'${name}'`).join(", ")})`;
+}
+
+/** Event names that mean an order was placed: every name of the vocabulary's purchase. */
+export const PURCHASE = eventIn(aliasesOf("purchase"));
+/**
+ * The funnel steps, in order: the product brief's funnel without its search step, with any
+ * page, screen or product view as the first step.
+ */
 export const FUNNEL = {
-  view: "(type IN ('page', 'screen') OR event IN ('page_view', 'product_viewed', 'view_item'))",
-  click: "event IN ('product_clicked', 'product_click', 'select_item', 'click')",
-  cart: "event IN ('add_to_cart', 'product_added')",
+  view: `(type IN ('page', 'screen') OR ${eventIn(namesOf(["page_view", "product_view"]))})`,
+  click: eventIn(aliasesOf("product_click")),
+  cart: eventIn(aliasesOf("add_to_cart")),
   purchase: PURCHASE,
 };
 

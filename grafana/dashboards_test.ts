@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import type { Panel, PromTarget, SqlTarget } from "./_dashboard.ts";
 import { dashboards, render } from "./build.ts";
 import { expandPromMacros, expandSqlMacros } from "./_macros.ts";
-import { JOBS, serviceRegistries, startPrometheus } from "./_prometheus_fixture.ts";
-import { createTestDatabase, FROM, seed, TO } from "./_clickhouse_fixture.ts";
+import { JOBS, serviceRegistries, startPrometheus } from "./testing/prometheus.ts";
+import { createTestDatabase, FROM, seed, TO } from "./testing/clickhouse.ts";
 
 const CLICKHOUSE_URL = Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
 const all = dashboards();
@@ -125,7 +125,8 @@ async function runPanel(
 ): Promise<Record<string, unknown>[]> {
   const sql = expandSqlMacros(target.rawSql, { from: FROM, to: TO, intervalS: 3600 })
     .replace(/\beventflow\.(\w+)/g, `${db.database}.$1`);
-  const result = await db.client.query({ query: sql, format: "JSONEachRow" });
+  // As Grafana runs it: the read-only reader.
+  const result = await db.reader.query({ query: sql, format: "JSONEachRow" });
   return await result.json<Record<string, unknown>>();
 }
 

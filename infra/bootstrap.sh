@@ -14,15 +14,10 @@ stamp=node_modules/.eventflow-installed
 if [ ! -x node_modules/.bin/deno ] || [ ! -f "$stamp" ] ||
   [ package.json -nt "$stamp" ] || { [ -f package-lock.json ] && [ package-lock.json -nt "$stamp" ]; }; then
   if [ -f package-lock.json ] && [ ! -d node_modules ]; then
+    # Exactly the locked tree, integrity-checked. The lock lists chdb's darwin/arm packages
+    # without a tarball (the registry does not serve them); npm skips them here by os/cpu.
     log "installing npm packages (npm ci)"
-    npm_log=$(mktemp)
-    if ! npm ci --no-audit --no-fund --loglevel=error >/dev/null 2>"$npm_log"; then
-      # The lock lacks chdb's optional darwin/arm packages (the registry here does not serve
-      # them), which npm ci rejects as out of sync; npm install honours the same lock.
-      log "npm ci failed ($(grep -m1 -v '^npm error *$' "$npm_log" | cut -c1-120)); using npm install"
-      npm install --no-audit --no-fund --loglevel=error >/dev/null
-    fi
-    rm -f "$npm_log"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
   else
     # Incremental on an existing tree: npm ci would delete node_modules under running processes.
     log "updating npm packages (npm install)"
@@ -66,4 +61,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 # --- Kafka jars (Maven Central, cached in .cache/kafka) ---------------------------------------
-node_modules/.bin/deno run -A --quiet infra/stack/kafka_jars.ts
+node_modules/.bin/deno run -A --quiet infra/kafka/fetch_jars.ts

@@ -6,8 +6,12 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
-import { exists, run } from "./proc.ts";
-import { runInherited } from "./stack/child.ts";
+import { exists, run, runInherited } from "../shared/process/mod.ts";
+import {
+  clickhouseEnv,
+  ensureClickHouseCredentials,
+  usersFilePath,
+} from "./stack/clickhouse_users.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import {
   type RunningService,
@@ -23,7 +27,13 @@ const STOP_TIMEOUT_MS = 20_000;
 /** The banner printed once services are ready. */
 export function banner(
   config: StackConfig,
-  opts: { ready: ServiceSpec[]; writeKey: string },
+  opts: {
+    ready: ServiceSpec[];
+    /** The local-development write key, or null when it is not active (revoked, not provisioned). */
+    writeKey: string | null;
+    /** The local-development query API token, when provisioned. */
+    queryToken?: string;
+  },
 ): string {
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const port = (name: ServiceSpec["name"]) => config.services.find((s) => s.name === name)?.port;
@@ -34,21 +44,49 @@ export function banner(
     lines.push(`  Admin console  ${url(admin)}`);
   }
   if (ingest !== undefined) lines.push(`  Ingest API     ${url(ingest)}`);
+  const query = port("query");
+  if (query !== undefined && opts.ready.some((s) => s.name === "query")) {
+    lines.push(`  Query API      ${url(query)}/api/docs`);
+  }
   lines.push(
     `  Prometheus     ${config.prometheus.url}`,
-    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database})`,
+    `  ClickHouse     ${config.clickhouse.url} (database ${config.clickhouse.database}; ` +
+      `users and passwords in ${usersFilePath(config.dir)})`,
     `  Kafka          ${config.kafka.bootstrap}`,
     "",
     "  Metrics:",
   );
-  for (const s of opts.ready) lines.push(`    ${s.name.padEnd(7)} ${url(s.port)}/metrics`);
-  lines.push("", `  Dev write key  ${opts.writeKey}`);
-  if (ingest !== undefined) {
+  for (const s of opts.ready) {
+    lines.push(`    ${s.name.padEnd(7)} ${url(s.opsPort ?? s.port)}/metrics`);
+  }
+  if (opts.writeKey === null) {
+    lines.push(
+      "",
+      "  Dev write key  not active (see the message above); create a source for this machine:",
+    );
+    lines.push("    deno run -A ingest/cli/sources.ts create --name local");
+  } else {
+    lines.push(
+      "",
+      `  Dev write key  ${opts.writeKey}`,
+      "                 local development only: a well-known key for this machine's stack;",
+      "                 never use it elsewhere (revoke: ingest/cli/sources.ts revoke dev)",
+    );
+  }
+  if (ingest !== undefined && opts.writeKey !== null) {
     lines.push(
       "  Try it:",
       `    curl -s ${url(ingest)}/v1/track -H 'Content-Type: application/json' \\`,
       `      -H 'X-Write-Key: ${opts.writeKey}' \\`,
       `      -d '{"userId":"user_1","event":"Signed Up","properties":{"plan":"pro"}}'`,
+    );
+  }
+  if (query !== undefined && opts.queryToken !== undefined) {
+    lines.push(
+      "",
+      `  Dev query token  ${opts.queryToken}`,
+      `    curl -s '${url(query)}/api/v1/active-users?last=today&compare=week' \\`,
+      `      -H 'Authorization: Bearer ${opts.queryToken}'`,
     );
   }
   lines.push("", "Press Ctrl-C to stop.");
@@ -60,7 +98,12 @@ async function main(): Promise<number> {
   const config = loadStackConfig(Deno.env.toObject());
   const cwd = config.repoRoot;
   const writeKey = Deno.env.get("EVENTFLOW_DEV_WRITE_KEY") ?? "dev_write_key";
-  const env = { ...Deno.env.toObject(), EVENTFLOW_DEV_WRITE_KEY: writeKey };
+  const queryToken = Deno.env.get("EVENTFLOW_DEV_QUERY_TOKEN") ?? "dev_query_token";
+  const env = {
+    ...Deno.env.toObject(),
+    EVENTFLOW_DEV_WRITE_KEY: writeKey,
+    EVENTFLOW_DEV_QUERY_TOKEN: queryToken,
+  };
 
   console.log(`Stack directory: ${config.dir}`);
   const up = await stackUp(config, { onProgress: (line) => console.log(line) });
@@ -92,15 +135,33 @@ async function main(): Promise<number> {
     return 1;
   }
 
+  let devKey: string | null = null;
   if (await exists(`${cwd}/ingest/cli/sources.ts`)) {
     const code = await runInherited(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
       timeoutMs: 60_000,
       cwd,
       env,
     });
-    if (code !== 0) console.error(`warning: provisioning the dev write key failed (exit ${code})`);
+    // Exit 3: the dev source was revoked and stays so (ingest/cli/sources.ts DevKeyRevokedError).
+    if (code === 0) devKey = writeKey;
+    else if (code !== 3) {
+      console.error(`warning: provisioning the dev write key failed (exit ${code})`);
+    }
   } else {
     console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
+  }
+
+  const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
+
+  let queryTokenReady = false;
+  if (await exists(`${cwd}/query/cli/tokens.ts`)) {
+    const code = await runInherited(deno, ["run", "-A", "query/cli/tokens.ts", "ensure-dev"], {
+      timeoutMs: 60_000,
+      cwd,
+      env,
+    });
+    if (code === 0) queryTokenReady = true;
+    else console.error(`warning: provisioning the dev query token failed (exit ${code})`);
   }
 
   // The console has no open door: on first run create its admin and show the password once,
@@ -124,7 +185,10 @@ async function main(): Promise<number> {
   }
   const width = Math.max(...present.map((s) => s.name.length), 0);
   if (interrupted) return await shutdown().then(() => 130);
-  for (const spec of present) services.push(startService(spec, { deno, cwd, env, width }));
+  for (const spec of present) {
+    const own = { ...env, ...clickhouseEnv(clickhouse, spec.clickhouse) };
+    services.push(startService(spec, { deno, cwd, env: own, width }));
+  }
 
   const readiness = await Promise.allSettled(
     services.map((s) => waitServiceReady(s, READY_TIMEOUT_MS)),
@@ -137,7 +201,13 @@ async function main(): Promise<number> {
     else console.error(`error: ${(result.reason as Error).message}`);
   });
   if (interrupted) return await shutdown().then(() => 130);
-  console.log(banner(config, { ready, writeKey }));
+  console.log(
+    banner(config, {
+      ready,
+      writeKey: devKey,
+      queryToken: queryTokenReady ? queryToken : undefined,
+    }),
+  );
   if (adminNotice !== "") console.log(`\n${adminNotice}\n`);
 
   // Run until a signal, or until every service has exited on its own.

@@ -1,6 +1,6 @@
 /**
- * `deno task test` (what `npm test` runs): format, lint and type gates, then the whole suite
- * against the real local stack.
+ * `deno task test` (what `npm test` runs): format, lint, type and import-boundary gates, then
+ * the whole suite against the real local stack.
  *
  *   deno task test [--no-check] [-- <deno test args, e.g. paths or --filter>]
  *
@@ -8,8 +8,13 @@
  * the `eventflow_test` databases and Redis db 15, migrates them, runs `deno test`, stops only the
  * components it started, and prints `deno: N passed, M failed` as its last line.
  */
+import { parseCli, UsageError } from "../shared/cli.ts";
 import { migrateAll } from "../shared/migrate.ts";
-import { forEachLine, runInherited, withTimeout } from "./stack/child.ts";
+import { exitCodeWithin, runInherited, spawnChild } from "../shared/process/mod.ts";
+import {
+  type ClickHouseCredentials,
+  ensureClickHouseCredentials,
+} from "./stack/clickhouse_users.ts";
 import type { ComponentName } from "./stack/component.ts";
 import { loadStackConfig, type StackConfig } from "./stack/config.ts";
 import { reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
@@ -18,8 +23,14 @@ import { parseDenoSummary, summaryLine } from "./deno_summary.ts";
 const TEST_COMPONENTS: ComponentName[] = ["kafka", "clickhouse", "postgres", "redis"];
 const CHECK_TIMEOUT_MS = 5 * 60_000;
 
-/** Environment the tests run with: the stack's hosts and ports, test databases. */
-export function testEnv(config: StackConfig): Record<string, string> {
+/**
+ * Environment the tests run with: the stack's hosts and ports, test databases, and the
+ * ClickHouse writer as CLICKHOUSE_USER (tests create tables) with the read-only reader beside it.
+ */
+export function testEnv(
+  config: StackConfig,
+  clickhouse: ClickHouseCredentials,
+): Record<string, string> {
   const pg = new URL(config.postgres.url);
   pg.pathname = "/eventflow_test";
   const redis = new URL(config.redis.url);
@@ -28,6 +39,10 @@ export function testEnv(config: StackConfig): Record<string, string> {
     DATABASE_URL: pg.toString(),
     CLICKHOUSE_URL: config.clickhouse.url,
     CLICKHOUSE_DATABASE: "eventflow_test",
+    CLICKHOUSE_USER: clickhouse.writer.username,
+    CLICKHOUSE_PASSWORD: clickhouse.writer.password,
+    CLICKHOUSE_READER_USER: clickhouse.reader.username,
+    CLICKHOUSE_READER_PASSWORD: clickhouse.reader.password,
     REDIS_URL: redis.toString(),
     KAFKA_BROKERS: config.kafka.bootstrap,
     EVENTFLOW_STACK_DIR: config.dir,
@@ -39,6 +54,7 @@ async function gates(deno: string, cwd: string): Promise<boolean> {
     ["deno fmt --check", ["fmt", "--check"]],
     ["deno lint", ["lint"]],
     ["deno check", ["check", "."]],
+    ["import boundaries", ["run", "--allow-read", "infra/boundaries.ts"]],
   ];
   for (const [name, args] of steps) {
     console.log(`\n== ${name}`);
@@ -55,7 +71,10 @@ async function runDenoTest(
   deno: string,
   opts: { cwd: string; env: Record<string, string>; extra: string[]; timeoutMs: number },
 ): Promise<{ code: number; output: string }> {
-  const child = new Deno.Command(deno, {
+  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
+  const tail: string[] = [];
+  const child = spawnChild(deno, {
+    name: "deno test",
     args: [
       "test",
       "-A",
@@ -65,40 +84,55 @@ async function runDenoTest(
     ],
     cwd: opts.cwd,
     env: opts.env,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  // Keep a bounded tail: the summary is at the end, and the suite's output can be large.
-  const tail: string[] = [];
-  const reading = forEachLine(child.stdout, (line) => {
-    console.log(line);
-    tail.push(line);
-    if (tail.length > 200) tail.shift();
+    output: {
+      onLine: (line, stream) => {
+        if (stream === "stderr") return console.error(line);
+        console.log(line);
+        tail.push(line);
+        if (tail.length > 200) tail.shift();
+      },
+    },
   });
-  const code = await withTimeout(child, opts.timeoutMs, "deno test");
-  await reading;
+  const code = await exitCodeWithin(child, opts.timeoutMs);
   return { code, output: tail.join("\n") };
 }
 
-async function main(args: string[]): Promise<number> {
+const USAGE = "usage: deno task test [--no-check] [-- <deno test args>]";
+
+/** What `deno task test` was asked: skip the gates?, and what to pass on to `deno test`. */
+export interface TestArgs {
+  noCheck: boolean;
+  /** Everything after `--`, for `deno test` (paths, `--filter`…). */
+  extra: string[];
+}
+
+/** Parses `[--no-check] [-- <deno test args>]`; anything else throws a UsageError. */
+export function parseTestArgs(args: string[]): TestArgs {
   const dashDash = args.indexOf("--");
   const own = dashDash === -1 ? args : args.slice(0, dashDash);
-  const extra = dashDash === -1 ? [] : args.slice(dashDash + 1);
-  const unknown = own.filter((a) => a !== "--no-check");
-  if (unknown.length > 0) {
-    console.error(
-      `error: unknown argument "${
-        unknown[0]
-      }"; usage: deno task test [--no-check] [-- <deno test args>]`,
-    );
+  const { values } = parseCli({ args: own, options: { "no-check": { type: "boolean" } } });
+  return {
+    noCheck: values["no-check"] === true,
+    extra: dashDash === -1 ? [] : args.slice(dashDash + 1),
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  let parsed: TestArgs;
+  try {
+    parsed = parseTestArgs(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`error: ${error.message}; ${USAGE}`);
     console.log(summaryLine(null, 2));
     return 2;
   }
+  const { extra } = parsed;
   const deno = Deno.execPath();
   const config = loadStackConfig(Deno.env.toObject());
   const cwd = config.repoRoot;
 
-  if (!own.includes("--no-check") && !(await gates(deno, cwd))) {
+  if (!parsed.noCheck && !(await gates(deno, cwd))) {
     console.log(summaryLine(null, 1));
     return 1;
   }
@@ -119,11 +153,14 @@ async function main(args: string[]): Promise<number> {
   let line = summaryLine(null, 1);
   try {
     if (reportUpFailures(up)) return 1;
-    const env = { ...Deno.env.toObject(), ...testEnv(config) };
+    const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
+    const env = { ...Deno.env.toObject(), ...testEnv(config, clickhouse) };
     const targets = {
       databaseUrl: env.DATABASE_URL ?? "",
       clickhouseUrl: config.clickhouse.url,
       clickhouseDatabase: "eventflow_test",
+      clickhouseUser: clickhouse.writer.username,
+      clickhousePassword: clickhouse.writer.password,
     };
     await migrateAll(targets);
     console.log("test databases migrated: postgres eventflow_test, clickhouse eventflow_test");

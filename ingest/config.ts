@@ -5,6 +5,7 @@ import {
   infraEnv,
   list,
   nonNegativeInt,
+  opsEnv,
   parseConfig,
   port,
   positiveInt,
@@ -28,9 +29,14 @@ const cidrs = list(["127.0.0.0/8", "::1/128"]).transform((entries, ctx): Cidr[] 
 export const IngestConfigSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8080),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  ...opsEnv(8080),
+  /**
+   * Port of `/metrics` and the detailed `/readyz` (dependency names and errors). The public port
+   * serves only status; this one stays on OPS_HOST (this machine unless set; compose widens it
+   * inside its network for Prometheus and publishes nothing).
+   */
+  OPS_PORT: port(8090),
+  OPS_HOST: z.string().min(1).default("127.0.0.1"),
   /** Largest single event (and single-event request body) in bytes; Segment's limit is 32 KB. */
   INGEST_MAX_EVENT_BYTES: positiveInt(32 * 1024),
   /** Largest batch request body after decompression; Segment's limit is 500 KB. */
@@ -44,6 +50,12 @@ export const IngestConfigSchema = z.object({
   INGEST_TRUSTED_PROXIES: cidrs,
   /** Origins allowed by CORS; `*` allows any (default, so local pages just work). */
   INGEST_CORS_ORIGINS: list(["*"]),
+  /**
+   * Where browsers reach ingest (e.g. `https://events.example.com` behind a TLS proxy), named in
+   * the settings documents of the Segment and RudderStack browser libraries; unset: the origin
+   * of each settings request.
+   */
+  INGEST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   INGEST_RATE_LIMIT_WINDOW_MS: positiveInt(1000),
   /** Events per window per write key; 0 disables. */
   INGEST_RATE_LIMIT_KEY_EVENTS: nonNegativeInt(20_000),

@@ -9,7 +9,9 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
+import { opsRoutes, type ReadinessCheck } from "../shared/http/ops.ts";
 import { serveUntilSignal } from "../shared/http/serve.ts";
+import { throttle } from "../shared/time.ts";
 import { createPublisher } from "./adapters/publisher.ts";
 import { poolProducers } from "./adapters/producer_pool.ts";
 import { createRedisRateLimiter } from "./adapters/rate_limiter.ts";
@@ -46,7 +48,8 @@ async function main(): Promise<void> {
   // Errors surface through the limiter's fail-open path; without a listener ioredis logs each one.
   redis.on("error", () => {});
 
-  let lastLimiterLog = 0;
+  // One line per 10 s is enough to notice an outage without flooding the log.
+  const limiterWarning = throttle(10_000);
   const rateLimiter = createRedisRateLimiter(redis, {
     prefix: config.INGEST_RATE_LIMIT_PREFIX,
     windowMs: config.INGEST_RATE_LIMIT_WINDOW_MS,
@@ -55,9 +58,7 @@ async function main(): Promise<void> {
     timeoutMs: config.INGEST_RATE_LIMIT_TIMEOUT_MS,
     onError: (error) => {
       metrics.rateLimiterErrors.inc();
-      // One line per 10 s is enough to notice an outage without flooding the log.
-      if (Date.now() - lastLimiterLog > 10_000) {
-        lastLimiterLog = Date.now();
+      if (limiterWarning()) {
         logger.warn("Rate limiter failing open: Redis unavailable", { error: String(error) });
       }
     },
@@ -71,6 +72,16 @@ async function main(): Promise<void> {
   });
 
   let draining = false;
+  const checks: ReadinessCheck[] = [
+    {
+      name: "kafka",
+      check: async () => {
+        if (!(await admin.ping())) throw new Error("no Kafka broker answered");
+      },
+    },
+    { name: "postgres", check: () => store.ping() },
+  ];
+  const isDraining = () => draining;
   const app = createApp({
     sources: createSourceCache(store, { ttlMs: config.INGEST_SOURCE_CACHE_TTL_MS }),
     rateLimiter,
@@ -86,17 +97,16 @@ async function main(): Promise<void> {
     },
     trustedProxies: config.INGEST_TRUSTED_PROXIES,
     corsOrigins: config.INGEST_CORS_ORIGINS,
+    publicUrl: config.INGEST_PUBLIC_URL,
     futureToleranceMs: config.INGEST_FUTURE_TOLERANCE_SECONDS * 1000,
-    checks: [
-      {
-        name: "kafka",
-        check: async () => {
-          if (!(await admin.ping())) throw new Error("no Kafka broker answered");
-        },
-      },
-      { name: "postgres", check: () => store.ping() },
-    ],
-    isDraining: () => draining,
+    checks,
+    isDraining,
+  });
+  // Metrics (per-source counters) and check details only on the ops port, off the public one.
+  const ops = serveUntilSignal(opsRoutes({ registry, checks, isDraining }).fetch, {
+    port: config.OPS_PORT,
+    hostname: config.OPS_HOST,
+    logger,
   });
 
   const server = serveUntilSignal(
@@ -104,6 +114,7 @@ async function main(): Promise<void> {
       app.fetch(request, { remoteAddr: (info.remoteAddr as Deno.NetAddr).hostname }),
     {
       port: config.PORT,
+      hostname: config.HOST,
       drainDelayMs: config.SHUTDOWN_DELAY_MS,
       logger,
       onSignal: () => {
@@ -118,7 +129,7 @@ async function main(): Promise<void> {
       },
     },
   );
-  await server.finished;
+  await Promise.all([server.finished, ops.finished]);
 }
 
 if (import.meta.main) await main();

@@ -5,14 +5,8 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../shared/events/mod.ts";
 import { createSourceStore } from "./adapters/sources.ts";
-import {
-  BROKERS,
-  readMessages,
-  TEST_DATABASE_URL,
-  testSql,
-  testTopic,
-} from "./adapters/_test_env.ts";
-import { BRIEF_EXAMPLE } from "./core/_fixtures.ts";
+import { BROKERS, readMessages, TEST_DATABASE_URL, testSql, testTopic } from "./testing/env.ts";
+import { BRIEF_EXAMPLE } from "./testing/fixtures.ts";
 import { hashWriteKey } from "./core/write_key.ts";
 import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 
@@ -68,8 +62,14 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     });
     assert.equal(unknown.status, 401);
     await unknown.body?.cancel();
-    const ready = await fetch(base + "/readyz");
+    const ops = ingest.opsUrl;
+    const ready = await fetch(ops + "/readyz");
     assert.deepEqual((await ready.json()).checks, { kafka: { ok: true }, postgres: { ok: true } });
+    const publicReady = await fetch(base + "/readyz");
+    assert.deepEqual([publicReady.status, await publicReady.json()], [200, { status: "ready" }]);
+    const publicMetrics = await fetch(base + "/metrics");
+    assert.equal(publicMetrics.status, 404);
+    await publicMetrics.body?.cancel();
 
     const messages = await readMessages(topic.name, sent.length);
     const events = messages.map((m) =>
@@ -114,7 +114,7 @@ Deno.test("ingest process: example and every Segment call reach Kafka; SIGTERM e
     assert.equal(byEvent.get("alias")!.previous_id, "a1");
     assert.equal(byEvent.get("group")!.group_id, "g1");
 
-    const metrics = await (await fetch(base + "/metrics")).text();
+    const metrics = await (await fetch(ops + "/metrics")).text();
     assert.match(
       metrics,
       new RegExp(

@@ -73,10 +73,44 @@ export const infraEnv = {
   KAFKA_BROKERS: list(["127.0.0.1:9092"]),
   CLICKHOUSE_URL: z.string().url().default("http://127.0.0.1:8123"),
   CLICKHOUSE_DATABASE: z.string().regex(/^\w+$/).default("eventflow"),
+  /**
+   * ClickHouse user and password. The local stack and compose give each service its own: the
+   * writer to the sink and migrations, the read-only reader to admin, query and Grafana.
+   */
+  CLICKHOUSE_USER: z.string().min(1).default("default"),
+  CLICKHOUSE_PASSWORD: z.string().default(""),
   DATABASE_URL: z.string().default("postgres://postgres@127.0.0.1:5432/eventflow"),
   REDIS_URL: z.string().default("redis://127.0.0.1:6379/0"),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /**
+   * Interface the service's HTTP server binds: this machine only unless set. Compose sets
+   * `0.0.0.0` inside containers; elsewhere put a reverse proxy in front rather than widen it.
+   */
+  HOST: z.string().min(1).default("127.0.0.1"),
 };
+
+/** The ops server every service runs: its port, and how long it drains after SIGTERM. */
+export function opsEnv(defaultPort: number) {
+  return {
+    PORT: port(defaultPort),
+    /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
+    SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  };
+}
+
+/** A consumer service's group: its name, batch size, start position and lag sampling. */
+export function consumerEnv(
+  defaults: { group: string; batchSize: number; fromBeginning: boolean },
+) {
+  return {
+    CONSUMER_GROUP: z.string().min(1).default(defaults.group),
+    /** Messages per handler call. */
+    BATCH_SIZE: positiveInt(defaults.batchSize),
+    /** Read the topic from the start when the group has no committed offset. */
+    FROM_BEGINNING: flag(defaults.fromBeginning),
+    LAG_INTERVAL_MS: positiveInt(15_000),
+  };
+}
 
 /** Kafka topic names, overridable so tests can use their own. */
 export const topicEnv = {

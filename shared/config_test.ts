@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { nonNegativeInt, parseConfig, port } from "./config.ts";
+import { infraEnv, nonNegativeInt, parseConfig, port } from "./config.ts";
 import { EventFlowError } from "./errors.ts";
 
 Deno.test("parseConfig() lists every bad variable at once", () => {
@@ -48,4 +48,10 @@ Deno.test("nonNegativeInt() accepts 0 and a number, defaults when unset, refuses
     () => parseConfig(schema, { SHUTDOWN_DELAY_MS: "-1" }),
     /SHUTDOWN_DELAY_MS has value "-1": Too small: expected number to be >=0/,
   );
+});
+
+Deno.test("infraEnv: services bind 127.0.0.1 unless HOST says otherwise", () => {
+  const schema = z.object(infraEnv);
+  assert.equal(parseConfig(schema, {}).HOST, "127.0.0.1");
+  assert.equal(parseConfig(schema, { HOST: "0.0.0.0" }).HOST, "0.0.0.0");
 });

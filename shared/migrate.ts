@@ -14,6 +14,9 @@ export interface MigrateTargets {
   databaseUrl: string;
   clickhouseUrl: string;
   clickhouseDatabase: string;
+  /** A ClickHouse user allowed DDL (the stack's writer); default "default". */
+  clickhouseUser?: string;
+  clickhousePassword?: string;
 }
 
 /** Reports of one {@linkcode migrateAll} run, per store. */
@@ -27,7 +30,12 @@ export async function migrateAll(targets: MigrateTargets): Promise<MigrateAllRep
   await ensureDatabase(targets.databaseUrl);
   const sql = createPostgres(targets.databaseUrl, { max: 1 });
   // The client sits on `default`: the target database may not exist until the first migration.
-  const ch = createClickHouse({ url: targets.clickhouseUrl, database: "default" });
+  const ch = createClickHouse({
+    url: targets.clickhouseUrl,
+    database: "default",
+    username: targets.clickhouseUser,
+    password: targets.clickhousePassword,
+  });
   try {
     const [postgres, clickhouse] = await Promise.all([
       migratePostgres(sql),
@@ -71,6 +79,8 @@ async function main(): Promise<number> {
       DATABASE_URL: infraEnv.DATABASE_URL,
       CLICKHOUSE_URL: infraEnv.CLICKHOUSE_URL,
       CLICKHOUSE_DATABASE: infraEnv.CLICKHOUSE_DATABASE,
+      CLICKHOUSE_USER: infraEnv.CLICKHOUSE_USER,
+      CLICKHOUSE_PASSWORD: infraEnv.CLICKHOUSE_PASSWORD,
     }),
     Deno.env.toObject(),
   );
@@ -78,6 +88,8 @@ async function main(): Promise<number> {
     databaseUrl: env.DATABASE_URL,
     clickhouseUrl: env.CLICKHOUSE_URL,
     clickhouseDatabase: env.CLICKHOUSE_DATABASE,
+    clickhouseUser: env.CLICKHOUSE_USER,
+    clickhousePassword: env.CLICKHOUSE_PASSWORD,
   };
   try {
     const report = await migrateAll(targets);

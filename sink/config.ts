@@ -1,23 +1,23 @@
 /** The sink's environment, parsed once by `main.ts`. */
 import { z } from "zod";
-import {
-  infraEnv,
-  list,
-  nonNegativeInt,
-  parseConfig,
-  port,
-  positiveInt,
-  topicEnv,
-} from "../shared/config.ts";
+import { infraEnv, list, opsEnv, parseConfig, positiveInt, topicEnv } from "../shared/config.ts";
+import { aliasesOf, canonicalEvent } from "../shared/events/mod.ts";
 import { DEFAULT_CRITICAL_EVENTS } from "./core/postgres_plan.ts";
+
+/** `purchase` → every name of purchase in the event vocabulary; other names stay as they are. */
+function withAliases(names: string[]): string[] {
+  const expanded = names.flatMap((name) => {
+    const canonical = canonicalEvent(name);
+    return canonical === name ? aliasesOf(canonical) : [name];
+  });
+  return [...new Set(expanded)];
+}
 
 /** Zod schema of the sink's environment variables. */
 export const SinkEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
-  PORT: port(8082),
-  /** Ms to keep serving, `/readyz` already 503, after SIGTERM: lets a load balancer stop routing. */
-  SHUTDOWN_DELAY_MS: nonNegativeInt(0),
+  ...opsEnv(8082),
   /** Events per store write. */
   SINK_BATCH_SIZE: positiveInt(5000),
   /** Longest an event waits for its batch to fill, in ms. */
@@ -28,8 +28,11 @@ export const SinkEnvSchema = z.object({
   SINK_RETRY_BASE_MS: positiveInt(200),
   /** Longest retry delay, in ms. */
   SINK_RETRY_MAX_MS: positiveInt(30000),
-  /** Event names stored in PostgreSQL; identify and alias calls always are. */
-  CRITICAL_EVENTS: list(DEFAULT_CRITICAL_EVENTS),
+  /**
+   * Event names stored in PostgreSQL; identify and alias calls always are. A canonical name of
+   * the event vocabulary brings its aliases (`purchase` also stores `order_completed`).
+   */
+  CRITICAL_EVENTS: list([...DEFAULT_CRITICAL_EVENTS]).transform(withAliases),
   /** Which stores this process writes (both by default). */
   SINK_STORES: list(["clickhouse", "postgres"]).pipe(
     z.array(z.enum(["clickhouse", "postgres"])).min(1),

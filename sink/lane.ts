@@ -3,22 +3,17 @@
  * writes, retried through outages, bad rows dead-lettered. Each store has its own lane and
  * consumer group, so one store being down never holds the other back.
  */
-import {
-  type DeadLetter,
-  deadLetter,
-  EnrichedEventSchema,
-  parseMessage,
-} from "../shared/events/mod.ts";
+import { EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
 import type { EnrichedEvent } from "../shared/events/mod.ts";
 import type { Batch, IncomingMessage } from "../shared/kafka/mod.ts";
 import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
-import type { Outcome } from "../shared/pipeline.ts";
-import { backoffDelay, type BackoffOptions } from "./core/backoff.ts";
+import { collectDeadLetters, type DeadLetterBatch, type Outcome } from "../shared/pipeline.ts";
+import { type BackoffOptions, retry } from "../shared/retry.ts";
 import { type Batcher, createBatcher } from "./core/batcher.ts";
 import { writeIsolatingRejects } from "./core/bisect.ts";
-import { type Clock, sleep } from "./core/clock.ts";
-import type { DeadLetterSink } from "./adapters/dead_letters.ts";
+import type { Clock } from "../shared/time.ts";
+import type { DeadLetterSink } from "../shared/kafka/mod.ts";
 import type { SinkMetrics } from "./metrics.ts";
 
 /** An event on its way to a store, with the message it came from. */
@@ -67,79 +62,29 @@ export interface Lane {
   abort(): void;
 }
 
+/** A lane's state and what every part of it needs; one per store. */
+interface LaneContext<T> {
+  store: Store<T>;
+  opts: LaneOptions;
+  /** `sink-<store>`, the stage of rows the store rejects. */
+  stage: string;
+  labels: { store: string };
+  aborter: AbortController;
+  health: { up: boolean; lastError: string | null };
+}
+
 /** Creates a lane for `store`. */
 export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
-  const stage = `sink-${store.name}`;
-  const aborter = new AbortController();
-  const labels = { store: store.name };
-  let up = true;
-  let lastError: string | null = null;
-  opts.metrics.storeUp.set(labels, 1);
-
-  const toDeadLetter = (item: LaneItem<T>, reason: string, error: string): DeadLetter =>
-    deadLetter(item.message, { stage, reason, error, eventId: item.event.event_id });
-
-  const setUp = (value: boolean, error: string | null) => {
-    lastError = error;
-    if (up === value) return;
-    up = value;
-    opts.metrics.storeUp.set(labels, value ? 1 : 0);
-    opts.onOutage?.(!value);
-    if (value) opts.logger.info("Store is writable again", labels);
+  const ctx: LaneContext<T> = {
+    store,
+    opts,
+    stage: `sink-${store.name}`,
+    labels: { store: store.name },
+    aborter: new AbortController(),
+    health: { up: true, lastError: null },
   };
-
-  const writeOnce = async (items: LaneItem<T>[]) => {
-    const started = performance.now();
-    let rows = 0;
-    const rejected = await writeIsolatingRejects(items, async (part) => {
-      rows += await store.write(part);
-    }, { isContentError: store.isContentError, describe: errorMessage });
-    opts.metrics.insertDuration.observe(labels, (performance.now() - started) / 1000);
-    if (rejected.length > 0) {
-      await opts.deadLetters.send(
-        rejected.map((r) => toDeadLetter(r.item, "ROW_REJECTED", r.error)),
-      );
-      opts.metrics.deadLetters.inc({ ...labels, reason: "ROW_REJECTED" }, rejected.length);
-      opts.logger.warn("Store rejected rows; dead-lettered them", {
-        ...labels,
-        rejected: rejected.length,
-        first: rejected[0]?.error,
-      });
-    }
-    opts.metrics.rowsWritten.inc(labels, rows);
-    opts.metrics.batchSize.observe(labels, items.length);
-    const now = opts.clock.now();
-    const rejectedSet = new Set(rejected.map((r) => r.item));
-    for (const item of items) {
-      if (rejectedSet.has(item)) continue;
-      opts.metrics.freshness.observe(labels, (now - Date.parse(item.event.received_at)) / 1000);
-    }
-  };
-
-  const writeWithRetry = async (items: LaneItem<T>[]) => {
-    for (let attempt = 0;; attempt++) {
-      try {
-        await writeOnce(items);
-        setUp(true, null);
-        return;
-      } catch (error) {
-        if (aborter.signal.aborted) throw aborter.signal.reason;
-        const delay = backoffDelay(attempt, opts.backoff);
-        opts.metrics.retries.inc(labels);
-        opts.logger.warn("Store write failed; retrying the same batch", {
-          ...labels,
-          events: items.length,
-          attempt: attempt + 1,
-          retryInMs: delay,
-          error: errorMessage(error),
-        });
-        setUp(false, errorMessage(error));
-        await sleep(opts.clock, delay, aborter.signal);
-      }
-    }
-  };
-
-  const batcher: Batcher<LaneItem<T>> = createBatcher(writeWithRetry, {
+  opts.metrics.storeUp.set(ctx.labels, 1);
+  const batcher: Batcher<LaneItem<T>> = createBatcher((items) => writeWithRetry(ctx, items), {
     maxItems: opts.batchSize,
     maxWaitMs: opts.flushMs,
     maxBuffered: opts.maxBuffered,
@@ -148,49 +93,118 @@ export function createLane<T>(store: Store<T>, opts: LaneOptions): Lane {
     flushWhenCallersWaiting: 1,
     clock: opts.clock,
   });
-
   return {
-    isUp: () => up,
-    lastError: () => lastError,
+    isUp: () => ctx.health.up,
+    lastError: () => ctx.health.lastError,
     abort: () =>
-      aborter.abort(new Error(`The ${store.name} lane stopped before its write finished`)),
+      ctx.aborter.abort(new Error(`The ${store.name} lane stopped before its write finished`)),
     async handle(batch) {
-      const items: LaneItem<T>[] = [];
-      const dead: DeadLetter[] = [];
-      const reasons = new Map<string, number>();
-      for (const message of batch.messages) {
-        const parsed = parseMessage(EnrichedEventSchema, message.value);
-        if (!parsed.ok) {
-          if (opts.deadLetterInvalid) {
-            dead.push(deadLetter(message, {
-              stage: "sink",
-              reason: parsed.reason,
-              error: parsed.error,
-              eventId: parsed.eventId,
-            }));
-            reasons.set(parsed.reason, (reasons.get(parsed.reason) ?? 0) + 1);
-          }
-          continue;
-        }
-        const outcome = store.prepare(parsed.value, message);
-        if (outcome === null || outcome.kind === "drop") continue;
-        if (outcome.kind === "ok") {
-          items.push({ value: outcome.value, event: parsed.value, message });
-        } else if (outcome.kind === "dlq") {
-          dead.push(deadLetter(message, {
-            stage,
-            reason: outcome.reason,
-            error: outcome.error,
-            eventId: parsed.value.event_id,
-          }));
-          reasons.set(outcome.reason, (reasons.get(outcome.reason) ?? 0) + 1);
-        } else throw new Error(`Cannot prepare event "${parsed.value.event_id}": ${outcome.error}`);
-      }
+      const { items, dead } = prepareBatch(ctx, batch);
       await batcher.add(items);
-      if (dead.length > 0) {
-        await opts.deadLetters.send(dead);
-        for (const [reason, n] of reasons) opts.metrics.deadLetters.inc({ ...labels, reason }, n);
-      }
+      await sendDeadLetters(ctx, dead);
     },
   };
+}
+
+/** Validates and prepares a batch's messages: items to write and dead letters. */
+function prepareBatch<T>(
+  ctx: LaneContext<T>,
+  batch: Batch,
+): { items: LaneItem<T>[]; dead: DeadLetterBatch } {
+  const items: LaneItem<T>[] = [];
+  const dead = collectDeadLetters(ctx.stage, { clock: ctx.opts.clock });
+  for (const message of batch.messages) {
+    const parsed = parseMessage(EnrichedEventSchema, message.value);
+    if (!parsed.ok) {
+      if (ctx.opts.deadLetterInvalid) dead.add(message, parsed, { stage: "sink" });
+      continue;
+    }
+    const outcome = ctx.store.prepare(parsed.value, message);
+    if (outcome === null || outcome.kind === "drop") continue;
+    if (outcome.kind === "ok") {
+      items.push({ value: outcome.value, event: parsed.value, message });
+    } else if (outcome.kind === "dlq") {
+      dead.add(message, { ...outcome, eventId: parsed.value.event_id });
+    } else throw new Error(`Cannot prepare event "${parsed.value.event_id}": ${outcome.error}`);
+  }
+  return { items, dead };
+}
+
+/** Sends a batch's dead letters and counts them per reason. */
+async function sendDeadLetters<T>(ctx: LaneContext<T>, dead: DeadLetterBatch): Promise<void> {
+  if (dead.records.length === 0) return;
+  await ctx.opts.deadLetters.send(dead.records);
+  for (const [reason, n] of dead.counts()) {
+    ctx.opts.metrics.deadLetters.inc({ ...ctx.labels, reason }, n);
+  }
+}
+
+/** Records whether the store is writable; tells `onOutage` when that changes. */
+function setUp<T>(ctx: LaneContext<T>, value: boolean, error: string | null): void {
+  const { health, opts, labels } = ctx;
+  health.lastError = error;
+  if (health.up === value) return;
+  health.up = value;
+  opts.metrics.storeUp.set(labels, value ? 1 : 0);
+  opts.onOutage?.(!value);
+  if (value) opts.logger.info("Store is writable again", labels);
+}
+
+/** Writes items until the store takes them, backing off between failures, until aborted. */
+function writeWithRetry<T>(ctx: LaneContext<T>, items: LaneItem<T>[]): Promise<void> {
+  const { opts, labels } = ctx;
+  return retry(async () => {
+    await writeOnce(ctx, items);
+    setUp(ctx, true, null);
+  }, {
+    backoff: opts.backoff,
+    signal: ctx.aborter.signal,
+    clock: opts.clock,
+    onRetry: (error, { attempt, delayMs }) => {
+      opts.metrics.retries.inc(labels);
+      opts.logger.warn("Store write failed; retrying the same batch", {
+        ...labels,
+        events: items.length,
+        attempt,
+        retryInMs: delayMs,
+        error: errorMessage(error),
+      });
+      setUp(ctx, false, errorMessage(error));
+    },
+  });
+}
+
+/** One write of the items, dead-lettering the rows the store rejects for their content. */
+async function writeOnce<T>(ctx: LaneContext<T>, items: LaneItem<T>[]): Promise<void> {
+  const { store, opts, labels } = ctx;
+  const started = performance.now();
+  let rows = 0;
+  const rejected = await writeIsolatingRejects(items, async (part) => {
+    rows += await store.write(part);
+  }, { isContentError: store.isContentError, describe: errorMessage });
+  opts.metrics.insertDuration.observe(labels, (performance.now() - started) / 1000);
+  if (rejected.length > 0) {
+    const dead = collectDeadLetters(ctx.stage, { clock: ctx.opts.clock });
+    for (const r of rejected) {
+      dead.add(r.item.message, {
+        reason: "ROW_REJECTED",
+        error: r.error,
+        eventId: r.item.event.event_id,
+      });
+    }
+    await sendDeadLetters(ctx, dead);
+    opts.logger.warn("Store rejected rows; dead-lettered them", {
+      ...labels,
+      rejected: rejected.length,
+      first: rejected[0]?.error,
+    });
+  }
+  opts.metrics.rowsWritten.inc(labels, rows);
+  opts.metrics.batchSize.observe(labels, items.length);
+  const now = opts.clock.now();
+  const rejectedSet = new Set(rejected.map((r) => r.item));
+  for (const item of items) {
+    if (rejectedSet.has(item)) continue;
+    opts.metrics.freshness.observe(labels, (now - Date.parse(item.event.received_at)) / 1000);
+  }
 }

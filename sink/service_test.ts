@@ -4,7 +4,7 @@ import type { Batch, Consumer } from "../shared/kafka/mod.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createLogger } from "../shared/log.ts";
 import { ok } from "../shared/pipeline.ts";
-import { FakeClock } from "./core/clock.ts";
+import { FakeClock } from "../shared/time.ts";
 import { createSinkMetrics } from "./metrics.ts";
 import { startSink } from "./service.ts";
 

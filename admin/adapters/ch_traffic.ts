@@ -4,18 +4,14 @@
  * uniqExact(event_id) and row lists use FINAL: a re-delivered event never shows twice.
  */
 import type { ClickHouseClient } from "../../shared/clickhouse/mod.ts";
+import { aliasesOf } from "../../shared/events/mod.ts";
 import type { Period } from "../core/period.ts";
 
 /** Visitor identity: the user when known, else the anonymous device. */
 const VISITOR = "if(user_id != '', user_id, anonymous_id)";
 
-/** Event names that mean "looked at a product page" across common tracking plans. */
-export const PRODUCT_VIEW_EVENTS = [
-  "product_viewed",
-  "view_item",
-  "product_view",
-  "Product Viewed",
-];
+/** Event names that mean "looked at a product page", as stored (normalized) by enrich. */
+export const PRODUCT_VIEW_EVENTS: readonly string[] = aliasesOf("product_view");
 
 function range(period: { from: Date; to: Date }) {
   // DateTime64 parameters take "YYYY-MM-DD hh:mm:ss.sss" in UTC.

@@ -7,6 +7,7 @@ import type { Sql } from "../../shared/postgres/mod.ts";
 import type { ClickHouseClient } from "../../shared/clickhouse/mod.ts";
 import { ClickHouseError } from "@clickhouse/client";
 import { InputError, NotFoundError, StoreUnavailableError } from "../core/errors.ts";
+import { withTimeout } from "../../shared/time.ts";
 
 /** What the pages read from, built by `main.ts`. */
 export interface Stores {
@@ -30,7 +31,9 @@ function isPostgresServerError(error: unknown): error is { code: string } {
 /** Runs a PostgreSQL query; connection failures and timeouts become a 503 naming PostgreSQL. */
 export async function withPostgres<T>(stores: Stores, query: (sql: Sql) => Promise<T>): Promise<T> {
   try {
-    return await withTimeout(query(stores.pg), stores.timeoutMs ?? 10_000);
+    return await withTimeout(query(stores.pg), stores.timeoutMs ?? 10_000, {
+      what: "PostgreSQL query",
+    });
   } catch (error) {
     // Validation inside a store operation (account forms, data forms) is the user's, not the store's.
     if (error instanceof InputError || error instanceof NotFoundError) throw error;
@@ -45,26 +48,14 @@ export async function withClickHouse<T>(
   query: (ch: ClickHouseClient) => Promise<T>,
 ): Promise<T> {
   try {
-    return await withTimeout(query(stores.ch), stores.timeoutMs ?? 10_000);
+    return await withTimeout(query(stores.ch), stores.timeoutMs ?? 10_000, {
+      what: "ClickHouse query",
+    });
   } catch (error) {
     // The client raises ClickHouseError (with a numeric code) for rejected SQL; anything else
     // is the transport: refused, reset, timed out.
     if (error instanceof ClickHouseError) throw error;
     throw new StoreUnavailableError("ClickHouse", { cause: error });
-  }
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -11,8 +11,11 @@ import type { Stores } from "../adapters/stores.ts";
 export const TEST_TARGETS = {
   databaseUrl: Deno.env.get("TEST_DATABASE_URL") ??
     "postgres://postgres@127.0.0.1:5432/eventflow_test",
-  clickhouseUrl: Deno.env.get("TEST_CLICKHOUSE_URL") ?? "http://127.0.0.1:8123",
+  clickhouseUrl: Deno.env.get("TEST_CLICKHOUSE_URL") ?? Deno.env.get("CLICKHOUSE_URL") ??
+    "http://127.0.0.1:8123",
   clickhouseDatabase: Deno.env.get("TEST_CLICKHOUSE_DATABASE") ?? "eventflow_test",
+  clickhouseUser: Deno.env.get("CLICKHOUSE_USER") ?? "default",
+  clickhousePassword: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
 };
 
 /** Open test stores that close on `await using`. */
@@ -31,6 +34,8 @@ export async function openTestStores(): Promise<TestStores> {
   const ch = createClickHouse({
     url: TEST_TARGETS.clickhouseUrl,
     database: TEST_TARGETS.clickhouseDatabase,
+    username: TEST_TARGETS.clickhouseUser,
+    password: TEST_TARGETS.clickhousePassword,
     compressRequests: false,
   });
   return {

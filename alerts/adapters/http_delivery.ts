@@ -2,6 +2,8 @@
  * One HTTP delivery with bounded retries: timeout per attempt, jittered exponential backoff on
  * network errors, 429 and 5xx (honouring Retry-After), no retry on other 4xx.
  */
+import { retry } from "../../shared/retry.ts";
+import type { Clock } from "../../shared/time.ts";
 import { type AttemptResult, describe, isRetriable, retryDelay } from "../core/retry.ts";
 
 /** The request of one attempt (built again per attempt: a body can be read only once). */
@@ -33,8 +35,8 @@ export interface DeliveryOptions {
   timeoutMs?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Waits `ms` (default setTimeout); injected so tests need no real waits. */
-  sleep?: (ms: number) => Promise<void>;
+  /** The clock of the retry waits (default the system clock); tests pass a fake one. */
+  clock?: Clock;
   random?: () => number;
   now?: () => Date;
   fetch?: typeof fetch;
@@ -88,50 +90,62 @@ async function attempt(request: HttpRequest, opts: DeliveryOptions): Promise<Att
   }
 }
 
+/** A failed attempt, carried through the retry loop. */
+class AttemptFailed extends Error {
+  constructor(readonly result: Exclude<AttemptResult, { kind: "ok" }>, readonly failure: string) {
+    super(failure);
+  }
+}
+
 /** POSTs `request`, retrying as the policy allows; resolves with the outcome, never throws. */
 export async function deliverHttp(
   request: () => HttpRequest | Promise<HttpRequest>,
   opts: DeliveryOptions = {},
 ): Promise<DeliveryResult> {
-  const attempts = opts.attempts ?? 5;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const redact = opts.redact ?? ((text: string) => text);
   const signal = opts.signal;
-  const aborted = (n: number): DeliveryResult => ({
-    ok: false,
-    reason: "DELIVERY_ABORTED",
-    error: `aborted after ${n} attempt(s): shutting down`,
-    attempts: n,
-  });
-  // Resolves when the signal fires, so a retry wait (Retry-After up to the cap) ends at once.
-  const onAbort = new Promise<void>((resolve) => {
-    if (signal?.aborted) resolve();
-    else signal?.addEventListener("abort", () => resolve(), { once: true });
-  });
-  for (let n = 1;; n++) {
-    if (signal?.aborted) return aborted(n - 1);
-    const result = await attempt(await request(), opts);
-    if (signal?.aborted && result.kind !== "ok") return aborted(n);
-    if (result.kind === "ok") return { ok: true, attempts: n, status: result.status };
-    const failure = redact(describe(result));
-    if (!isRetriable(result)) {
-      return { ok: false, reason: "DELIVERY_REJECTED", error: failure, attempts: n };
-    }
-    if (n >= attempts) {
+  let tried = 0;
+  try {
+    const status = await retry(async (n) => {
+      tried = n;
+      const result = await attempt(await request(), opts);
+      if (result.kind === "ok") return result.status;
+      throw new AttemptFailed(result, redact(describe(result)));
+    }, {
+      attempts: opts.attempts ?? 5,
+      signal,
+      clock: opts.clock,
+      retryable: (error) => error instanceof AttemptFailed && isRetriable(error.result),
+      delayMs: (error, n) =>
+        retryDelay(n - 1, (error as AttemptFailed).result, {
+          baseMs: opts.baseDelayMs,
+          maxMs: opts.maxDelayMs,
+          random: opts.random,
+          now: opts.now?.(),
+        }),
+      onRetry: (error, { attempt: n, delayMs }) =>
+        opts.onRetry?.(n, delayMs, (error as AttemptFailed).failure),
+    });
+    return { ok: true, attempts: tried, status };
+  } catch (error) {
+    // Shutting down: the outcome is unknown, not final (a retry wait ends at once).
+    if (signal?.aborted) {
       return {
         ok: false,
-        reason: "DELIVERY_EXHAUSTED",
-        error: `gave up after ${n} attempts, last ${failure}`,
-        attempts: n,
+        reason: "DELIVERY_ABORTED",
+        error: `aborted after ${tried} attempt(s): shutting down`,
+        attempts: tried,
       };
     }
-    const delay = retryDelay(n - 1, result, {
-      baseMs: opts.baseDelayMs,
-      maxMs: opts.maxDelayMs,
-      random: opts.random,
-      now: opts.now?.(),
-    });
-    opts.onRetry?.(n, delay, failure);
-    await Promise.race([sleep(delay), onAbort]);
+    if (!(error instanceof AttemptFailed)) throw error;
+    if (!isRetriable(error.result)) {
+      return { ok: false, reason: "DELIVERY_REJECTED", error: error.failure, attempts: tried };
+    }
+    return {
+      ok: false,
+      reason: "DELIVERY_EXHAUSTED",
+      error: `gave up after ${tried} attempts, last ${error.failure}`,
+      attempts: tried,
+    };
   }
 }

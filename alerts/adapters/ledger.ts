@@ -7,6 +7,7 @@
  * opened the throttle window. Redis trouble never stops alerts: callers deliver anyway.
  */
 import type { Redis } from "../../shared/redis/mod.ts";
+import { withTimeout } from "../../shared/time.ts";
 
 /** Answer of a ledger question when Redis could not be asked. */
 export const UNKNOWN = "unknown";
@@ -57,22 +58,11 @@ export function createRedisLedger(redis: Redis, opts: LedgerOptions = {}): Ledge
   const ttl = opts.ttlSeconds ?? 7 * 86_400;
   const timeoutMs = opts.timeoutMs ?? 200;
   const guarded = async <T>(fallback: T, run: () => Promise<T>): Promise<T> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      return await Promise.race([
-        run(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)),
-            timeoutMs,
-          );
-        }),
-      ]);
+      return await withTimeout(run(), timeoutMs, { what: "Redis" });
     } catch (error) {
       opts.onError?.(error);
       return fallback;
-    } finally {
-      clearTimeout(timer);
     }
   };
   return {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createRedis } from "../../shared/redis/mod.ts";
-import { closedPort } from "../_fixtures.ts";
-import { testRedis } from "../_test_env.ts";
+import { closedPort } from "../testing/fixtures.ts";
+import { testRedis } from "../testing/env.ts";
 import { alertKey, createRedisLedger, UNKNOWN } from "./ledger.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { bigPurchase, closedPort, enrichedEvent, recordingSleep, standIn } from "../_fixtures.ts";
+import {
+  bigPurchase,
+  closedPort,
+  enrichedEvent,
+  instantClock,
+  standIn,
+} from "../testing/fixtures.ts";
 import { createTelegramDestination, telegramRetryAfter } from "./telegram.ts";
 
 const TOKEN = "123456:ABC-test_token";
@@ -34,12 +40,12 @@ Deno.test("telegram waits parameters.retry_after of a 429 before retrying", asyn
       }, { status: 429 })
       : Response.json({ ok: true })
   );
-  const { sleep, delays } = recordingSleep();
+  const { clock, delays } = instantClock();
   const telegram = createTelegramDestination("default", {
     apiUrl: api.url,
     token: TOKEN,
     chatId: "42",
-    delivery: { sleep },
+    delivery: { clock },
   });
   assert.equal((await telegram.send({ rule: bigPurchase(), event: enrichedEvent() })).ok, true);
   assert.deepEqual(delays, [3000]);
@@ -63,12 +69,12 @@ Deno.test("telegram reports 'chat not found' as rejected without retrying or lea
   });
   assert.equal(api.received.length, 1);
 
-  const { sleep } = recordingSleep();
+  const { clock } = instantClock();
   const down = createTelegramDestination("ops", {
     apiUrl: `http://127.0.0.1:${closedPort()}`,
     token: TOKEN,
     chatId: "1",
-    delivery: { sleep, attempts: 2 },
+    delivery: { clock, attempts: 2 },
   });
   const failed = await down.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.equal(failed.ok, false);

@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { bigPurchase, closedPort, enrichedEvent, recordingSleep, standIn } from "../_fixtures.ts";
+import {
+  bigPurchase,
+  closedPort,
+  enrichedEvent,
+  instantClock,
+  standIn,
+} from "../testing/fixtures.ts";
 import { verify } from "../core/signature.ts";
 import { createWebhookDestination } from "./webhook.ts";
 
@@ -35,12 +41,12 @@ Deno.test("webhook retries a 503 with backoff and sends identical bytes again", 
   await using server = standIn((_, i) =>
     i < 2 ? new Response("busy", { status: 503 }) : new Response(null, { status: 204 })
   );
-  const { sleep, delays } = recordingSleep();
+  const { clock, delays } = instantClock();
   const retries: number[] = [];
   const webhook = createWebhookDestination("crm", {
     url: server.url,
     secret: SECRET,
-    delivery: { sleep, now, random: () => 0, baseDelayMs: 100, onRetry: (n) => retries.push(n) },
+    delivery: { clock, now, random: () => 0, baseDelayMs: 100, onRetry: (n) => retries.push(n) },
   });
   const result = await webhook.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.deepEqual(result, { ok: true, attempts: 3, status: 204 });
@@ -54,11 +60,11 @@ Deno.test("webhook does not retry a 400 and reports it as rejected with the answ
   await using server = standIn(() =>
     Response.json({ error: "unknown field event" }, { status: 400 })
   );
-  const { sleep, delays } = recordingSleep();
+  const { clock, delays } = instantClock();
   const webhook = createWebhookDestination("crm", {
     url: server.url,
     secret: SECRET,
-    delivery: { sleep },
+    delivery: { clock },
   });
   const result = await webhook.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.deepEqual(result, {
@@ -79,11 +85,11 @@ Deno.test("webhook waits what Retry-After asks on 429, capped by the maximum del
       ? new Response("slow down", { status: 429, headers: { "retry-after": "600" } })
       : new Response("ok")
   );
-  const { sleep, delays } = recordingSleep();
+  const { clock, delays } = instantClock();
   const webhook = createWebhookDestination("crm", {
     url: server.url,
     secret: SECRET,
-    delivery: { sleep, maxDelayMs: 60_000 },
+    delivery: { clock, maxDelayMs: 60_000 },
   });
   const result = await webhook.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.equal(result.ok, true);
@@ -92,11 +98,11 @@ Deno.test("webhook waits what Retry-After asks on 429, capped by the maximum del
 
 Deno.test("webhook gives up after the attempt limit with the last failure", async () => {
   await using server = standIn(() => new Response("down", { status: 502 }));
-  const { sleep, delays } = recordingSleep();
+  const { clock, delays } = instantClock();
   const webhook = createWebhookDestination("crm", {
     url: server.url,
     secret: SECRET,
-    delivery: { sleep, attempts: 3, random: () => 0 },
+    delivery: { clock, attempts: 3, random: () => 0 },
   });
   const result = await webhook.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.deepEqual(result, {
@@ -114,12 +120,12 @@ Deno.test("webhook retries a timeout and a refused connection", async () => {
     if (i === 0) await new Promise((r) => setTimeout(r, 300));
     return new Response("ok");
   });
-  const { sleep } = recordingSleep();
+  const { clock } = instantClock();
   const failures: string[] = [];
   const webhook = createWebhookDestination("crm", {
     url: server.url,
     secret: SECRET,
-    delivery: { sleep, timeoutMs: 50, onRetry: (_, __, failure) => failures.push(failure) },
+    delivery: { clock, timeoutMs: 50, onRetry: (_, __, failure) => failures.push(failure) },
   });
   assert.deepEqual(await webhook.send({ rule: bigPurchase(), event: enrichedEvent() }), {
     ok: true,
@@ -131,7 +137,7 @@ Deno.test("webhook retries a timeout and a refused connection", async () => {
   const closed = createWebhookDestination("gone", {
     url: `http://127.0.0.1:${closedPort()}/`,
     secret: SECRET,
-    delivery: { sleep, attempts: 2 },
+    delivery: { clock, attempts: 2 },
   });
   const result = await closed.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.equal(result.ok, false);

@@ -1,7 +1,7 @@
 /**
  * What an alert says: the webhook JSON body and the human chat message. Pure.
  */
-import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import { canonicalEvent, type EnrichedEvent } from "../../shared/events/mod.ts";
 import { fieldValue } from "./match.ts";
 import type { Rule } from "./rules.ts";
 
@@ -31,12 +31,11 @@ export function webhookBody(alert: Alert, now: Date): string {
   });
 }
 
+/** Keyed by canonical event (any alias gets its emoji), else by the event's own name. */
 const EMOJI: Record<string, string> = {
   purchase: "💰",
-  order_completed: "💰",
   refund: "↩️",
   signup: "🎉",
-  sign_up: "🎉",
   subscription_cancelled: "⚠️",
 };
 
@@ -75,7 +74,7 @@ function defaultText(event: EnrichedEvent): string {
   const about = [event.user.tier, event.geo.city].filter((v): v is string => !!v);
   const order = fieldValue(event.properties, "order_id");
   return [
-    EMOJI[event.event] ?? "🔔",
+    EMOJI[canonicalEvent(event.event) ?? event.event] ?? "🔔",
     title(event.event),
     money(event),
     `by ${who}`,

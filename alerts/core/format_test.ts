@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bigPurchase, enrichedEvent } from "../_fixtures.ts";
+import { bigPurchase, enrichedEvent } from "../testing/fixtures.ts";
 import { alertId, alertText, formatMoney, renderTemplate, webhookBody } from "./format.ts";
 
 Deno.test("alertText() writes the brief's purchase message", () => {
@@ -52,4 +52,13 @@ Deno.test("webhookBody() carries the alert id, the rule, the text and the whole 
     text: "💰 Purchase $1,249.00 by user_789 (premium, Moscow) — order 789",
     event,
   });
+});
+
+Deno.test("alertText() gives every name of a purchase or signup its emoji", () => {
+  const text = (event: string) =>
+    alertText({ rule: bigPurchase(), event: enrichedEvent({ event }) });
+  assert.match(text("checkout_completed"), /^💰 Checkout completed /);
+  assert.match(text("user_signed_up"), /^🎉 User signed up /);
+  assert.match(text("order_refunded"), /^↩️ Order refunded /);
+  assert.match(text("newsletter_opened"), /^🔔 Newsletter opened /);
 });

@@ -1,7 +1,7 @@
 /**
  * Rule matching: which rules an enriched event triggers. Pure.
  */
-import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import { canonicalEvent, type EnrichedEvent } from "../../shared/events/mod.ts";
 import type { Condition, Rule } from "./rules.ts";
 
 /** The value at a dot path of the event (`undefined` when any segment is missing). */
@@ -66,10 +66,18 @@ export function satisfies(event: unknown, condition: Condition): boolean {
   }
 }
 
+/**
+ * Whether a rule's event name covers `name`: `*`, the same name, or a canonical name of the event
+ * vocabulary covering its aliases (`purchase` covers `order_completed`; the reverse does not hold).
+ */
+function namesEvent(ruleName: string, name: string): boolean {
+  return ruleName === "*" || ruleName === name || canonicalEvent(name) === ruleName;
+}
+
 /** Whether `rule` fires for `event`. */
 export function matches(rule: Rule, event: EnrichedEvent): boolean {
   const names = Array.isArray(rule.when.event) ? rule.when.event : [rule.when.event];
-  if (!names.includes("*") && !names.includes(event.event)) return false;
+  if (!names.some((name) => namesEvent(name, event.event))) return false;
   return rule.when.where.every((condition) => satisfies(event, condition));
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { bigPurchase, enrichedEvent } from "../_fixtures.ts";
+import { bigPurchase, enrichedEvent } from "../testing/fixtures.ts";
 import { fieldValue, matches, matchingRules, satisfies, throttleKey } from "./match.ts";
 import type { Condition, Rule } from "./rules.ts";
 
@@ -16,6 +16,16 @@ Deno.test("big_purchase fires for 1,249 and not for 50, 1,000 or an unconverted 
   assert.equal(matches(rule, at(null)), false, "amount_base null (no rate) never compares");
   assert.equal(matches(rule, enrichedEvent({ revenue: null })), false);
   assert.equal(matches(rule, enrichedEvent({ event: "refund" })), false, "other event name");
+});
+
+Deno.test("when.event with a canonical name covers its aliases; an alias names only itself", () => {
+  const purchase = bigPurchase({ when: { event: "purchase", where: [] } });
+  const completed = bigPurchase({ when: { event: "order_completed", where: [] } });
+  assert.equal(matches(purchase, enrichedEvent({ event: "order_completed" })), true);
+  assert.equal(matches(purchase, enrichedEvent({ event: "checkout_completed" })), true);
+  assert.equal(matches(purchase, enrichedEvent({ event: "order_refunded" })), false);
+  assert.equal(matches(completed, enrichedEvent({ event: "order_completed" })), true);
+  assert.equal(matches(completed, enrichedEvent({ event: "purchase" })), false);
 });
 
 Deno.test("when.event takes a list or * for every event", () => {

@@ -1,6 +1,7 @@
 /**
  * Delivery retry policy: which answers are worth retrying and how long to wait. Pure.
  */
+import { backoffDelay } from "../../shared/retry.ts";
 
 /** How a delivery attempt ended. */
 export type AttemptResult =
@@ -38,7 +39,7 @@ export interface DelayOptions {
 
 /**
  * Wait before attempt `attempt + 1`: the destination's Retry-After when it sent one, else
- * exponential backoff with equal jitter (half fixed, half random) (so many consumers do not retry in step), both capped.
+ * the shared jittered backoff (`backoffDelay`), both capped.
  */
 export function retryDelay(
   attempt: number,
@@ -51,8 +52,7 @@ export function retryDelay(
     const asked = parseRetryAfter(result.retryAfter, opts.now ?? new Date());
     if (asked !== null) return Math.min(asked, max);
   }
-  const ceiling = Math.min(max, base * 2 ** attempt);
-  return Math.round(ceiling / 2 + (opts.random ?? Math.random)() * ceiling / 2);
+  return backoffDelay(attempt, { baseMs: base, maxMs: max, random: opts.random });
 }
 
 /** A one-line description of a failed attempt for logs and dead letters. */

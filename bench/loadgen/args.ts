@@ -1,4 +1,5 @@
 /** Command-line flags of the load generator, parsed and checked in one place. */
+import { parseArgs as nodeParseArgs } from "node:util";
 
 /** Resolved flags. */
 export interface LoadArgs {
@@ -20,27 +21,53 @@ export interface LoadArgs {
 
 const NUMERIC = ["rate", "duration", "batch", "concurrency", "backfill", "days", "seed"] as const;
 
+const OPTIONS = {
+  rate: { type: "string" },
+  duration: { type: "string" },
+  batch: { type: "string" },
+  concurrency: { type: "string" },
+  backfill: { type: "string" },
+  days: { type: "string" },
+  seed: { type: "string" },
+  url: { type: "string" },
+  "write-key": { type: "string" },
+  max: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+
 /** Parses `argv`; every problem is reported at once. */
 export function parseArgs(
   argv: string[],
   env: { url?: string; writeKey?: string } = {},
 ): { ok: true; args: LoadArgs } | { ok: false; error: string } {
-  const flags = new Map<string, string | true>();
+  // Not strict: every problem is collected and reported together instead of the first thrown.
+  const { values, tokens } = nodeParseArgs({
+    args: argv,
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const errors: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith("--")) {
-      errors.push(`Unexpected argument "${arg}"`);
-      continue;
+  const known = (name: string): name is keyof typeof OPTIONS => Object.hasOwn(OPTIONS, name);
+  tokens.forEach((token, i) => {
+    const before = tokens[i - 1];
+    // `--nope 1`: the value of an unknown flag, reported with the flag, not as a stray argument.
+    const unknownsValue = before?.kind === "option" && !known(before.name) &&
+      before.value === undefined;
+    if (token.kind === "positional" && !unknownsValue) {
+      errors.push(`Unexpected argument "${token.value}"`);
     }
-    const [name, inline] = arg.slice(2).split("=", 2) as [string, string | undefined];
-    if (name === "max" || name === "json") flags.set(name, true);
-    else if (inline !== undefined) flags.set(name, inline);
-    else if (i + 1 < argv.length && !argv[i + 1]!.startsWith("--")) flags.set(name, argv[++i]!);
-    else errors.push(`Flag --${name} needs a value`);
+  });
+  const flags = new Map<string, string | true>();
+  for (const [name, value] of Object.entries(values)) {
+    if (!known(name)) errors.push(`Unknown flag --${name}`);
+    else if (OPTIONS[name].type === "boolean") flags.set(name, true);
+    // A string flag with no value, or one that took the next flag as its value.
+    else if (typeof value !== "string" || value.startsWith("--")) {
+      errors.push(`Flag --${name} needs a value`);
+    } else flags.set(name, value);
   }
-  const known = new Set<string>([...NUMERIC, "max", "json", "url", "write-key"]);
-  for (const name of flags.keys()) if (!known.has(name)) errors.push(`Unknown flag --${name}`);
   const num = (name: typeof NUMERIC[number], fallback: number): number => {
     const raw = flags.get(name);
     if (raw === undefined) return fallback;

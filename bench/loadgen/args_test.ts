@@ -39,3 +39,15 @@ Deno.test("parseArgs() reports every bad flag at once", () => {
   assert.ok(!none.ok);
   assert.equal(none.error, "Choose a mode: --rate N (events/s), --max, or --backfill N");
 });
+
+Deno.test("parseArgs() reports a flag without its value and a stray argument", () => {
+  const r = parseArgs(["--max", "stray", "--duration"]);
+  assert.ok(!r.ok);
+  assert.equal(
+    r.error,
+    ['Unexpected argument "stray"', "Flag --duration needs a value"].join("\n"),
+  );
+  const taken = parseArgs(["--max", "--seed", "--json"]);
+  assert.ok(!taken.ok);
+  assert.equal(taken.error, "Flag --seed needs a value");
+});

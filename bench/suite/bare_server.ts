@@ -4,6 +4,8 @@
  *
  *   deno run -A bench/suite/bare_server.ts [port]   (default 18090)
  */
+import { argsOrExit } from "../../shared/cli.ts";
+import { BARE_SERVER_USAGE, parseBareServerArgs } from "../args.ts";
 
 /** Serves the baseline on `port` until the signal aborts. */
 export function serveBare(port: number, signal?: AbortSignal): Deno.HttpServer {
@@ -17,5 +19,5 @@ export function serveBare(port: number, signal?: AbortSignal): Deno.HttpServer {
 }
 
 if (import.meta.main) {
-  serveBare(Number(Deno.args[0] ?? 18090));
+  serveBare(argsOrExit(BARE_SERVER_USAGE, () => parseBareServerArgs(Deno.args)).port);
 }

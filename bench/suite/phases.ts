@@ -4,9 +4,11 @@ import { runBackfill, runMax, runRate } from "../loadgen/runner.ts";
 import { createHttpSender } from "../loadgen/sender.ts";
 import { runProducerPerf } from "./kafka_perf.ts";
 import { bucketDelta, buckets, histogramQuantile, parseProm, type Sample, sumOf } from "./prom.ts";
-import { type Child, cpuSeconds, runCommand, spawnDeno, waitReady } from "./proc.ts";
+import { type BenchChild, cpuSeconds, runCommand, spawnDeno, waitReady } from "./proc.ts";
 import type { BenchResults, StoreFigures } from "./results.ts";
-import { parseWrk, type WrkResult, wrkScript } from "./wrk.ts";
+import { tcpOpen, waitChildReady } from "../../shared/process/mod.ts";
+import { runWrk, type WrkResult, wrkScript } from "./wrk.ts";
+import { sleep } from "../../shared/time.ts";
 
 /** Ports, topics and databases of one run. */
 export interface BenchEnv {
@@ -19,16 +21,17 @@ export interface BenchEnv {
   topics: { wrk: string; raw: string; enriched: string; dlq: string; perf: string };
 }
 
-const PORTS = { ingest: 18080, enrich: 18081, sink: 18082, bare: 18090 };
+const PORTS = { ingest: 18080, ingestOps: 18088, enrich: 18081, sink: 18082, bare: 18090 };
 const WRK = { connections: 50, durationS: 10 };
 
 /** Starts ingest on the bench port writing to `topic`, with rate limits off (one client IP). */
-export async function startIngest(env: BenchEnv, topic: string): Promise<Child> {
-  const child = await spawnDeno("ingest", "ingest/main.ts", {
+export async function startIngest(env: BenchEnv, topic: string): Promise<BenchChild> {
+  const child = spawnDeno("ingest", "ingest/main.ts", {
     logDir: env.logDir,
     env: {
       ...env.baseEnv,
       PORT: String(PORTS.ingest),
+      OPS_PORT: String(PORTS.ingestOps),
       TOPIC_RAW: topic,
       INGEST_ENSURE_TOPIC: "false",
       INGEST_RATE_LIMIT_KEY_EVENTS: "0",
@@ -39,19 +42,8 @@ export async function startIngest(env: BenchEnv, topic: string): Promise<Child> 
   return child;
 }
 
-async function wrk(url: string, script: string, logDir: string): Promise<WrkResult> {
-  const path = `${logDir}/post.lua`;
-  await Deno.writeTextFile(path, script);
-  const out = await runCommand("/usr/bin/wrk", [
-    "-t1",
-    `-c${WRK.connections}`,
-    `-d${WRK.durationS}s`,
-    "--latency",
-    "-s",
-    path,
-    url,
-  ]);
-  return parseWrk(out);
+function wrk(url: string, script: string): Promise<WrkResult> {
+  return runWrk(url, script, WRK);
 }
 
 /** Single-event ingest vs a bare Deno.serve JSON handler, both under wrk with the same body. */
@@ -63,21 +55,24 @@ export async function measureSingle(
     Authorization: `Basic ${btoa(`${env.writeKey}:`)}`,
     "User-Agent": event.context.userAgent,
   });
-  const bareChild = await spawnDeno("bare", "bench/suite/bare_server.ts", {
+  const bareChild = spawnDeno("bare", "bench/suite/bare_server.ts", {
     logDir: env.logDir,
     env: {},
     args: [String(PORTS.bare)],
   });
   let bare: WrkResult;
   try {
-    await waitForPort(PORTS.bare);
-    bare = await wrk(`http://127.0.0.1:${PORTS.bare}/api/v1/event`, script, env.logDir);
+    await waitChildReady(bareChild, () => tcpOpen("127.0.0.1", PORTS.bare), {
+      timeoutMs: 10_000,
+      what: `the bare server on 127.0.0.1:${PORTS.bare}`,
+    });
+    bare = await wrk(`http://127.0.0.1:${PORTS.bare}/api/v1/event`, script);
   } finally {
     await bareChild.stop();
   }
   const ingest = await startIngest(env, env.topics.wrk);
   try {
-    const result = await wrk(`http://127.0.0.1:${PORTS.ingest}/api/v1/event`, script, env.logDir);
+    const result = await wrk(`http://127.0.0.1:${PORTS.ingest}/api/v1/event`, script);
     if (result.non2xx > result.requests / 100) {
       throw new Error(
         `ingest answered ${result.non2xx} of ${result.requests} requests with non-2xx; see ${ingest.log}`,
@@ -120,12 +115,12 @@ export async function measureBatch(
   return { eventsPerSec: summary.achievedRate, batch, avgEventBytes, kafka };
 }
 
-/** Runs the sink engineer's store benchmark (sink/bench/throughput.ts) and reads its lines. */
+/** Runs the sink engineer's store benchmark (bench/sink/throughput.ts) and reads its lines. */
 export async function measureSink(env: BenchEnv): Promise<NonNullable<BenchResults["sink"]>> {
   const out = await runCommand(`${Deno.cwd()}/node_modules/.bin/deno`, [
     "run",
     "-A",
-    "sink/bench/throughput.ts",
+    "bench/sink/throughput.ts",
     "--events",
     "50000",
     "--batch",
@@ -176,7 +171,7 @@ async function waitForCount(
   let firstMs = NaN;
   let lastMs = start;
   while (count < target && performance.now() - start < timeoutMs) {
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     const now = await read();
     if (now > count) {
       if (Number.isNaN(firstMs)) firstMs = performance.now();
@@ -206,10 +201,10 @@ export async function measurePipeline(
     drain: Record<string, number>;
   }
 > {
-  const children: Child[] = [];
+  const children: BenchChild[] = [];
   try {
     children.push(await startIngest(env, env.topics.raw));
-    const enrich = await spawnDeno("enrich", "enrich/main.ts", {
+    const enrich = spawnDeno("enrich", "enrich/main.ts", {
       logDir: env.logDir,
       env: {
         ...env.baseEnv,
@@ -222,7 +217,7 @@ export async function measurePipeline(
     });
     children.push(enrich);
     await waitReady(`http://127.0.0.1:${PORTS.enrich}/readyz`, enrich);
-    const sink = await spawnDeno("sink", "sink/main.ts", {
+    const sink = spawnDeno("sink", "sink/main.ts", {
       logDir: env.logDir,
       env: {
         ...env.baseEnv,
@@ -306,16 +301,4 @@ export async function measurePipeline(
   } finally {
     for (const c of children.reverse()) await c.stop();
   }
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`Nothing listens on 127.0.0.1:${port}`);
 }

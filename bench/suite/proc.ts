@@ -1,12 +1,9 @@
 /** Child processes of the suite (services, baselines, wrk, Java) and their CPU time. */
 
+import { type Child, httpOk, run, spawnChild, waitChildReady } from "../../shared/process/mod.ts";
+
 /** A running child with its log file. */
-export interface Child {
-  name: string;
-  pid: number;
-  log: string;
-  stop(): Promise<void>;
-}
+export type BenchChild = Child & { readonly log: string };
 
 const REPO = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 const DENO = `${REPO}/node_modules/.bin/deno`;
@@ -17,84 +14,34 @@ export function repoRoot(): string {
 }
 
 /** Starts `deno run -A <script>` with `env` added, output to `<logDir>/<name>.log`. */
-export async function spawnDeno(
+export function spawnDeno(
   name: string,
   script: string,
   opts: { env: Record<string, string>; logDir: string; args?: string[] },
-): Promise<Child> {
+): BenchChild {
   const log = `${opts.logDir}/${name}.log`;
-  const file = await Deno.open(log, { write: true, create: true, truncate: true });
-  const child = new Deno.Command(DENO, {
+  const child = spawnChild(DENO, {
+    name,
     args: ["run", "-A", script, ...(opts.args ?? [])],
     cwd: REPO,
     env: opts.env,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const pump = Promise.all([
-    child.stdout.pipeTo(file.writable, { preventClose: true }),
-    child.stderr.pipeTo(file.writable, { preventClose: true }),
-  ]).catch(() => {});
-  return {
-    name,
-    pid: child.pid,
-    log,
-    async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch { /* gone */ }
-      }, 15_000);
-      await child.status;
-      clearTimeout(timer);
-      await pump;
-      file.close();
-    },
-  };
+    output: { file: log },
+  });
+  return Object.assign(child, { log });
 }
 
 /** Waits until `url` answers 2xx, failing with the log's tail after `timeoutMs`. */
-export async function waitReady(
-  url: string,
-  child: Child | null,
-  timeoutMs = 60_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-      await res.body?.cancel();
-      if (res.ok) return;
-    } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const tail = child ? (await Deno.readTextFile(child.log).catch(() => "")).slice(-1500) : "";
-  throw new Error(
-    `${url} was not ready within ${timeoutMs / 1000} s${tail ? `; log tail:\n${tail}` : ""}`,
-  );
+export async function waitReady(url: string, child: Child, timeoutMs = 60_000): Promise<void> {
+  await waitChildReady(child, () => httpOk(url), { timeoutMs, what: url, intervalMs: 250 });
 }
 
-/** Runs a command to completion and returns stdout+stderr; throws with the output on failure. */
-export async function runCommand(
+/** Runs a command in the repository root to completion; throws with the output on failure. */
+export function runCommand(
   cmd: string,
   args: string[],
   opts: { env?: Record<string, string> } = {},
 ): Promise<string> {
-  const out = await new Deno.Command(cmd, {
-    args,
-    cwd: REPO,
-    env: opts.env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-  if (!out.success) {
-    throw new Error(`${cmd} ${args.join(" ")} exited ${out.code}:\n${text.slice(-2000)}`);
-  }
-  return text;
+  return run(cmd, args, { env: opts.env, cwd: REPO });
 }
 
 /** Parses user+system CPU seconds from the text of `/proc/<pid>/stat`. */

@@ -1,4 +1,5 @@
-/** wrk: the Lua script that POSTs one JSON body, and the parser of wrk's `--latency` report. */
+/** wrk: the Lua script that POSTs one JSON body, running it, and the parser of its `--latency` report. */
+import { run } from "../../shared/process/mod.ts";
 
 /** Figures of one wrk run. */
 export interface WrkResult {
@@ -73,4 +74,34 @@ export function parseWrk(output: string): WrkResult {
     non2xx: non2xx ? Number(non2xx[1]) : 0,
     socketErrors: sock ? sock.slice(1, 5).reduce((s, n) => s + Number(n), 0) : 0,
   };
+}
+
+/** Options of {@linkcode runWrk}. */
+export interface RunWrkOptions {
+  /** Open connections. */
+  connections: number;
+  /** Seconds of load. */
+  durationS: number;
+  /** wrk threads (default 1). */
+  threads?: number;
+}
+
+/** Runs `/usr/bin/wrk --latency` with `script` (see {@linkcode wrkScript}) against `url`. */
+export async function runWrk(url: string, script: string, opts: RunWrkOptions): Promise<WrkResult> {
+  const path = await Deno.makeTempFile({ prefix: "wrk_", suffix: ".lua" });
+  try {
+    await Deno.writeTextFile(path, script);
+    const output = await run("/usr/bin/wrk", [
+      `-t${opts.threads ?? 1}`,
+      `-c${opts.connections}`,
+      `-d${opts.durationS}s`,
+      "--latency",
+      "-s",
+      path,
+      url,
+    ]);
+    return parseWrk(output);
+  } finally {
+    await Deno.remove(path).catch(() => {});
+  }
 }

@@ -10,7 +10,7 @@ import { createRegistry } from "../../shared/metrics.ts";
 import { createPostgres, type Sql } from "../../shared/postgres/mod.ts";
 import { createRedis, type Redis } from "../../shared/redis/mod.ts";
 import assert from "node:assert/strict";
-import { rawEvent } from "../_fixtures.ts";
+import { rawEvent } from "../testing/events.ts";
 import { TEST_ENV, testId, testSql } from "../../shared/testing/stores.ts";
 import { loadConfig } from "../config.ts";
 import { createBatchHandler } from "../handler.ts";
@@ -36,7 +36,6 @@ async function setup(redis: Redis, sql: Sql) {
   });
   const out: EnrichedEvent[] = [];
   const handler = createBatchHandler({
-    pipeline: enrichment.pipeline,
     prepare: enrichment.prepare,
     producer: {
       send: (topic, messages) => {

@@ -6,7 +6,7 @@
  */
 import type { Redis } from "../../shared/redis/mod.ts";
 import { errorMessage } from "../../shared/errors.ts";
-import { withTimeout } from "./circuit_breaker.ts";
+import { withTimeout } from "../../shared/time.ts";
 import type { Lru } from "./lru.ts";
 
 /** Counts cache requests per cache and result, for eventflow_enrich_cache_requests_total. */
@@ -52,7 +52,7 @@ export function cachedLookup<V>(
     const key = opts.key(id);
     if (redis) {
       try {
-        const raw = await withTimeout(redis.get(key), timeoutMs, `Redis GET ${key}`);
+        const raw = await withTimeout(redis.get(key), timeoutMs, { what: `Redis GET ${key}` });
         record(`${opts.name}_redis`, raw === null ? "miss" : "hit");
         if (raw !== null) {
           const value = raw === NEGATIVE ? null : JSON.parse(raw) as V;
@@ -72,7 +72,7 @@ export function cachedLookup<V>(
       withTimeout(
         redis.set(key, payload, "EX", value === null ? negativeTtl : ttl),
         timeoutMs * 4,
-        `Redis SET ${key}`,
+        { what: `Redis SET ${key}` },
       ).catch((error) => opts.onError?.(new Error(errorMessage(error))));
     }
     return value;

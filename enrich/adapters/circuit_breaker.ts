@@ -3,6 +3,7 @@
  * waiting on a dependency that is down; one trial call then decides whether to close again.
  */
 import { EventFlowError } from "../../shared/errors.ts";
+import { type Clock, systemClock } from "../../shared/time.ts";
 
 /** Options for {@link createCircuitBreaker}. */
 export interface CircuitBreakerOptions {
@@ -10,8 +11,8 @@ export interface CircuitBreakerOptions {
   failureThreshold?: number;
   /** How long the circuit stays open before a trial call, in ms (default 10 000). */
   openMs?: number;
-  /** Clock (default `Date.now`). */
-  now?: () => number;
+  /** The clock of the open period (default the system clock); tests step a fake one. */
+  clock?: Pick<Clock, "now">;
   /** Called on every state change, e.g. for logs. */
   onStateChange?: (state: CircuitState) => void;
 }
@@ -32,7 +33,8 @@ export function createCircuitBreaker(
 ): CircuitBreaker {
   const threshold = opts.failureThreshold ?? 5;
   const openMs = opts.openMs ?? 10_000;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.now();
   let state: CircuitState = "closed";
   let failures = 0;
   let openedAt = 0;
@@ -86,19 +88,4 @@ export function createCircuitBreaker(
       }
     },
   };
-}
-
-/** Rejects with a clear message when `promise` does not settle within `ms`. */
-export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new EventFlowError("TIMEOUT", `${what} timed out after ${ms} ms`, { retriable: true }),
-        ),
-      ms,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -2,14 +2,16 @@
  * A small in-process LRU cache with per-entry expiry, for lookups hit on every event.
  */
 
+import { type Clock, systemClock } from "../../shared/time.ts";
+
 /** Options for {@link createLru}. */
 export interface LruOptions {
   /** Entries kept at most (default 10 000). */
   max?: number;
   /** Time to live of an entry in ms (default 60 000). */
   ttlMs?: number;
-  /** Clock (default `Date.now`), injected so tests control expiry. */
-  now?: () => number;
+  /** The clock of expiry (default the system clock); tests step a fake one. */
+  clock?: Pick<Clock, "now">;
 }
 
 /** An LRU map; `undefined` from `get` means absent, so `null` can be cached as a value. */
@@ -24,7 +26,8 @@ export interface Lru<V> {
 export function createLru<V>(opts: LruOptions = {}): Lru<V> {
   const max = opts.max ?? 10_000;
   const ttl = opts.ttlMs ?? 60_000;
-  const now = opts.now ?? Date.now;
+  const clock = opts.clock ?? systemClock;
+  const now = () => clock.now();
   const entries = new Map<string, { value: V; expires: number }>();
   return {
     get(key) {

@@ -3,7 +3,7 @@ import { createLru } from "./lru.ts";
 
 Deno.test("createLru() evicts the least recently used entry and expires by TTL", () => {
   let now = 0;
-  const lru = createLru<string | null>({ max: 2, ttlMs: 100, now: () => now });
+  const lru = createLru<string | null>({ max: 2, ttlMs: 100, clock: { now: () => now } });
   lru.set("a", "A");
   lru.set("b", null);
   assert.deepEqual(lru.get("a"), "A");

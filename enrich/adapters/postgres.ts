@@ -7,7 +7,8 @@ import type { Sql } from "../../shared/postgres/mod.ts";
 import type { Campaign } from "../steps/marketing.ts";
 import type { UserRow } from "../steps/user.ts";
 import type { Product } from "../../shared/events/mod.ts";
-import { type CircuitBreaker, withTimeout } from "./circuit_breaker.ts";
+import type { CircuitBreaker } from "./circuit_breaker.ts";
+import { withTimeout } from "../../shared/time.ts";
 
 /** The lookups enrich makes against PostgreSQL. */
 export interface PostgresLookups {
@@ -57,7 +58,7 @@ export function createPostgresLookups(
 ): PostgresLookups {
   const timeoutMs = opts.timeoutMs ?? 500;
   const guarded = <T>(what: string, run: () => Promise<T>) =>
-    opts.breaker.call(() => withTimeout(run(), timeoutMs, `PostgreSQL ${what}`));
+    opts.breaker.call(() => withTimeout(run(), timeoutMs, { what: `PostgreSQL ${what}` }));
   return {
     user: (userId) =>
       guarded("users lookup", async () => {

@@ -5,7 +5,7 @@ import type { Redis } from "../../shared/redis/mod.ts";
 import { identityKey, sessionKey } from "../../shared/redis/keys.ts";
 import type { IdentityStore } from "../steps/identity.ts";
 import type { SessionState, SessionStore } from "../steps/session.ts";
-import { withTimeout } from "./circuit_breaker.ts";
+import { withTimeout } from "../../shared/time.ts";
 import type { CacheRecorder } from "./cache.ts";
 
 /** Options shared by the stores. */
@@ -36,7 +36,7 @@ export function createIdentityStore(
       const key = identityKey(anonymousId, opts.prefix);
       let redisFailed = false;
       try {
-        const userId = await withTimeout(redis.get(key), timeoutMs, `Redis GET ${key}`);
+        const userId = await withTimeout(redis.get(key), timeoutMs, { what: `Redis GET ${key}` });
         record("identity_redis", userId === null ? "miss" : "hit");
         if (userId !== null) return userId === "" ? null : userId;
       } catch {
@@ -49,7 +49,7 @@ export function createIdentityStore(
         withTimeout(
           redis.set(key, userId ?? "", "EX", userId === null ? 60 : ttl),
           timeoutMs,
-          "Redis SET",
+          { what: "Redis SET" },
         )
           .catch(() => {});
       }
@@ -57,7 +57,7 @@ export function createIdentityStore(
     },
     async link(anonymousId, userId) {
       const key = identityKey(anonymousId, opts.prefix);
-      await withTimeout(redis.set(key, userId, "EX", ttl), timeoutMs, `Redis SET ${key}`);
+      await withTimeout(redis.set(key, userId, "EX", ttl), timeoutMs, { what: `Redis SET ${key}` });
     },
   };
 }
@@ -73,7 +73,7 @@ export function createSessionStore(
   return {
     async get(visitorId) {
       const key = sessionKey(visitorId, opts.prefix);
-      const raw = await withTimeout(redis.get(key), timeoutMs, `Redis GET ${key}`);
+      const raw = await withTimeout(redis.get(key), timeoutMs, { what: `Redis GET ${key}` });
       return raw === null ? null : JSON.parse(raw) as SessionState;
     },
     async set(visitorId, state) {
@@ -81,7 +81,7 @@ export function createSessionStore(
       await withTimeout(
         redis.set(key, JSON.stringify(state), "EX", ttlSeconds),
         timeoutMs,
-        `Redis SET ${key}`,
+        { what: `Redis SET ${key}` },
       );
     },
   };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft, IPHONE_CHROME_UA } from "../_fixtures.ts";
+import { draft, IPHONE_CHROME_UA } from "../testing/events.ts";
 import { deviceStep, parseDevice } from "./device.ts";
 
 Deno.test("parseDevice() reads Chrome on an iPhone as an Apple mobile device", () => {

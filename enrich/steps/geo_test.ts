@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { completeGeo, countryName, geoStep } from "./geo.ts";
 import { timezoneFor } from "./timezone.ts";
 

@@ -2,7 +2,7 @@
  * Identity step: links anonymous ids to users on identify/signup/alias, and gives later
  * anonymous events the user id they were linked to.
  */
-import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import { canonicalEvent, type EnrichedEvent } from "../../shared/events/mod.ts";
 import { errorMessage } from "../../shared/errors.ts";
 import type { Step } from "./types.ts";
 
@@ -14,16 +14,13 @@ export interface IdentityStore {
   link(anonymousId: string, userId: string): Promise<void>;
 }
 
-/** Normalized event names that mean a user signed up. */
-export const SIGNUP_EVENTS = ["signup", "sign_up", "signed_up", "user_signed_up", "user_signup"];
-
 /** The anonymous id → user id link an event establishes, if any. */
 export function linkFrom(event: EnrichedEvent): { anonymousId: string; userId: string } | null {
   if (event.user_id === null) return null;
   if (event.type === "alias" && event.previous_id !== null && event.previous_id !== event.user_id) {
     return { anonymousId: event.previous_id, userId: event.user_id };
   }
-  const links = event.type === "identify" || SIGNUP_EVENTS.includes(event.event);
+  const links = event.type === "identify" || canonicalEvent(event.event) === "signup";
   if (links && event.anonymous_id !== null) {
     return { anonymousId: event.anonymous_id, userId: event.user_id };
   }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
-import { identityStep } from "./identity.ts";
+import { draft } from "../testing/events.ts";
+import { aliasesOf } from "../../shared/events/mod.ts";
+import { identityStep, linkFrom } from "./identity.ts";
 import { productIdOf, productStep } from "./product.ts";
 import { userStep } from "./user.ts";
 
@@ -33,6 +34,17 @@ Deno.test("identityStep() links alias previous_id and signup events", async () =
   );
   await step.run({ ...draft({ user_id: "u3", anonymous_id: "a3" }), event: "signed_up" });
   assert.deepEqual(Object.fromEntries(store.links), { old: "u2", a3: "u3" });
+});
+
+Deno.test("linkFrom() links on every signup name of the vocabulary, and not on other events", () => {
+  for (const name of aliasesOf("signup")) {
+    const event = { ...draft({ user_id: "u4", anonymous_id: "a4" }), event: name };
+    assert.deepEqual(linkFrom(event), { anonymousId: "a4", userId: "u4" }, name);
+  }
+  assert.equal(
+    linkFrom({ ...draft({ user_id: "u4", anonymous_id: "a4" }), event: "purchase" }),
+    null,
+  );
 });
 
 Deno.test("userStep() adds the profile and reports a failing lookup", async () => {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { attribution, type Campaign, marketingStep, matchCampaigns } from "./marketing.ts";
 import { classifyChannel } from "./referrer.ts";
 

@@ -1,7 +1,7 @@
 /**
  * Normalization: snake_case event names, UTC timestamps, numeric strings as numbers.
  */
-import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import { type EnrichedEvent, normalizeEventName } from "../../shared/events/mod.ts";
 import type { Step } from "./types.ts";
 
 /** Property names whose numeric-string values are coerced to numbers. */
@@ -17,18 +17,6 @@ export const NUMERIC_FIELDS = [
   "shipping",
   "discount",
 ];
-
-/** `Add To Cart`, `addToCart`, `add-to-cart`, `ADD_TO_CART` → `add_to_cart`. */
-export function snakeCase(name: string): string {
-  const snake = name
-    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
-    .replace(/[^A-Za-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "")
-    .toLowerCase();
-  // A name made only of symbols (e.g. "$$") keeps its original so it stays non-empty.
-  return snake === "" ? name : snake;
-}
 
 /** An ISO timestamp with any offset → the same instant in UTC (`…Z`). */
 export function toUtc(iso: string): string {
@@ -72,7 +60,7 @@ export function normalizeStep(): Step {
     run(event: EnrichedEvent) {
       return {
         patch: {
-          event: snakeCase(event.original_event).slice(0, 200),
+          event: normalizeEventName(event.original_event).slice(0, 200),
           timestamp: toUtc(event.timestamp),
           received_at: toUtc(event.received_at),
           client_timestamp: event.client_timestamp === null ? null : toUtc(event.client_timestamp),

@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
-import { coerceNumber, normalizeStep, snakeCase, toUtc } from "./normalize.ts";
-
-Deno.test("snakeCase() turns title case, camelCase and kebab-case into snake_case", () => {
-  assert.deepEqual(snakeCase("Add To Cart"), "add_to_cart");
-  assert.deepEqual(snakeCase("addToCart"), "add_to_cart");
-  assert.deepEqual(snakeCase("add-to-cart"), "add_to_cart");
-  assert.deepEqual(snakeCase("ADD_TO_CART"), "add_to_cart");
-  assert.deepEqual(snakeCase("Order Completed!"), "order_completed");
-  assert.deepEqual(snakeCase("HTMLPageView"), "html_page_view");
-  assert.deepEqual(snakeCase("$$"), "$$");
-});
+import { draft } from "../testing/events.ts";
+import { coerceNumber, normalizeStep, toUtc } from "./normalize.ts";
 
 Deno.test("toUtc() rewrites an offset timestamp as the same instant in UTC", () => {
   assert.deepEqual(toUtc("2026-04-10T14:00:00+02:00"), "2026-04-10T12:00:00.000Z");

@@ -1,6 +1,6 @@
 import { EnrichedEventSchema } from "../../shared/events/mod.ts";
 import assert from "node:assert/strict";
-import { rawEvent } from "../_fixtures.ts";
+import { rawEvent } from "../testing/events.ts";
 import { createPipeline } from "./pipeline.ts";
 import type { Step } from "./types.ts";
 

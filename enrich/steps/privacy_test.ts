@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { privacyStep, pseudonym, truncateIp } from "./privacy.ts";
 
 Deno.test("truncateIp() zeroes the last IPv4 octet and IPv6 after /48", () => {

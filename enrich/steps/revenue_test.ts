@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { amountOf, revenueStep } from "./revenue.ts";
 
 const rates = { current: () => new Map([["EUR", 1.08]]) };

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { draft } from "../_fixtures.ts";
+import { draft } from "../testing/events.ts";
 import { nextSession, sessionId, type SessionState, sessionStep } from "./session.ts";
 
 const MIN = 60_000;

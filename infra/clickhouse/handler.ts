@@ -4,6 +4,16 @@
  * @module
  */
 
+import { checkStatement, guardInlineData } from "./statement.ts";
+import {
+  type AccessPolicy,
+  authenticate,
+  checkHostAndOrigin,
+  checkSettings,
+  credentialsOf,
+  effectiveReadonly,
+  type User,
+} from "./access.ts";
 import type { Engine, EngineResult, EngineRunner } from "./engine.ts";
 import {
   ClickHouseException,
@@ -42,12 +52,23 @@ interface Outcome {
 
 const decoder = new TextDecoder();
 
+/** Who is asking, as decided before the engine is touched. */
+interface Caller {
+  user: User;
+  readonly: 0 | 1 | 2;
+  method: string;
+  /** Aborted when the client disconnects. */
+  signal: AbortSignal;
+}
+
 /**
  * Builds the request handler. Query work is serialised by the engine; `/ping` and `/healthz`
- * never wait for it.
+ * never wait for it. Every query is checked against `access` first: Host and Origin, user and
+ * password, read-only level, disabled functions and per-query limits.
  */
 export function createHandler(
   engine: Engine,
+  access: AccessPolicy,
   options: HandlerOptions = {},
 ): (request: Request) => Promise<Response> {
   const displayName = options.displayName ?? "eventflow-clickhouse";
@@ -67,11 +88,24 @@ export function createHandler(
     }
     let queryId = url.searchParams.get("query_id") || "";
     try {
+      checkHostAndOrigin(request.headers, access.allowedHosts);
+      const user = await authenticate(access.users, credentialsOf(url, request.headers));
       const form = await readForm(request);
-      const req = parseRequest(url, request.headers, { newQueryId, form });
-      queryId = req.queryId;
+      const parsed = parseRequest(url, request.headers, { newQueryId, form });
+      queryId = parsed.queryId;
+      const readonly = effectiveReadonly(user, {
+        method: request.method,
+        requested: parsed.readonly,
+      });
+      const settings = checkSettings(parsed.settings, { user, readonly, limits: access.limits });
+      const req = { ...parsed, settings };
+      const caller: Caller = { user, readonly, method: request.method, signal: request.signal };
       const body = form === undefined ? decodedBody(request, req.bodyEncoding) : null;
-      const outcome = await execute(engine, req, body, insertChunkBytes);
+      const outcome = await execute(engine, req, body, {
+        insertChunkBytes,
+        caller,
+        access,
+      });
       return success(req, outcome, baseHeaders);
     } catch (error) {
       const exception = toClickHouseException(error);
@@ -84,15 +118,44 @@ export function createHandler(
   };
 }
 
+interface ExecuteOptions {
+  insertChunkBytes: number;
+  caller: Caller;
+  access: AccessPolicy;
+}
+
+/**
+ * Has the engine parse `analysed` and checks the statement; returns the text to run, with inline
+ * INSERT data made safe. Runs inside the caller's exclusive turn.
+ */
+async function vet(
+  runner: EngineRunner,
+  analysed: string,
+  sql: string,
+  opts: ExecuteOptions,
+): Promise<string> {
+  const formatted = await runner.formatQuery(analysed);
+  checkStatement(formatted, { ...opts.caller, limits: opts.access.limits });
+  return guardInlineData(sql, formatted);
+}
+
+function exclusiveOptions(opts: ExecuteOptions) {
+  // A request that waited longer than it would be allowed to run is answered without running.
+  return {
+    signal: opts.caller.signal,
+    maxWaitMs: opts.access.limits.maxExecutionTime * 1000,
+  };
+}
+
 async function execute(
   engine: Engine,
   req: ChRequest,
   body: ReadableStream<Uint8Array> | null,
-  insertChunkBytes: number,
+  opts: ExecuteOptions,
 ): Promise<Outcome> {
   const insertPrefix = body === null ? undefined : splittableInsert(req);
   if (body !== null && insertPrefix !== undefined) {
-    return await insertInChunks(engine, req, body, insertPrefix, insertChunkBytes);
+    return await insertInChunks(engine, req, body, insertPrefix, opts);
   }
   const bodyBytes = body === null ? new Uint8Array() : await new Response(body).bytes();
   const sql = joinQuery(req.urlQuery, decoder.decode(bodyBytes));
@@ -100,7 +163,12 @@ async function execute(
   const format = outputFormat(sql, req.defaultFormat);
   const isInsertWithData = req.urlQuery !== "" && bodyBytes.length > 0 &&
     /^\s*INSERT\b/i.test(req.urlQuery);
-  const result = await engine.exclusive((runner) => inContext(runner, req, sql, format));
+  // The URL holds the statement and the body only data: only the statement needs parsing.
+  const analysed = isInsertWithData ? req.urlQuery : sql;
+  const result = await engine.exclusive(async (runner) => {
+    const safe = await vet(runner, analysed, sql, opts);
+    return await inContext(runner, req, safe, format);
+  }, exclusiveOptions(opts));
   return {
     result,
     format,
@@ -116,17 +184,22 @@ async function insertInChunks(
   req: ChRequest,
   body: ReadableStream<Uint8Array>,
   prefix: string,
-  chunkBytes: number,
+  opts: ExecuteOptions,
 ): Promise<Outcome> {
   const started = performance.now();
   let writtenRows = 0;
   let writtenBytes = 0;
   let last: EngineResult | undefined;
-  for await (const chunk of chunkLines(body, chunkBytes)) {
+  let formatted: string | undefined;
+  for await (const chunk of chunkLines(body, opts.insertChunkBytes)) {
     const rows = countRows(chunk);
     if (rows === 0) continue;
     const sql = `${prefix}\n${decoder.decode(chunk)}`;
-    last = await engine.exclusive((runner) => inContext(runner, req, sql, req.defaultFormat));
+    last = await engine.exclusive(async (runner) => {
+      formatted ??= await runner.formatQuery(prefix);
+      checkStatement(formatted, { ...opts.caller, limits: opts.access.limits });
+      return await inContext(runner, req, guardInlineData(sql, formatted), req.defaultFormat);
+    }, exclusiveOptions(opts));
     writtenRows += rows;
     writtenBytes += chunk.length;
   }

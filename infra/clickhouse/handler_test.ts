@@ -2,6 +2,18 @@ import assert from "node:assert/strict";
 import { createLock, type Engine, type EngineResult } from "./engine.ts";
 import { ClickHouseException } from "./errors.ts";
 import { createHandler } from "./handler.ts";
+import type { AccessPolicy } from "./access.ts";
+
+// User "default" with the empty password (its SHA-256), so requests without credentials pass.
+const TEST_ACCESS: AccessPolicy = {
+  users: [{
+    name: "default",
+    passwordSha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    readonly: 0,
+  }],
+  limits: { maxExecutionTime: 60, maxMemoryUsage: 1e9 },
+  allowedHosts: [],
+};
 
 // A fake engine that records statements and can be held busy.
 function fakeEngine(answer: (sql: string) => string = () => "1\n") {
@@ -29,6 +41,7 @@ function fakeEngine(answer: (sql: string) => string = () => "1\n") {
             statements.push("<clear params>");
             return Promise.resolve();
           },
+          formatQuery: (sql: string) => Promise.resolve(sql.replace(/\s+/g, " ").trim()),
         })
       ),
     close: () => Promise.resolve(),
@@ -45,7 +58,7 @@ function fakeEngine(answer: (sql: string) => string = () => "1\n") {
 
 Deno.test("handler answers /ping while the engine is busy", async () => {
   const fake = fakeEngine();
-  const handler = createHandler(fake.engine);
+  const handler = createHandler(fake.engine, TEST_ACCESS);
   fake.hold();
   const pending = handler(new Request("http://h/?query=SELECT+1"));
   const ping = await handler(new Request("http://h/ping"));
@@ -56,7 +69,7 @@ Deno.test("handler answers /ping while the engine is busy", async () => {
 
 Deno.test("handler wraps the SQL in its settings, parameters and database", async () => {
   const fake = fakeEngine();
-  const handler = createHandler(fake.engine, { newQueryId: () => "qid" });
+  const handler = createHandler(fake.engine, TEST_ACCESS, { newQueryId: () => "qid" });
   const response = await handler(
     new Request("http://h/?database=db&param_x=1&max_threads=2", {
       method: "POST",
@@ -65,12 +78,13 @@ Deno.test("handler wraps the SQL in its settings, parameters and database", asyn
   );
   assert.deepEqual(response.headers.get("x-clickhouse-query-id"), "qid");
   assert.deepEqual(response.headers.get("x-clickhouse-format"), "JSONEachRow");
+  // The default per-query limits come first; the request's own settings follow.
   assert.deepEqual(fake.statements, [
-    "SET max_threads = '2'",
+    "SET max_execution_time = '60', max_memory_usage = '1000000000', max_threads = '2'",
     "SET param_x = '1'",
     "USE `db`",
     "SELECT {x:UInt8} FORMAT JSONEachRow",
-    "SET max_threads = DEFAULT",
+    "SET max_execution_time = DEFAULT, max_memory_usage = DEFAULT, max_threads = DEFAULT",
     "USE default",
     "<clear params>",
   ]);
@@ -78,7 +92,7 @@ Deno.test("handler wraps the SQL in its settings, parameters and database", asyn
 
 Deno.test("handler splits a JSONEachRow insert body into whole-row statements", async () => {
   const fake = fakeEngine(() => "");
-  const handler = createHandler(fake.engine, { insertChunkBytes: 10 });
+  const handler = createHandler(fake.engine, TEST_ACCESS, { insertChunkBytes: 10 });
   const rows = Array.from({ length: 6 }, (_, i) => `{"i":${i}}\n`).join("");
   const query = encodeURIComponent("INSERT INTO t FORMAT JSONEachRow");
   const response = await handler(
@@ -92,13 +106,14 @@ Deno.test("handler splits a JSONEachRow insert body into whole-row statements", 
   assert.deepEqual(summary.written_rows, "6");
   assert.deepEqual(fake.statements.length > 1, true);
   assert.deepEqual(
-    fake.statements.map((s) => s.replace("INSERT INTO t FORMAT JSONEachRow\n", "")).join(""),
+    fake.statements.filter((s) => !s.startsWith("SET "))
+      .map((s) => s.replace("INSERT INTO t FORMAT JSONEachRow\n", "")).join(""),
     rows,
   );
 });
 
 Deno.test("handler reports engine errors with status, code header and versioned body", async () => {
-  const handler = createHandler(fakeEngine().engine);
+  const handler = createHandler(fakeEngine().engine, TEST_ACCESS);
   const response = await handler(new Request("http://h/", { method: "POST", body: "FAIL" }));
   assert.deepEqual(response.status, 400);
   assert.deepEqual(response.headers.get("x-clickhouse-exception-code"), "62");
@@ -109,7 +124,7 @@ Deno.test("handler reports engine errors with status, code header and versioned 
 });
 
 Deno.test("handler rejects an empty query as clickhouse-server does", async () => {
-  const handler = createHandler(fakeEngine().engine);
+  const handler = createHandler(fakeEngine().engine, TEST_ACCESS);
   const response = await handler(new Request("http://h/", { method: "POST", body: "" }));
   assert.deepEqual([response.status, response.headers.get("x-clickhouse-exception-code")], [
     400,

@@ -5,14 +5,19 @@
  * @example
  * ```ts ignore
  * import { startClickHouse, stopClickHouse, waitClickHouseReady } from "./mod.ts";
- * const pid = await startClickHouse({ dataDir: ".stack/clickhouse", logFile: ".stack/clickhouse.log" });
+ * const pid = await startClickHouse({
+ *   dataDir: ".stack/clickhouse",
+ *   logFile: ".stack/clickhouse.log",
+ *   usersFile: ".stack/clickhouse-users.json",
+ * });
  * await waitClickHouseReady("http://127.0.0.1:8123", 30_000);
  * await stopClickHouse(".stack/clickhouse");
  * ```
  * @module
  */
 
-import { readLivePid, spawnDetached, stopPid } from "../proc.ts";
+import { readLivePid, spawnDetached, stopPid } from "../../shared/process/mod.ts";
+import { sleep } from "../../shared/time.ts";
 
 export { ClickHouseException } from "./errors.ts";
 export { type RunningServer, serve } from "./server.ts";
@@ -28,6 +33,10 @@ export interface StartClickHouseOptions {
   logFile: string;
   /** Interface to listen on; 127.0.0.1. */
   hostname?: string;
+  /** Users file (see config.ts `readUsersFile`); the server refuses to start without one. */
+  usersFile: string;
+  /** Per-query limits and queue bound; the server's defaults (60 s, 2 GiB, 64) when absent. */
+  limits?: { maxExecutionTime?: number; maxMemoryUsage?: number; maxQueued?: number };
 }
 
 /** Raised when the stand-in cannot be started, reached or stopped. */
@@ -61,7 +70,7 @@ const PID_FILE = "clickhouse.pid";
  * readiness (see {@link waitClickHouseReady}).
  */
 export async function startClickHouse(options: StartClickHouseOptions): Promise<number> {
-  const { dataDir, port = 8123, logFile, hostname = "127.0.0.1" } = options;
+  const { dataDir, port = 8123, logFile, hostname = "127.0.0.1", usersFile } = options;
   await Deno.mkdir(dataDir, { recursive: true });
   const logDir = logFile.includes("/") ? logFile.slice(0, logFile.lastIndexOf("/")) : ".";
   if (logDir !== "") await Deno.mkdir(logDir, { recursive: true });
@@ -80,6 +89,9 @@ export async function startClickHouse(options: StartClickHouseOptions): Promise<
       dataDir,
       "--hostname",
       hostname,
+      "--users-file",
+      usersFile,
+      ...limitFlags(options.limits ?? {}),
     ],
     { pidFile: pidPath(dataDir), logFile },
   );
@@ -102,7 +114,7 @@ export async function waitClickHouseReady(url: string, timeoutMs: number): Promi
     } catch (error) {
       lastError = error;
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
   throw new ClickHouseStackError(
     "CLICKHOUSE_NOT_READY",
@@ -136,6 +148,14 @@ export async function stopClickHouse(
   }
   await removePidFile();
   return true;
+}
+
+function limitFlags(limits: NonNullable<StartClickHouseOptions["limits"]>): string[] {
+  const flags: string[] = [];
+  if (limits.maxExecutionTime) flags.push("--max-execution-time", String(limits.maxExecutionTime));
+  if (limits.maxMemoryUsage) flags.push("--max-memory-usage", String(limits.maxMemoryUsage));
+  if (limits.maxQueued) flags.push("--max-queued", String(limits.maxQueued));
+  return flags;
 }
 
 function pidPath(dataDir: string): string {

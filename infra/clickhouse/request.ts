@@ -25,6 +25,8 @@ export interface ChRequest {
   gzipResponse: boolean;
   /** `Content-Encoding` of the request body, lower-cased, when present. */
   bodyEncoding?: string;
+  /** The `readonly` parameter, when the client sent one (see access.ts effectiveReadonly). */
+  readonly?: string;
 }
 
 // URL parameters the HTTP handler itself consumes; everything else is a setting.
@@ -50,7 +52,7 @@ const HTTP_OPTIONS = new Set([
   // A real setting, but it only steers this HTTP layer; the engine never compresses.
   "enable_http_compression",
   // Per-query on clickhouse-server; on the one shared engine session a readonly value would
-  // forbid the SET that restores the default, locking every later request out of writes.
+  // forbid the SET that restores the default, so access.ts enforces it instead.
   "readonly",
 ]);
 
@@ -84,8 +86,10 @@ export function parseRequest(
   let queryId = "";
   let defaultFormat = headers.get("x-clickhouse-format") ?? "TabSeparated";
   let compression = "0";
+  let readonly: string | undefined;
   for (const [key, value] of entries) {
     if (key === "query") urlQuery = value;
+    else if (key === "readonly") readonly = value;
     else if (key === "enable_http_compression") compression = value;
     else if (key === "database") database = value;
     else if (key === "query_id") queryId = value;
@@ -104,6 +108,7 @@ export function parseRequest(
     settings,
     gzipResponse: acceptsGzip && compression !== "0",
     bodyEncoding: headers.get("content-encoding")?.toLowerCase() || undefined,
+    ...(readonly === undefined ? {} : { readonly }),
   };
 }
 

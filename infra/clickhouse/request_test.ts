@@ -32,6 +32,12 @@ Deno.test("parseRequest() splits HTTP options, param_ values and settings", () =
   assert.deepEqual(r.gzipResponse, true);
 });
 
+Deno.test("parseRequest() keeps readonly apart from the settings, for access.ts to enforce", () => {
+  const r = req("readonly=1&max_threads=2");
+  assert.deepEqual([r.readonly, r.settings], ["1", { max_threads: "2" }]);
+  assert.equal(req("max_threads=2").readonly, undefined);
+});
+
 Deno.test("parseRequest() compresses only when asked by setting and Accept-Encoding", () => {
   assert.deepEqual(req("enable_http_compression=1").gzipResponse, false);
   assert.deepEqual(

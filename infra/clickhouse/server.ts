@@ -2,11 +2,11 @@
  * Composition root of the clickhouse-server stand-in: loads config, opens the embedded engine,
  * serves the HTTP interface until SIGTERM or SIGINT.
  *
- * `deno run -A infra/clickhouse/server.ts [--port 8123] [--data-dir .stack/clickhouse]`
+ * `deno run -A infra/clickhouse/server.ts --users-file users.json [--port 8123] [--data-dir .stack/clickhouse]`
  * @module
  */
 
-import { loadServerConfig, type ServerConfig } from "./config.ts";
+import { loadServerConfig, readUsersFile, type ServerConfig } from "./config.ts";
 import { openChdbEngine } from "./engine.ts";
 import { createHandler } from "./handler.ts";
 
@@ -20,9 +20,14 @@ export interface RunningServer {
 
 /** Starts the HTTP server on an engine opened at `config.dataDir`. */
 export async function serve(config: ServerConfig): Promise<RunningServer> {
+  const users = await readUsersFile(await Deno.readTextFile(config.usersFile), config.usersFile);
   await Deno.mkdir(config.dataDir, { recursive: true });
-  const engine = openChdbEngine(config.dataDir);
-  const handler = createHandler(engine, { displayName: Deno.hostname() });
+  const engine = openChdbEngine(config.dataDir, { maxQueued: config.maxQueued });
+  const handler = createHandler(engine, {
+    users,
+    limits: { maxExecutionTime: config.maxExecutionTime, maxMemoryUsage: config.maxMemoryUsage },
+    allowedHosts: config.allowedHosts,
+  }, { displayName: Deno.hostname() });
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,

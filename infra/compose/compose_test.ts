@@ -14,7 +14,7 @@ import {
   ROOT,
   scripts,
   sharedDefaults,
-} from "./_compose.ts";
+} from "../testing/compose.ts";
 
 const compose = readCompose();
 const services = Object.entries(compose.services);
@@ -31,6 +31,7 @@ const DEFAULT_PORTS: Record<string, number> = {
   sink: 8082,
   admin: 8000,
   alerts: 8083,
+  query: 8084,
   "kafka-1": 9092,
   clickhouse: 8123,
   postgres: 5432,
@@ -137,6 +138,39 @@ Deno.test("compose: migrate runs what `deno task migrate` runs", () => {
   assert.deepEqual(Array.isArray(command) ? command.join(" ") : command, task);
 });
 
+Deno.test("compose: dev-source creates the dev write key as `npm start` does, before ingest", () => {
+  const devSource = compose.services["dev-source"];
+  assert(devSource !== undefined, "compose has no dev-source service");
+  assert(oneShot(devSource), "dev-source runs once per `up`");
+  const args = ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"];
+  // Compose's database is its own container; a revoked dev source stays revoked without
+  // failing the `up` (ingest waits for this service to succeed).
+  assert.deepEqual(devSource.command, [
+    "deno",
+    ...args,
+    "--allow-db-host",
+    new URL(devSource.environment!.DATABASE_URL!).hostname,
+    "--revoked-ok",
+  ]);
+  // infra/start.ts (`npm start`) runs the same command; if it changes, both change.
+  const start = Deno.readTextFileSync(ROOT + "infra/start.ts");
+  assert(start.includes(JSON.stringify(args).replaceAll(",", ", ")), "infra/start.ts runs it");
+  // The key the README's examples use unless the user sets another.
+  assert.equal(
+    devSource.environment?.EVENTFLOW_DEV_WRITE_KEY,
+    "${EVENTFLOW_DEV_WRITE_KEY:-dev_write_key}",
+  );
+  assert.equal(
+    devSource.environment?.DATABASE_URL,
+    compose.services.migrate?.environment?.DATABASE_URL,
+  );
+  assert.deepEqual(devSource.depends_on?.migrate, { condition: "service_completed_successfully" });
+  // Ingest starts only once the key exists, so the first curl after `up` is not a 401.
+  assert.deepEqual(compose.services.ingest?.depends_on?.["dev-source"], {
+    condition: "service_completed_successfully",
+  });
+});
+
 Deno.test("compose: depends_on targets exist and can satisfy their condition", () => {
   for (const [name, s] of services) {
     for (const [target, { condition }] of Object.entries(s.depends_on ?? {})) {
@@ -178,6 +212,7 @@ Deno.test("compose: long-running services restart and have a healthcheck", () =>
       sink: "/healthz",
       admin: "/healthz",
       alerts: "/healthz",
+      query: "/healthz",
       prometheus: "/-/ready",
       grafana: "/api/health",
     },
@@ -242,8 +277,9 @@ Deno.test("compose: Prometheus scrapes every service under the shared job names"
   const jobs = Object.fromEntries(
     config.scrape_configs.map((c) => [c.job_name, c.static_configs.flatMap((s) => s.targets)]),
   );
-  for (const name of ["ingest", "enrich", "sink", "admin", "alerts"]) {
-    assert.deepEqual(jobs[name], [`${name}:${compose.services[name]?.environment?.PORT}`], name);
+  for (const name of ["ingest", "enrich", "sink", "admin", "alerts", "query"]) {
+    const env = compose.services[name]?.environment;
+    assert.deepEqual(jobs[name], [`${name}:${env?.OPS_PORT ?? env?.PORT}`], name);
   }
 });
 

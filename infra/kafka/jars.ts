@@ -1,5 +1,6 @@
 /** Fetches the Apache Kafka broker and tools jars with Maven into a git-ignored cache. */
-import { exists } from "../proc.ts";
+import { exists, run } from "../../shared/process/mod.ts";
+import { verifyMavenChecksums, type VerifyMavenChecksumsOptions } from "./checksums.ts";
 
 /** Kafka version used by the local stack; see docs/decisions.md "## Kafka". */
 export const KAFKA_VERSION = "4.3.1";
@@ -12,6 +13,8 @@ export interface EnsureKafkaJarsOptions {
   cacheDir?: string;
   /** Maven executable. Default `mvn`. */
   mvn?: string;
+  /** Where the published checksums of the jars are read. Default Maven Central. */
+  checksums?: VerifyMavenChecksumsOptions;
 }
 
 const POM = pathOf(new URL("./pom.xml", import.meta.url));
@@ -26,7 +29,9 @@ export function kafkaLibsDir(opts: EnsureKafkaJarsOptions = {}): string {
 /**
  * Fetches the jars unless a previous run completed, and returns the JVM classpath (`<libs>/*`).
  * Maven writes into a temporary directory that is renamed at the end, so an interrupted fetch
- * never looks complete.
+ * never looks complete. Maven runs with strict checksums, and every jar is then checked again
+ * against the checksum Maven Central publishes beside it (a jar already in `~/.m2` is not
+ * re-checked by Maven); a mismatch throws and nothing is installed.
  */
 export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promise<string> {
   const version = opts.version ?? KAFKA_VERSION;
@@ -38,37 +43,39 @@ export async function ensureKafkaJars(opts: EnsureKafkaJarsOptions = {}): Promis
   await Deno.remove(staging, { recursive: true }).catch(() => {});
   await Deno.mkdir(staging, { recursive: true });
   const mvn = opts.mvn ?? "mvn";
-  const out = await new Deno.Command(mvn, {
-    args: [
-      "-q",
-      "-B",
-      "-f",
-      POM,
-      `-Dkafka.version=${version}`,
-      "dependency:copy-dependencies",
-      `-DoutputDirectory=${staging}`,
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).output().catch((cause) => {
+  await run(mvn, [
+    "-q",
+    "-B",
+    "-C",
+    "-f",
+    POM,
+    `-Dkafka.version=${version}`,
+    "dependency:copy-dependencies",
+    "-Dmdep.useRepositoryLayout=true",
+    `-DoutputDirectory=${staging}/repo`,
+  ]).catch((cause) => {
     throw new Error(
-      `Cannot run "${mvn}" to fetch Kafka ${version}: install Maven or pass opts.mvn`,
-      {
-        cause,
-      },
+      `Cannot fetch Kafka ${version} with Maven (is "${mvn}" installed, does the version exist ` +
+        `on Maven Central?): ${(cause as Error).message}`,
+      { cause },
     );
   });
-  if (!out.success) {
-    const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-    throw new Error(
-      `Cannot fetch Kafka ${version} with Maven (exit ${out.code}); check the version exists ` +
-        `on Maven Central:\n${text.slice(-2000)}`,
-    );
-  }
+  await verifyMavenChecksums(`${staging}/repo`, opts.checksums);
+  await flattenInto(`${staging}/repo`, staging);
+  await Deno.remove(`${staging}/repo`, { recursive: true });
   await Deno.writeTextFile(`${staging}/${COMPLETE_MARKER}`, new Date().toISOString());
   await Deno.remove(libs, { recursive: true }).catch(() => {});
   await Deno.rename(staging, libs);
   return classpath;
+}
+
+/** Moves every jar under `dir` into `target` (the JVM classpath wildcard is not recursive). */
+async function flattenInto(dir: string, target: string): Promise<void> {
+  for await (const entry of Deno.readDir(dir)) {
+    const path = `${dir}/${entry.name}`;
+    if (entry.isDirectory) await flattenInto(path, target);
+    else if (entry.name.endsWith(".jar")) await Deno.rename(path, `${target}/${entry.name}`);
+  }
 }
 
 function pathOf(url: URL): string {

@@ -1,5 +1,6 @@
 import { createAdmin, createConsumer, createProducer } from "../../shared/kafka/mod.ts";
 import { ensureTopics, waitKafkaReady } from "./mod.ts";
+import { sleep } from "../../shared/time.ts";
 
 const bootstrap = Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092";
 const opts = { sanitizeOps: false, sanitizeResources: false };
@@ -30,7 +31,7 @@ Deno.test(
         return Promise.resolve();
       });
       const deadline = Date.now() + 20_000;
-      while (got === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      while (got === null && Date.now() < deadline) await sleep(25);
       await consumer.close();
       await running;
       if (got !== "hello") throw new Error(`Expected "hello" back, got ${got}`);

@@ -1,6 +1,7 @@
 /** Readiness and topic provisioning of the local broker, through the shared adapter. */
 
 import { createAdmin, type TopicSpec } from "../../shared/kafka/mod.ts";
+import { sleep } from "../../shared/time.ts";
 
 /** Topics the pipeline needs, each with `partitions` partitions (default 6). */
 export function pipelineTopics(partitions = 6): TopicSpec[] {
@@ -18,7 +19,7 @@ export async function waitKafkaReady(bootstrap: string, timeoutMs = 60_000): Pro
           `Kafka at ${bootstrap} is not ready after ${timeoutMs} ms; see the broker log`,
         );
       }
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   } finally {
     await admin.close();

@@ -1,6 +1,12 @@
 /** Starts and stops a detached single-node KRaft broker. */
 
-import { exists, readLivePid as readLivePidFile, spawnDetached, stopPid } from "../proc.ts";
+import {
+  exists,
+  readLivePid as readLivePidFile,
+  run,
+  spawnDetached,
+  stopPid,
+} from "../../shared/process/mod.ts";
 import { ensureKafkaJars, type EnsureKafkaJarsOptions } from "./jars.ts";
 import { LOG4J2_PROPERTIES, serverProperties } from "./server_properties.ts";
 
@@ -65,15 +71,20 @@ export async function startKafka(opts: StartKafkaOptions): Promise<number> {
   ];
 
   if (!(await exists(`${dataDir}/logs/meta.properties`))) {
-    const out = await new Deno.Command(java, {
-      args: [...jvm, "kafka.tools.StorageTool", "format", "-t", randomClusterId(), "-c", propsFile],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    if (!out.success) {
-      const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
-      throw new Error(`Cannot format Kafka storage in "${dataDir}/logs":\n${text.slice(-2000)}`);
-    }
+    await run(java, [
+      ...jvm,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      randomClusterId(),
+      "-c",
+      propsFile,
+    ]).catch((cause) => {
+      throw new Error(
+        `Cannot format Kafka storage in "${dataDir}/logs": ${(cause as Error).message}`,
+        { cause },
+      );
+    });
   }
 
   // The pid file names the JVM itself (spawnDetached execs java), checked by its main class.

@@ -5,6 +5,7 @@
  * the Kafka topics, applies migrations and returns; `down` stops only what `up` started (the pid
  * files under the stack directory); `status` prints a table and fails if anything is down.
  */
+import { parseCli, runCli, UsageError } from "../../shared/cli.ts";
 import { COMPONENT_NAMES, type ComponentName } from "./component.ts";
 import { loadStackConfig, type StackConfig } from "./config.ts";
 import { migrateStack, reportUpFailures, stackDown, stackStatus, stackUp } from "./stack.ts";
@@ -30,28 +31,49 @@ export async function upCommand(
   return 0;
 }
 
+/** A parsed `stack` command line. */
+export interface StackArgs {
+  command: "up" | "down" | "status";
+  names: ComponentName[];
+}
+
+/** Parses `<up|down|status> [component...]` (`--detach` is accepted and ignored). */
+export function parseStackArgs(args: string[]): StackArgs {
+  const { positionals } = parseCli({
+    args,
+    allowPositionals: true,
+    options: { detach: { type: "boolean" } },
+  });
+  const [command, ...rest] = positionals;
+  if (command === undefined) throw new UsageError("Missing command");
+  if (command !== "up" && command !== "down" && command !== "status") {
+    throw new UsageError(`Unknown command "${command}"`);
+  }
+  return { command, names: parseComponentNames(rest) };
+}
+
 /** Parses component names from CLI arguments, rejecting unknown ones. */
 export function parseComponentNames(args: string[]): ComponentName[] {
   if (args.length === 0) return [...COMPONENT_NAMES];
   for (const arg of args) {
     if (!(COMPONENT_NAMES as readonly string[]).includes(arg)) {
-      throw new Error(`Unknown component "${arg}"; expected one of ${COMPONENT_NAMES.join(", ")}`);
+      throw new UsageError(
+        `Unknown component "${arg}"; expected one of ${COMPONENT_NAMES.join(", ")}`,
+      );
     }
   }
   return args as ComponentName[];
 }
 
 async function main(args: string[]): Promise<number> {
-  const [command, ...rest] = args.filter((a) => a !== "--detach");
-  if (command === undefined || command === "help" || command === "--help") {
+  if (args[0] === "help") {
     console.log(USAGE);
-    return command === undefined ? 2 : 0;
+    return 0;
   }
+  const { command, names } = parseStackArgs(args);
   let config: StackConfig;
-  let names: ComponentName[];
   try {
     config = loadStackConfig(Deno.env.toObject());
-    names = parseComponentNames(rest);
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
     return 2;
@@ -76,10 +98,7 @@ async function main(args: string[]): Promise<number> {
       console.log(formatStatusTable(rows));
       return rows.every((r) => r.state === "up") ? 0 : 1;
     }
-    default:
-      console.error(`error: unknown command "${command}"\n${USAGE}`);
-      return 2;
   }
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await runCli(USAGE, Deno.args, main));

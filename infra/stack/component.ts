@@ -17,6 +17,22 @@ export interface ComponentStatus {
   log: string;
 }
 
+/** The status of `name`: up when `up`; ours when the stack's pid file names a live `pid`. */
+export function componentStatus(
+  name: ComponentName,
+  facts: { up: boolean; pid: number | null; url: string; log: string },
+): ComponentStatus {
+  const { up, pid, url, log } = facts;
+  return {
+    name,
+    state: up ? "up" : "down",
+    owner: pid !== null ? "stack" : up ? "external" : "-",
+    pid,
+    url,
+    log,
+  };
+}
+
 /** A piece of infrastructure the stack can bring up, stop and inspect. */
 export interface Component {
   name: ComponentName;

@@ -1,6 +1,7 @@
 /** The stack's configuration: one zod schema over the environment, resolved into paths and ports. */
 import { z } from "zod";
 import { infraEnv, list, parseConfig, port, positiveInt, topicEnv } from "../../shared/config.ts";
+import type { ClickHouseRole } from "./clickhouse_users.ts";
 
 const schema = z.object({
   ...infraEnv,
@@ -11,16 +12,31 @@ const schema = z.object({
   KAFKA_HEAP: z.string().regex(/^\d+[kmg]$/i).default("512m"),
   PROMETHEUS_PORT: port(9090),
   INGEST_PORT: port(8080),
+  /** Ingest's loopback ops port (`/metrics`, detailed `/readyz`); its public port has neither. */
+  INGEST_OPS_PORT: port(8090),
   ENRICH_PORT: port(8081),
   SINK_PORT: port(8082),
   ADMIN_PORT: port(8000),
   ALERTS_PORT: port(8083),
+  /** ClickHouse passwords of the stack's writer and reader; generated once when unset. */
+  CLICKHOUSE_WRITER_PASSWORD: z.string().min(1).optional(),
+  CLICKHOUSE_READER_PASSWORD: z.string().min(1).optional(),
+  QUERY_PORT: port(8084),
 });
 
 /** A service the stack scrapes and `start` runs. */
 export interface ServiceSpec {
-  name: "ingest" | "enrich" | "sink" | "admin" | "alerts";
+  name: "ingest" | "enrich" | "sink" | "admin" | "alerts" | "query";
   port: number;
+  /** Port of `/metrics` when it is not `port` (ingest, passed as `OPS_PORT`). */
+  opsPort?: number;
+  /** The ClickHouse user it connects as (clickhouse_users.ts); none when it does not. */
+  clickhouse?: ClickHouseRole;
+}
+
+/** Where Prometheus scrapes each service's `/metrics`. */
+export function scrapeTargets(services: ServiceSpec[]): { job: string; port: number }[] {
+  return services.map((s) => ({ job: s.name, port: s.opsPort ?? s.port }));
 }
 
 /** Fully resolved stack configuration. */
@@ -30,7 +46,14 @@ export interface StackConfig {
   repoRoot: string;
   kafka: { host: string; port: number; bootstrap: string; partitions: number; heap: string };
   topics: string[];
-  clickhouse: { url: string; port: number; database: string };
+  clickhouse: {
+    url: string;
+    port: number;
+    database: string;
+    /** Passwords from the environment; see clickhouse_users.ts. */
+    writerPassword?: string;
+    readerPassword?: string;
+  };
   postgres: { url: string };
   redis: { url: string };
   prometheus: { port: number; url: string };
@@ -65,16 +88,19 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       url: c.CLICKHOUSE_URL,
       port: Number(chUrl.port || (chUrl.protocol === "https:" ? 8443 : 8123)),
       database: c.CLICKHOUSE_DATABASE,
+      writerPassword: c.CLICKHOUSE_WRITER_PASSWORD,
+      readerPassword: c.CLICKHOUSE_READER_PASSWORD,
     },
     postgres: { url: c.DATABASE_URL },
     redis: { url: c.REDIS_URL },
     prometheus: { port: c.PROMETHEUS_PORT, url: `http://127.0.0.1:${c.PROMETHEUS_PORT}` },
     services: [
-      { name: "ingest", port: c.INGEST_PORT },
+      { name: "ingest", port: c.INGEST_PORT, opsPort: c.INGEST_OPS_PORT },
       { name: "enrich", port: c.ENRICH_PORT },
-      { name: "sink", port: c.SINK_PORT },
-      { name: "admin", port: c.ADMIN_PORT },
+      { name: "sink", port: c.SINK_PORT, clickhouse: "writer" },
+      { name: "admin", port: c.ADMIN_PORT, clickhouse: "reader" },
       { name: "alerts", port: c.ALERTS_PORT },
+      { name: "query", port: c.QUERY_PORT, clickhouse: "reader" },
     ],
   };
 }

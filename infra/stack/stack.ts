@@ -1,6 +1,7 @@
 /** Brings the local stack's components up and down together; used by the CLI, test and start. */
 import { describeMigrations, migrateAll } from "../../shared/migrate.ts";
-import { clickhouseComponent } from "./clickhouse.ts";
+import { clickhouseComponent } from "../clickhouse/component.ts";
+import { ensureClickHouseCredentials } from "./clickhouse_users.ts";
 import {
   type Component,
   COMPONENT_NAMES,
@@ -8,10 +9,10 @@ import {
   type ComponentStatus,
 } from "./component.ts";
 import type { StackConfig } from "./config.ts";
-import { kafkaComponent } from "./kafka.ts";
-import { postgresComponent } from "./postgres.ts";
-import { prometheusComponent } from "./prometheus.ts";
-import { redisComponent } from "./redis.ts";
+import { kafkaComponent } from "../kafka/component.ts";
+import { postgresComponent } from "../postgres/component.ts";
+import { prometheusComponent } from "../prometheus/component.ts";
+import { redisComponent } from "../redis/component.ts";
 
 /** Builds every component for `config`, keyed by name. */
 export function createComponents(config: StackConfig): Record<ComponentName, Component> {
@@ -74,10 +75,13 @@ export function reportUpFailures(result: UpResult): boolean {
 
 /** Migrates the stack's PostgreSQL and ClickHouse, printing what ran; false (printed) on failure. */
 export async function migrateStack(config: StackConfig): Promise<boolean> {
+  const { writer } = await ensureClickHouseCredentials(config.dir, config.clickhouse);
   const targets = {
     databaseUrl: config.postgres.url,
     clickhouseUrl: config.clickhouse.url,
     clickhouseDatabase: config.clickhouse.database,
+    clickhouseUser: writer.username,
+    clickhousePassword: writer.password,
   };
   try {
     for (const line of describeMigrations(await migrateAll(targets), targets)) console.log(line);

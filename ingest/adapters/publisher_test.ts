@@ -3,9 +3,9 @@ import { createProducer } from "../../shared/kafka/mod.ts";
 import { RawEventSchema } from "../../shared/events/mod.ts";
 import { mapEventflowEvent } from "../core/eventflow_format.ts";
 import { IngestError } from "../core/errors.ts";
-import { facts } from "../core/_fixtures.ts";
+import { facts } from "../testing/fixtures.ts";
 import { createPublisher } from "./publisher.ts";
-import { BROKERS, readMessages, testTopic } from "./_test_env.ts";
+import { BROKERS, readMessages, testTopic } from "../testing/env.ts";
 
 function event(userId: string) {
   const result = mapEventflowEvent(

@@ -28,8 +28,11 @@ export interface SourceStore extends SourceLookup {
   list(): Promise<Source[]>;
   /** Marks the source revoked; false when it does not exist. */
   revoke(sourceId: string): Promise<boolean>;
-  /** Creates or updates a source with this id and key hash, un-revoking it. */
-  upsert(
+  /**
+   * Creates the source if absent. An existing active one takes the new key hash; a revoked one
+   * is returned unchanged, because a revoked key must stay revoked.
+   */
+  ensure(
     source: { sourceId: string; name: string; platform: string; hash: string },
   ): Promise<Source>;
   ping(): Promise<void>;
@@ -80,12 +83,13 @@ export function createSourceStore(sql: Sql): SourceStore {
         WHERE source_id = ${sourceId} RETURNING source_id`;
       return rows.length > 0;
     },
-    async upsert({ sourceId, name, platform, hash }) {
+    async ensure({ sourceId, name, platform, hash }) {
       const rows = await sql<Row[]>`
         INSERT INTO sources (source_id, name, platform, write_key_hash)
         VALUES (${sourceId}, ${name}, ${platform}, ${hash})
         ON CONFLICT (source_id) DO UPDATE
-          SET write_key_hash = excluded.write_key_hash, revoked_at = NULL
+          SET write_key_hash = CASE WHEN sources.revoked_at IS NULL
+            THEN excluded.write_key_hash ELSE sources.write_key_hash END
         RETURNING source_id, name, platform, created_at, revoked_at`;
       return toSource(rows[0]!);
     },

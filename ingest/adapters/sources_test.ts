@@ -1,9 +1,15 @@
 import assert from "node:assert/strict";
 import { hashWriteKey } from "../core/write_key.ts";
 import { IngestError } from "../core/errors.ts";
-import { createSourceCache, createSourceStore, type Source, type SourceLookup } from "./sources.ts";
-import { testSql } from "./_test_env.ts";
-import { runSourcesCommand } from "../cli/sources.ts";
+import {
+  createSourceCache,
+  createSourceStore,
+  type Source,
+  type SourceLookup,
+  type SourceStore,
+} from "./sources.ts";
+import { TEST_DATABASE_URL, testSql } from "../testing/env.ts";
+import { DevKeyRevokedError, isLocalDatabase, runSourcesCommand } from "../cli/sources.ts";
 
 Deno.test("source store creates, finds by key hash, lists and revokes in Postgres", async () => {
   await using sql = await testSql();
@@ -56,21 +62,39 @@ Deno.test("sources CLI create prints a working key once; revoke makes it revoked
   }
 });
 
-Deno.test("ensure-dev provisions source dev idempotently and re-activates it", async () => {
+Deno.test("ensure-dev provisions source dev once and never re-activates it after a revoke", async () => {
   await using sql = await testSql();
   const store = createSourceStore(sql);
   const key = `dev-${crypto.randomUUID()}`;
+  const opts = { devWriteKey: key, databaseUrl: TEST_DATABASE_URL };
   const before = await sql`SELECT write_key_hash, revoked_at FROM sources WHERE source_id = 'dev'`;
   try {
-    await runSourcesCommand(store, ["ensure-dev"], { devWriteKey: key });
-    await store.revoke("dev");
-    await runSourcesCommand(store, ["ensure-dev"], { devWriteKey: key });
+    await sql`DELETE FROM sources WHERE source_id = 'dev'`;
+    assert.deepEqual(await runSourcesCommand(store, ["ensure-dev"], opts), [
+      `Source "dev" is active with the local-development write key "${key}" ` +
+      "(EVENTFLOW_DEV_WRITE_KEY; for this machine only).",
+    ]);
+    await runSourcesCommand(store, ["ensure-dev"], opts);
     const found = await store.findByHash(await hashWriteKey(key));
     assert.deepEqual([found?.sourceId, found?.revokedAt], ["dev", null]);
     assert.equal(
       (await sql`SELECT count(*)::int AS n FROM sources WHERE source_id = 'dev'`)[0]!.n,
       1,
     );
+
+    await store.revoke("dev");
+    const error = await runSourcesCommand(store, ["ensure-dev"], opts).then(() => null, (e) => e);
+    assert.ok(error instanceof DevKeyRevokedError, String(error));
+    assert.match(error.message, /^Source "dev" was revoked at \S+ and stays revoked; create a key/);
+    assert.notEqual((await store.findByHash(await hashWriteKey(key)))?.revokedAt, null);
+    // Not even with a different key: the revoked source keeps its old hash.
+    const other = { ...opts, devWriteKey: `${key}-2` };
+    await assert.rejects(runSourcesCommand(store, ["ensure-dev"], other), DevKeyRevokedError);
+    assert.equal(await store.findByHash(await hashWriteKey(`${key}-2`)), null);
+    // Compose's every-`up` run reports it and succeeds, still without re-activating it.
+    const [line] = await runSourcesCommand(store, ["ensure-dev", "--revoked-ok"], opts);
+    assert.match(line!, /^Source "dev" was revoked at \S+ and stays revoked\.$/);
+    assert.notEqual((await store.findByHash(await hashWriteKey(key)))?.revokedAt, null);
   } finally {
     // Leave the shared test database's dev source as it was.
     if (before[0]) {
@@ -80,6 +104,39 @@ Deno.test("ensure-dev provisions source dev idempotently and re-activates it", a
         WHERE source_id = 'dev'`;
     } else await sql`DELETE FROM sources WHERE source_id = 'dev'`;
   }
+});
+
+Deno.test("ensure-dev refuses a database that is not on this machine, before writing", async () => {
+  const untouched = {
+    ensure: () => Promise.reject(new Error("must not be called")),
+  } as unknown as SourceStore;
+  await assert.rejects(
+    runSourcesCommand(untouched, ["ensure-dev"], {
+      devWriteKey: "dev_write_key",
+      databaseUrl: "postgres://eventflow@db.example.com:5432/eventflow",
+    }),
+    /Refusing to provision the well-known development write key in a database on db\.example\.com/,
+  );
+  // Naming another host allows that host only (compose names its own database container).
+  await assert.rejects(
+    runSourcesCommand(untouched, ["ensure-dev", "--allow-db-host", "postgres"], {
+      devWriteKey: "dev_write_key",
+      databaseUrl: "postgres://eventflow@db.example.com:5432/eventflow",
+    }),
+    /Refusing to provision/,
+  );
+  await assert.rejects(
+    runSourcesCommand(untouched, ["ensure-dev", "--allow-db-host", "postgres"], {
+      devWriteKey: "dev_write_key",
+      databaseUrl: "postgres://eventflow@postgres:5432/eventflow",
+    }),
+    /must not be called/,
+  );
+  assert.deepEqual(
+    ["postgres://p@127.0.0.1/x", "postgres://p@localhost:5/x", "postgres://p@[::1]/x", "nope"]
+      .map(isLocalDatabase),
+    [true, true, true, false],
+  );
 });
 
 const SOURCE: Source = {

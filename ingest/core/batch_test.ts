@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { facts } from "./_fixtures.ts";
+import { facts } from "../testing/fixtures.ts";
 import { batchItems, batchResponse, mapBatch } from "./batch.ts";
 import { IngestError } from "./errors.ts";
 import { mapEventflowEvent } from "./eventflow_format.ts";

@@ -183,15 +183,34 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Throws 415 unless the content type is JSON, text/plain (sendBeacon) or absent. */
-export function checkContentType(contentType: string | null): void {
-  if (contentType === null || contentType.trim() === "") return;
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
-  if (type === "application/json" || type === "text/plain" || type.endsWith("+json")) return;
-  throw new IngestError(
-    415,
-    "UNSUPPORTED_MEDIA_TYPE",
-    `Content-Type "${type}" is not supported; send application/json (or text/plain JSON from sendBeacon)`,
-    { field: "content-type" },
-  );
+/** True for JSON media types (`application/json`, `*+json`), text/plain (sendBeacon) or none. */
+export function isJsonContentType(contentType: string | null): boolean {
+  if (contentType === null || contentType.trim() === "") return true;
+  const type = mediaType(contentType);
+  return type === "application/json" || type === "text/plain" || type.endsWith("+json");
+}
+
+function mediaType(contentType: string): string {
+  return contentType.split(";")[0]!.trim().toLowerCase();
+}
+
+/**
+ * Parses a request body as JSON whatever its content type. Client libraries label JSON bodies
+ * with other types (RudderStack's Node SDK posts gzip JSON as `application/x-www-form-urlencoded`,
+ * axios' default for a Buffer), so the body decides: a body declared as JSON that does not parse
+ * is a 400 INVALID_JSON; a body of another declared type that does not parse is a 415.
+ */
+export function parseBody(text: string, contentType: string | null): unknown {
+  if (isJsonContentType(contentType)) return parseJson(text);
+  try {
+    return JSON.parse(text);
+  } catch {
+    const type = mediaType(contentType!);
+    throw new IngestError(
+      415,
+      "UNSUPPORTED_MEDIA_TYPE",
+      `Content-Type "${type}" is not supported and the body is not JSON; send a JSON body (application/json, or text/plain from sendBeacon)`,
+      { field: "content-type" },
+    );
+  }
 }

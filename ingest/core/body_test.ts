@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { checkContentType, parseJson, readBody, readRequestBody } from "./body.ts";
+import { parseBody, parseJson, readBody, readRequestBody } from "./body.ts";
 import { IngestError } from "./errors.ts";
 
 function streamOf(bytes: Uint8Array, chunk = 1024): ReadableStream<Uint8Array> {
@@ -109,13 +109,27 @@ Deno.test("parseJson() answers 400 INVALID_JSON with the parser's reason", () =>
   assert.throws(() => parseJson("  "), /Request body is empty/);
 });
 
-Deno.test("checkContentType() accepts JSON and sendBeacon text/plain only", () => {
-  checkContentType("application/json; charset=utf-8");
-  checkContentType("text/plain;charset=UTF-8");
-  checkContentType(null);
+Deno.test("parseBody() reads JSON under any content type, 415 only when it is not JSON", () => {
+  assert.deepEqual(parseBody('{"a":1}', "application/json; charset=utf-8"), { a: 1 });
+  assert.deepEqual(parseBody('{"a":1}', "text/plain;charset=UTF-8"), { a: 1 });
+  assert.deepEqual(parseBody('{"a":1}', null), { a: 1 });
+  // What RudderStack's Node SDK sends: JSON labelled as a form.
+  assert.deepEqual(parseBody('{"batch":[]}', "application/x-www-form-urlencoded"), { batch: [] });
   assert.throws(
-    () => checkContentType("application/x-www-form-urlencoded"),
-    (error: IngestError) => error.status === 415 && error.field === "content-type",
+    () => parseBody("a=b", "application/x-www-form-urlencoded"),
+    (error: IngestError) => {
+      assert.deepEqual([error.status, error.code, error.field], [
+        415,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "content-type",
+      ]);
+      assert.match(error.message, /"application\/x-www-form-urlencoded" is not supported/);
+      return true;
+    },
+  );
+  assert.throws(
+    () => parseBody("a=b", "application/json"),
+    (error: IngestError) => error.status === 400 && error.code === "INVALID_JSON",
   );
 });
 

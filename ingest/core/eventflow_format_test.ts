@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
-import { BRIEF_EXAMPLE, facts } from "./_fixtures.ts";
+import { BRIEF_EXAMPLE, facts } from "../testing/fixtures.ts";
 import { mapEventflowEvent } from "./eventflow_format.ts";
 import type { MapResult } from "./result.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
-import { facts } from "./_fixtures.ts";
+import { facts } from "../testing/fixtures.ts";
 import type { MapResult } from "./result.ts";
 import { mapSegmentEvent } from "./segment_format.ts";
 

@@ -1,15 +1,18 @@
 /**
- * The ingest HTTP app: CORS, request metrics, the two APIs, ops endpoints, and the one place
- * errors become `{ error: { code, message, field } }` responses.
+ * The ingest HTTP app: CORS, request metrics, the two APIs, status-only `/healthz` and `/readyz`
+ * (metrics and check details are on the ops port, see main.ts), and the one place errors become
+ * `{ error: { code, message, field } }` responses.
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { opsRoutes } from "../../shared/http/ops.ts";
+import { statusRoutes } from "../../shared/http/ops.ts";
 import { IngestError } from "../core/errors.ts";
 import { createKeyHasher } from "../core/write_key.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
+import { clientConfigRoutes } from "./client_config.ts";
 import { eventflowRoutes } from "./eventflow.ts";
-import { segmentRoutes } from "./segment.ts";
+import { sdkRoutes } from "./sdk.ts";
+import { beaconRoutes, segmentRoutes } from "./segment.ts";
 
 const OPS_PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
 
@@ -38,8 +41,12 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
   const allowAll = deps.corsOrigins.includes("*");
   const preflight = cors({
     origin: allowAll ? "*" : deps.corsOrigins,
-    allowMethods: ["POST", "OPTIONS"],
-    allowHeaders: ["Content-Type", "Content-Encoding", "Authorization", "X-Write-Key"],
+    allowMethods: ["GET", "POST", "OPTIONS"],
+    // No list: the preflight allows the headers it is asked for. Client libraries add their own
+    // (analytics.js X-Retry-Count; RudderStack AnonymousId, SentAt, Rsa-Retry-Attempt, …) and a
+    // new one in a library update must not make every browser event fail. Safe because ingest
+    // never uses cookies or sends Allow-Credentials: a page can only send what it could anyway.
+    allowHeaders: [],
     exposeHeaders: ["Retry-After"],
     maxAge: 86400,
   });
@@ -64,10 +71,10 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
 
   app.route("/api/v1", eventflowRoutes(deps));
   app.route("/v1", segmentRoutes(deps));
-  app.route(
-    "/",
-    opsRoutes({ registry: deps.registry, checks: deps.checks, isDraining: deps.isDraining }),
-  );
+  app.route("/beacon", beaconRoutes(deps));
+  app.route("/", clientConfigRoutes(deps));
+  app.route("/sdk", sdkRoutes());
+  app.route("/", statusRoutes({ checks: deps.checks, isDraining: deps.isDraining }));
 
   app.notFound((c) =>
     c.json(
@@ -75,7 +82,7 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
         error: {
           code: "NOT_FOUND",
           message:
-            `No route for ${c.req.method} ${c.req.path}; see POST /api/v1/event, /api/v1/events, /v1/{track,identify,page,screen,group,alias,batch}`,
+            `No route for ${c.req.method} ${c.req.path}; see POST /api/v1/event, /api/v1/events, /v1/{track,identify,page,screen,group,alias,batch} (docs/ingest.md)`,
         },
       },
       404,

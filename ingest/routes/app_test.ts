@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
-import { FakeProducer, post, testApp } from "./_testing.ts";
-import { BRIEF_EXAMPLE } from "../core/_fixtures.ts";
+import { FakeProducer, post, testApp } from "../testing/app.ts";
+import { BRIEF_EXAMPLE } from "../testing/fixtures.ts";
 
 const PEER = { remoteAddr: "203.0.113.50" };
 
@@ -115,6 +115,27 @@ Deno.test("bad JSON, bad gzip and wrong content type answer 400/400/415", async 
   );
   assert.equal(form.status, 415);
   assert.equal((await form.json()).error.field, "content-type");
+});
+
+Deno.test("a gzip JSON body labelled as a form is read as JSON (RudderStack Node SDK)", async () => {
+  const { app, producer } = await testApp();
+  const json = JSON.stringify({
+    batch: [{ type: "track", event: "Signed Up", userId: "u1", messageId: "m-form-1" }],
+  });
+  const res = await app.request("/v1/batch", {
+    method: "POST",
+    headers: {
+      authorization: `Basic ${btoa("good_key:")}`,
+      "content-type": "application/x-www-form-urlencoded",
+      "content-encoding": "gzip",
+    },
+    body: await gzip(json),
+  }, PEER);
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.deepEqual(producer.events().map((e) => [e.event_id, e.event]), [[
+    "m-form-1",
+    "Signed Up",
+  ]]);
 });
 
 Deno.test("gzip bodies and sendBeacon text/plain bodies are accepted", async () => {
@@ -342,12 +363,12 @@ Deno.test("CORS headers are on accepted, rejected and ops responses for allowed 
 });
 
 Deno.test("metrics count requests by route and status; unknown paths answer 404 JSON", async () => {
-  const { app } = await testApp();
+  const { app, deps } = await testApp();
   await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
   const missing = await app.request("/nope", { method: "POST" });
   assert.equal(missing.status, 404);
   assert.equal((await missing.json()).error.code, "NOT_FOUND");
-  const text = await (await app.request("/metrics")).text();
+  const text = await deps.registry.metrics();
   assert.match(
     text,
     /eventflow_ingest_requests_total\{route="\/api\/v1\/event",status="200",service="ingest"\} 1/,
@@ -359,12 +380,12 @@ Deno.test("metrics count requests by route and status; unknown paths answer 404 
 });
 
 Deno.test("a rejected single event counts one validation failure, not two", async () => {
-  const { app } = await testApp();
+  const { app, deps } = await testApp();
   for (const path of ["/api/v1/event", "/v1/track"]) {
     const res = await app.request(path, post({ userId: "u1" }, { key: "good_key" }), PEER);
     assert.equal(res.status, 400);
   }
-  const text = await (await app.request("/metrics")).text();
+  const text = await deps.registry.metrics();
   assert.match(
     text,
     /eventflow_ingest_validation_failures_total\{reason="MISSING_FIELD",service="ingest"\} 2\n/,
@@ -373,4 +394,22 @@ Deno.test("a rejected single event counts one validation failure, not two", asyn
     text,
     /eventflow_ingest_events_total\{source="src_web",outcome="rejected",service="ingest"\} 2\n/,
   );
+});
+
+Deno.test("the public port serves status only: no /metrics, no check names or error text", async () => {
+  const { app } = await testApp({
+    checks: [{
+      name: "postgres",
+      check: () => Promise.reject(new Error("password for db1.internal")),
+    }],
+  });
+  await app.request("/api/v1/event", post(BRIEF_EXAMPLE, { key: "good_key" }), PEER);
+  const metrics = await app.request("/metrics");
+  assert.equal(metrics.status, 404);
+  assert.doesNotMatch(await metrics.text(), /src_web|eventflow_/);
+  const ready = await app.request("/readyz");
+  assert.equal(ready.status, 503);
+  assert.deepEqual(await ready.json(), { status: "not ready" });
+  const healthy = await app.request("/healthz");
+  assert.deepEqual([healthy.status, await healthy.json()], [200, { status: "ok" }]);
 });

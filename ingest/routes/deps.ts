@@ -34,6 +34,11 @@ export interface IngestDeps {
   /** Checks for /readyz (Kafka, Postgres). */
   checks: ReadinessCheck[];
   isDraining: () => boolean;
+  /**
+   * The URL browsers reach ingest at (`INGEST_PUBLIC_URL`), named in the settings documents that
+   * tell browser libraries where to send; default: the origin of the settings request itself.
+   */
+  publicUrl?: string;
   /** Clock, epoch ms (default Date.now). */
   now?: () => number;
   /** Write key → SHA-256 hex; `createApp` defaults it to a bounded memo (`createKeyHasher`). */

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import type { RawEvent } from "../../shared/events/mod.ts";
 import type { Source } from "../adapters/sources.ts";
 import { type BatchOutcome, batchResponse } from "../core/batch.ts";
-import { checkContentType, parseJson, readRequestBody } from "../core/body.ts";
+import { parseBody, readRequestBody } from "../core/body.ts";
 import { IngestError } from "../core/errors.ts";
 import type { RequestFacts } from "../core/event.ts";
 import { clientIp } from "../core/ip.ts";
@@ -20,7 +20,8 @@ export interface ParsedRequest {
   facts: RequestFacts;
 }
 
-async function authenticate(deps: IngestDeps, key: string): Promise<Source> {
+/** Looks a write key up: 401 when unknown, 403 when its source is revoked. */
+export async function authenticate(deps: IngestDeps, key: string): Promise<Source> {
   const source = await deps.sources.findByHash((deps.hashKey ?? hashWriteKeySync)(key));
   if (source === null) {
     throw new IngestError(
@@ -51,17 +52,18 @@ export async function parseRequest(
 ): Promise<ParsedRequest> {
   const receivedAt = (deps.now ?? Date.now)();
   const headers = c.req.raw.headers;
-  const headerKey = writeKeyFromHeaders(headers);
+  // The query parameter is for beacons, which cannot set headers (RudderStack's beacon transport
+  // posts to /beacon/v1/batch?writeKey=…).
+  const headerKey = writeKeyFromHeaders(headers) ?? (c.req.query("writeKey")?.trim() || null);
   // Authenticating before reading spares the body read for bad keys sent in headers.
   const early = headerKey === null ? null : await authenticate(deps, headerKey);
-  checkContentType(headers.get("content-type"));
   const text = await readRequestBody(c.req.raw, {
     maxBytes: opts.batch ? deps.limits.maxBatchBytes : deps.limits.maxEventBytes,
     maxWireBytes: deps.limits.maxCompressedBytes,
     contentEncoding: headers.get("content-encoding"),
     contentLength: headers.get("content-length"),
   });
-  const body = parseJson(text);
+  const body = parseBody(text, headers.get("content-type"));
   let source = early;
   if (source === null) {
     const bodyKey = writeKeyFromBody(body);

@@ -3,11 +3,16 @@ import { createClickHouse } from "./mod.ts";
 import { CLICKHOUSE_MIGRATIONS_DIR, migrateClickHouse } from "./migrate.ts";
 
 const URL_ = Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
+// The stack's writer (infra/test.ts): migrations create databases and tables.
+const LOGIN = {
+  username: Deno.env.get("CLICKHOUSE_USER") ?? "default",
+  password: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
+};
 
 /** A client on `default` plus a fresh test database that is dropped afterwards. */
 function freshDatabase() {
   const database = `eventflow_test_migrate_${crypto.randomUUID().slice(0, 8)}`;
-  const client = createClickHouse({ url: URL_, database: "default" });
+  const client = createClickHouse({ url: URL_, database: "default", ...LOGIN });
   return {
     client,
     database,
@@ -138,7 +143,7 @@ Deno.test("migrateClickHouse() names the failing migration and does not record i
 });
 
 Deno.test("migrateClickHouse() rejects a database name that is not an identifier", async () => {
-  const client = createClickHouse({ url: URL_, database: "default" });
+  const client = createClickHouse({ url: URL_, database: "default", ...LOGIN });
   try {
     await assert.rejects(
       () => migrateClickHouse(client, { database: "x; DROP" }),

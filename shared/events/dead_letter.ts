@@ -5,6 +5,12 @@
 import { Buffer } from "node:buffer";
 import { z } from "zod";
 
+/**
+ * Header carrying how often a dead-lettered payload was replayed (set by tools/dlq.ts), so a
+ * payload that fails again is dead-lettered with the count and a replay loop shows.
+ */
+export const REPLAYS_HEADER = "x-eventflow-replays";
+
 /** The version of the dead-letter contract written by this code. */
 export const DEAD_LETTER_SCHEMA_VERSION = 1;
 
@@ -40,7 +46,10 @@ export const DeadLetterSchema = z.object({
 /** A dead-letter record. */
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
-/** Builds a dead-letter record for a message that could not be processed. */
+/**
+ * Builds a dead-letter record for a message that could not be processed; `replays` comes from
+ * the message's {@link REPLAYS_HEADER} when it has one.
+ */
 export function deadLetter(
   message: {
     topic: string;
@@ -48,6 +57,7 @@ export function deadLetter(
     offset: string;
     key: string | null;
     value: Uint8Array;
+    headers?: Record<string, string>;
   },
   failure: { stage: string; reason: string; error: string; eventId?: string | null },
   now: Date = new Date(),
@@ -64,6 +74,7 @@ export function deadLetter(
       .toString("base64");
     payload_encoding = "base64";
   }
+  const replays = Number(message.headers?.[REPLAYS_HEADER] ?? 0);
   return {
     schema_version: DEAD_LETTER_SCHEMA_VERSION,
     stage: failure.stage,
@@ -79,6 +90,6 @@ export function deadLetter(
     payload,
     payload_encoding,
     failed_at: now.toISOString(),
-    replays: 0,
+    replays: Number.isInteger(replays) && replays > 0 ? replays : 0,
   };
 }

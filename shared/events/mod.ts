@@ -7,3 +7,4 @@ export * from "./raw.ts";
 export * from "./enriched.ts";
 export * from "./dead_letter.ts";
 export * from "./parse.ts";
+export * from "./vocabulary.ts";

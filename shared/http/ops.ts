@@ -1,20 +1,27 @@
 /**
- * The operational endpoints every service exposes: `/healthz`, `/readyz` and `/metrics`.
+ * The operational endpoints every service exposes: `/healthz`, `/readyz` and `/metrics`, and the
+ * status-only variant a public port serves (no metrics, no dependency names or error text).
  */
 import { Hono } from "hono";
 import type { Registry } from "prom-client";
 import { errorMessage } from "../errors.ts";
+import { withTimeout } from "../time.ts";
 
 /** A named dependency check for `/readyz`; resolves when the dependency is reachable. */
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<void>;
+  /**
+   * The service still works without it, degraded: a failure makes `/readyz` say "degraded" but
+   * stay 200 (default false: a failure makes it 503).
+   */
+  optional?: boolean;
 }
 
 /** Options for {@link opsRoutes}. */
 export interface OpsOptions {
   registry: Registry;
-  /** Dependencies that must be reachable for `/readyz` to answer 200 (default: none). */
+  /** Dependencies `/readyz` checks; each must answer unless `optional` (default: none). */
   checks?: ReadinessCheck[];
   /** Per-check timeout in milliseconds (default 2000). */
   checkTimeoutMs?: number;
@@ -28,19 +35,11 @@ export async function runChecks(
   timeoutMs: number,
 ): Promise<Record<string, { ok: boolean; error?: string }>> {
   const results = await Promise.all(checks.map(async ({ name, check }) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      await Promise.race([
-        check(),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-        }),
-      ]);
+      await withTimeout(check(), timeoutMs, { what: `Check "${name}"` });
       return [name, { ok: true }] as const;
     } catch (error) {
       return [name, { ok: false, error: errorMessage(error) }] as const;
-    } finally {
-      clearTimeout(timer);
     }
   }));
   return Object.fromEntries(results);
@@ -55,12 +54,36 @@ export function opsRoutes(opts: OpsOptions): Hono {
   app.get("/readyz", async (c) => {
     if (opts.isDraining?.()) return c.json({ status: "draining", checks: {} }, 503);
     const results = await runChecks(checks, timeoutMs);
-    const ready = Object.values(results).every((result) => result.ok);
-    return c.json({ status: ready ? "ready" : "not ready", checks: results }, ready ? 200 : 503);
+    const ready = checks.every(({ name, optional }) => optional || results[name]?.ok);
+    const degraded = Object.values(results).some((result) => !result.ok);
+    const status = ready ? (degraded ? "degraded" : "ready") : "not ready";
+    return c.json({ status, checks: results }, ready ? 200 : 503);
   });
   app.get("/metrics", async (c) => {
     const body = await opts.registry.metrics();
     return c.body(body, 200, { "content-type": opts.registry.contentType });
+  });
+  return app;
+}
+
+/** Options for {@link statusRoutes}. */
+export type StatusOptions = Omit<OpsOptions, "registry">;
+
+/**
+ * A Hono sub-app for a public port: `/healthz` and `/readyz` answer only `{"status"}` (the
+ * readiness checks still decide 200 or 503), and there is no `/metrics`. Dependency names, error
+ * text and per-source metrics stay on the ops port ({@link opsRoutes}).
+ */
+export function statusRoutes(opts: StatusOptions): Hono {
+  const app = new Hono();
+  const checks = opts.checks ?? [];
+  const timeoutMs = opts.checkTimeoutMs ?? 2000;
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) => {
+    if (opts.isDraining?.()) return c.json({ status: "draining" }, 503);
+    const results = await runChecks(checks, timeoutMs);
+    const ready = Object.values(results).every((result) => result.ok);
+    return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
   return app;
 }

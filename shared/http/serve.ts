@@ -2,11 +2,15 @@
  * Serving a service over HTTP with graceful shutdown on SIGTERM and SIGINT.
  */
 import type { Logger } from "../log.ts";
+import { type Clock, sleep } from "../time.ts";
 
 /** Options for {@link serveUntilSignal}. */
 export interface ServeOptions {
   port: number;
-  /** Interface to listen on (default `0.0.0.0`). */
+  /**
+   * Interface to listen on (default `127.0.0.1`: only this machine). Services pass their `HOST`
+   * variable; compose sets `0.0.0.0` inside containers.
+   */
   hostname?: string;
   logger: Logger;
   /** Called after the HTTP server stopped accepting and finished in-flight requests. */
@@ -18,13 +22,15 @@ export interface ServeOptions {
    * closes: a load balancer needs a few probe intervals to stop routing here (default 0).
    */
   drainDelayMs?: number;
-  /** Waits `ms` (default `setTimeout`); injected so tests control when the delay ends. */
-  sleep?: (ms: number) => Promise<void>;
+  /** The clock of the drain delay (default the system clock); tests step a fake one. */
+  clock?: Clock;
 }
 
 /** A running server and a way to stop it as a signal would. */
 export interface RunningServer {
   port: number;
+  /** The address it listens on. */
+  hostname: string;
   /** Resolves once the server stopped and `onShutdown` finished. */
   finished: Promise<void>;
   /** Starts the shutdown a signal would start (a second call ends the drain delay early). */
@@ -41,17 +47,16 @@ export function serveUntilSignal(
 ): RunningServer {
   const server = Deno.serve({
     port: opts.port,
-    hostname: opts.hostname ?? "0.0.0.0",
+    hostname: opts.hostname ?? "127.0.0.1",
     onListen: () => {},
   }, handler);
   const drainDelayMs = opts.drainDelayMs ?? 0;
-  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let stopping: Promise<void> | undefined;
   // A second signal during the delay (an impatient Ctrl-C) ends the delay.
-  let endDelay: (() => void) | undefined;
+  const endDelay = new AbortController();
   const shutdown = () => {
     if (stopping) {
-      endDelay?.();
+      endDelay.abort();
       return stopping;
     }
     stopping = (async () => {
@@ -60,8 +65,7 @@ export function serveUntilSignal(
         opts.logger.info("Shutting down: not ready, still serving during the drain delay", {
           drainDelayMs,
         });
-        await Promise.race([sleep(drainDelayMs), new Promise<void>((r) => (endDelay = r))]);
-        endDelay = undefined;
+        await sleep(drainDelayMs, { clock: opts.clock, signal: endDelay.signal }).catch(() => {});
       }
       opts.logger.info("Shutting down: draining in-flight requests");
       await server.shutdown();
@@ -77,7 +81,8 @@ export function serveUntilSignal(
     Deno.removeSignalListener("SIGTERM", onSignal);
     Deno.removeSignalListener("SIGINT", onSignal);
   });
-  const port = (server.addr as Deno.NetAddr).port;
-  opts.logger.info("Listening", { port });
-  return { port, finished: finished.then(() => {}), shutdown };
+  const { port, hostname } = server.addr as Deno.NetAddr;
+  // port first: tests and tools match `"message":"Listening","port":N` in the log.
+  opts.logger.info("Listening", { port, hostname });
+  return { port, hostname, finished: finished.then(() => {}), shutdown };
 }

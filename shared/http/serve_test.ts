@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
+import { FakeClock } from "../time.ts";
 import { serveUntilSignal } from "./serve.ts";
 
 /** A service whose `/readyz` turns 503 on the signal, recording what happened in order. */
-function readinessServer(opts: { drainDelayMs: number; sleep?: (ms: number) => Promise<void> }) {
+function readinessServer(opts: { drainDelayMs: number; clock?: FakeClock }) {
   const events: string[] = [];
   let draining = false;
   const server = serveUntilSignal(
@@ -13,7 +14,7 @@ function readinessServer(opts: { drainDelayMs: number; sleep?: (ms: number) => P
       hostname: "127.0.0.1",
       logger: createLogger("test", { level: "error" }),
       drainDelayMs: opts.drainDelayMs,
-      sleep: opts.sleep,
+      clock: opts.clock,
       onSignal: () => {
         draining = true;
         events.push("signal");
@@ -34,22 +35,15 @@ function readinessServer(opts: { drainDelayMs: number; sleep?: (ms: number) => P
 }
 
 Deno.test("serveUntilSignal() keeps answering with /readyz draining until the delay ends", async () => {
-  let endDelay!: () => void;
-  const delays: number[] = [];
-  const { server, events, readyz } = readinessServer({
-    drainDelayMs: 5000,
-    sleep: (ms) => {
-      delays.push(ms);
-      return new Promise((resolve) => (endDelay = resolve));
-    },
-  });
+  const clock = new FakeClock();
+  const { server, events, readyz } = readinessServer({ drainDelayMs: 5000, clock });
   assert.equal(await readyz(), "200 ready");
   const stopped = server.shutdown();
   // Still listening while the (injected) delay runs: the load balancer sees 503 and stops routing.
   assert.equal(await readyz(), "503 draining");
   assert.equal(await readyz(), "503 draining");
-  assert.deepEqual(delays, [5000]);
-  endDelay();
+  assert.deepEqual(clock.delays, [5000]);
+  await clock.advance(5000);
   await stopped;
   await server.finished;
   assert.deepEqual(events, ["200 ready", "signal", "503 draining", "503 draining", "closed"]);
@@ -67,10 +61,7 @@ Deno.test("serveUntilSignal() waits drainDelayMs on a real timer before closing"
 });
 
 Deno.test("serveUntilSignal() ends the drain delay early on a second signal", async () => {
-  const { server, events } = readinessServer({
-    drainDelayMs: 60_000,
-    sleep: () => new Promise(() => {}),
-  });
+  const { server, events } = readinessServer({ drainDelayMs: 60_000, clock: new FakeClock() });
   const first = server.shutdown();
   const second = server.shutdown();
   await Promise.all([first, second]);
@@ -79,14 +70,37 @@ Deno.test("serveUntilSignal() ends the drain delay early on a second signal", as
 });
 
 Deno.test("serveUntilSignal() closes at once without a drain delay", async () => {
-  let slept = false;
-  const { server, events } = readinessServer({
-    drainDelayMs: 0,
-    sleep: () => {
-      slept = true;
-      return Promise.resolve();
-    },
-  });
+  const clock = new FakeClock();
+  const { server, events } = readinessServer({ drainDelayMs: 0, clock });
   await server.shutdown();
+  const slept = clock.delays.length > 0;
   assert.deepEqual([events, slept], [["signal", "closed"], false]);
+});
+
+/** An IPv4 address of this machine that is not loopback, if it has one. */
+function externalAddress(): string | undefined {
+  return Deno.networkInterfaces().find((i) => i.family === "IPv4" && !i.address.startsWith("127."))
+    ?.address;
+}
+
+Deno.test("serveUntilSignal() listens on 127.0.0.1 only unless a hostname is given", async () => {
+  const server = serveUntilSignal(() => new Response("ok"), {
+    port: 0,
+    logger: createLogger("test", { level: "error" }),
+  });
+  try {
+    assert.equal(server.hostname, "127.0.0.1");
+    const local = await fetch(`http://127.0.0.1:${server.port}/`);
+    assert.equal(await local.text(), "ok");
+    const external = externalAddress();
+    if (external !== undefined) {
+      await assert.rejects(
+        Deno.connect({ hostname: external, port: server.port }),
+        Deno.errors.ConnectionRefused,
+        `reachable on ${external}`,
+      );
+    }
+  } finally {
+    await server.shutdown();
+  }
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createAdmin } from "./admin.ts";
-import { testConfig, testName } from "./_test_util.ts";
+import { testConfig, testName } from "../testing/kafka_adapter.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 

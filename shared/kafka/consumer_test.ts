@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createConsumer } from "./consumer.ts";
 import type { Batch } from "./message.ts";
 import { createProducer } from "./producer.ts";
-import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+import { testConfig, testName, testTopic, waitFor } from "../testing/kafka_adapter.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 
@@ -31,7 +31,7 @@ Deno.test(
       topics: [topic.name],
       fromBeginning: true,
       maxBatchSize: 10,
-      backoff: { initialMs: 10 },
+      backoff: { baseMs: 10 },
       onError: () => {},
     });
     const seen: Batch[] = [];

@@ -4,7 +4,7 @@ import { createRegistry } from "../metrics.ts";
 import { createConsumer } from "./consumer.ts";
 import { createProducer } from "./producer.ts";
 import { consumerLagGauge, reportLag } from "./lag.ts";
-import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+import { testConfig, testName, testTopic, waitFor } from "../testing/kafka_adapter.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 

@@ -23,7 +23,7 @@ export {
 export { type Consumer, type ConsumerOptions, createConsumer } from "./consumer.ts";
 export type { Batch, IncomingMessage } from "./message.ts";
 export { type Admin, createAdmin, type TopicSpec } from "./admin.ts";
-export type { BackoffOptions } from "./backoff.ts";
+export type { BackoffOptions } from "../retry.ts";
 export {
   type ConsumerLagGauge,
   consumerLagGauge,
@@ -31,3 +31,18 @@ export {
   type ReportLagOptions,
 } from "./lag.ts";
 export { logConsumerErrors } from "./log_errors.ts";
+export { type DeadLetterSink, kafkaDeadLetters } from "./dead_letters.ts";
+export {
+  type AbortInFlight,
+  type ConsumerGroupEnv,
+  consumerGroupOf,
+  type ConsumerGroupRun,
+  type ConsumerServiceOptions,
+  type FrameEnv,
+  kafkaCheck,
+  runConsumerService,
+  type RunningConsumers,
+  type ServiceWiring,
+  startConsumers,
+  type StartConsumersOptions,
+} from "./service.ts";

@@ -43,137 +43,163 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
+/** A producer's state, shared by the functions below; one per {@linkcode createProducer}. */
+interface ProducerState {
+  client: ClientProducer;
+  lingerMs: number;
+  maxBatchMessages: number;
+  maxBatchBytes: number;
+  headerBytes: (text: string) => Buffer;
+  /** Whole send() calls (or parts of one) waiting for the next request, oldest first. */
+  queue: Pending[];
+  queued: number;
+  queuedBytes: number;
+  timer: ReturnType<typeof setTimeout> | null;
+  inFlight: Promise<void> | null;
+  closed: boolean;
+}
+
 /** Creates a {@linkcode Producer}; the connection is opened by the first send. */
 export function createProducer(config: KafkaConfig, opts: ProducerOptions = {}): Promise<Producer> {
   const { brokers, clientId } = validateKafkaConfig(config);
   const lingerMs = opts.lingerMs ?? 5;
-  const maxBatchMessages = opts.maxBatchMessages ?? 2000;
-  const maxBatchBytes = opts.maxBatchBytes ?? 768 * 1024;
   if (!(lingerMs >= 0)) {
     throw new KafkaError("KAFKA_CONFIG_INVALID", `lingerMs must be >= 0, got ${lingerMs}`);
   }
-  const client = new ClientProducer({
-    clientId,
-    bootstrapBrokers: brokers,
-    idempotent: true,
-    acks: -1,
-    autocreateTopics: false,
-    // An idempotent producer retries forever in Java; we bound it so send() reports outages.
-    retries: 10,
-    retryDelay: 250,
-    timeout: 30_000,
-  });
-
-  const headerBytes = headerBytesCache();
-  let queue: Pending[] = [];
-  let queued = 0;
-  let queuedBytes = 0;
-  let timer: ReturnType<typeof setTimeout> | null = null;
-  let inFlight: Promise<void> | null = null;
-  let closed = false;
-
-  // One request at a time keeps per-partition order obvious; whatever queues meanwhile becomes
-  // the next request, so the batch size grows with load by itself. The linger counts from when
-  // the oldest queued message arrived: messages that queued behind an in-flight request have
-  // already waited for company, so they go as soon as it is acknowledged (lingering again after
-  // every acknowledgement roughly doubled the per-message latency under load).
-  function schedule(): void {
-    if (inFlight || queue.length === 0) return;
-    const wait = queue[0]!.at + lingerMs - performance.now();
-    if (queued >= maxBatchMessages || queuedBytes >= maxBatchBytes || wait <= 0) {
-      flush();
-    } else if (timer === null) {
-      timer = setTimeout(flush, wait);
-    }
-  }
-
-  function flush(): void {
-    if (timer !== null) {
-      clearTimeout(timer);
-      timer = null;
-    }
-    if (inFlight || queue.length === 0) return;
-    // Whole send() calls from the front while they fit; the rest go in the next request.
-    let count = 0;
-    let bytes = 0;
-    let take = 0;
-    for (const pending of queue) {
-      const fits = count + pending.messages.length <= maxBatchMessages &&
-        bytes + pending.bytes <= maxBatchBytes;
-      if (take > 0 && !fits) break;
-      count += pending.messages.length;
-      bytes += pending.bytes;
-      take++;
-    }
-    const batch = take === queue.length ? queue : queue.slice(0, take);
-    queue = take === queue.length ? [] : queue.slice(take);
-    queued -= count;
-    queuedBytes -= bytes;
-    const messages = batch.length === 1 ? batch[0]!.messages : batch.flatMap((p) => p.messages);
-    inFlight = client.send({ messages }).then(
-      () => batch.forEach((p) => p.resolve()),
-      (err) => {
-        const error = toKafkaError(
-          "KAFKA_SEND_FAILED",
-          `Cannot send ${messages.length} message(s) to ${topicsOf(messages)}`,
-          err,
-        );
-        batch.forEach((p) => p.reject(error));
-      },
-    ).finally(() => {
-      inFlight = null;
-      schedule();
-    });
-  }
-
+  const state: ProducerState = {
+    client: new ClientProducer({
+      clientId,
+      bootstrapBrokers: brokers,
+      idempotent: true,
+      acks: -1,
+      autocreateTopics: false,
+      // An idempotent producer retries forever in Java; we bound it so send() reports outages.
+      retries: 10,
+      retryDelay: 250,
+      timeout: 30_000,
+    }),
+    lingerMs,
+    maxBatchMessages: opts.maxBatchMessages ?? 2000,
+    maxBatchBytes: opts.maxBatchBytes ?? 768 * 1024,
+    headerBytes: headerBytesCache(),
+    queue: [],
+    queued: 0,
+    queuedBytes: 0,
+    timer: null,
+    inFlight: null,
+    closed: false,
+  };
   return Promise.resolve({
-    send(topic, messages) {
-      if (closed) {
-        return Promise.reject(
-          new KafkaError("KAFKA_CLOSED", `Cannot send to "${topic}": the producer is closed`),
-        );
-      }
-      if (messages.length === 0) return Promise.resolve();
-      return new Promise<void>((resolve, reject) => {
-        const converted = messages.map((m) => toClientMessage(topic, m, headerBytes));
-        // One call larger than a request may hold is queued as several parts; the call resolves
-        // when every part is acknowledged. Parts stay in order and go one request at a time.
-        const parts = splitParts(converted, {
-          maxMessages: maxBatchMessages,
-          maxBytes: maxBatchBytes,
-        });
-        let pending = parts.length;
-        let failed = false;
-        const at = performance.now();
-        for (const part of parts) {
-          queue.push({
-            messages: part.messages,
-            bytes: part.bytes,
-            at,
-            resolve: () => {
-              if (--pending === 0 && !failed) resolve();
-            },
-            reject: (error) => {
-              if (failed) return;
-              failed = true;
-              reject(error);
-            },
-          });
-          queued += part.messages.length;
-          queuedBytes += part.bytes;
-        }
-        schedule();
+    send: (topic, messages) => send(state, topic, messages),
+    close: () => close(state),
+  });
+}
+
+function send(state: ProducerState, topic: string, messages: OutgoingMessage[]): Promise<void> {
+  if (state.closed) {
+    return Promise.reject(
+      new KafkaError("KAFKA_CLOSED", `Cannot send to "${topic}": the producer is closed`),
+    );
+  }
+  if (messages.length === 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const converted = messages.map((m) => toClientMessage(topic, m, state.headerBytes));
+    // One call larger than a request may hold is queued as several parts; the call resolves
+    // when every part is acknowledged. Parts stay in order and go one request at a time.
+    const parts = splitParts(converted, {
+      maxMessages: state.maxBatchMessages,
+      maxBytes: state.maxBatchBytes,
+    });
+    let pending = parts.length;
+    let failed = false;
+    const at = performance.now();
+    for (const part of parts) {
+      state.queue.push({
+        messages: part.messages,
+        bytes: part.bytes,
+        at,
+        resolve: () => {
+          if (--pending === 0 && !failed) resolve();
+        },
+        reject: (error) => {
+          if (failed) return;
+          failed = true;
+          reject(error);
+        },
       });
+      state.queued += part.messages.length;
+      state.queuedBytes += part.bytes;
+    }
+    schedule(state);
+  });
+}
+
+async function close(state: ProducerState): Promise<void> {
+  if (state.closed) return;
+  state.closed = true;
+  while (state.inFlight || state.queue.length > 0) {
+    flush(state);
+    await state.inFlight?.catch(() => {});
+  }
+  await state.client.close();
+}
+
+// One request at a time keeps per-partition order obvious; whatever queues meanwhile becomes
+// the next request, so the batch size grows with load by itself. The linger counts from when
+// the oldest queued message arrived: messages that queued behind an in-flight request have
+// already waited for company, so they go as soon as it is acknowledged (lingering again after
+// every acknowledgement roughly doubled the per-message latency under load).
+function schedule(state: ProducerState): void {
+  if (state.inFlight || state.queue.length === 0) return;
+  const wait = state.queue[0]!.at + state.lingerMs - performance.now();
+  if (
+    state.queued >= state.maxBatchMessages || state.queuedBytes >= state.maxBatchBytes ||
+    wait <= 0
+  ) {
+    flush(state);
+  } else if (state.timer === null) {
+    state.timer = setTimeout(() => flush(state), wait);
+  }
+}
+
+/** Sends the queued calls that fit one request; the rest wait for its acknowledgement. */
+function flush(state: ProducerState): void {
+  if (state.timer !== null) {
+    clearTimeout(state.timer);
+    state.timer = null;
+  }
+  if (state.inFlight || state.queue.length === 0) return;
+  const { queue } = state;
+  // Whole send() calls from the front while they fit; the rest go in the next request.
+  let count = 0;
+  let bytes = 0;
+  let take = 0;
+  for (const pending of queue) {
+    const fits = count + pending.messages.length <= state.maxBatchMessages &&
+      bytes + pending.bytes <= state.maxBatchBytes;
+    if (take > 0 && !fits) break;
+    count += pending.messages.length;
+    bytes += pending.bytes;
+    take++;
+  }
+  const batch = take === queue.length ? queue : queue.slice(0, take);
+  state.queue = take === queue.length ? [] : queue.slice(take);
+  state.queued -= count;
+  state.queuedBytes -= bytes;
+  const messages = batch.length === 1 ? batch[0]!.messages : batch.flatMap((p) => p.messages);
+  state.inFlight = state.client.send({ messages }).then(
+    () => batch.forEach((p) => p.resolve()),
+    (err) => {
+      const error = toKafkaError(
+        "KAFKA_SEND_FAILED",
+        `Cannot send ${messages.length} message(s) to ${topicsOf(messages)}`,
+        err,
+      );
+      batch.forEach((p) => p.reject(error));
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      while (inFlight || queue.length > 0) {
-        flush();
-        await inFlight?.catch(() => {});
-      }
-      await client.close();
-    },
+  ).finally(() => {
+    state.inFlight = null;
+    schedule(state);
   });
 }
 

@@ -4,7 +4,7 @@ import { createConsumer } from "./consumer.ts";
 import { KafkaError } from "./errors.ts";
 import type { IncomingMessage } from "./message.ts";
 import { createProducer, splitParts } from "./producer.ts";
-import { testConfig, testName, testTopic, waitFor } from "./_test_util.ts";
+import { testConfig, testName, testTopic, waitFor } from "../testing/kafka_adapter.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 

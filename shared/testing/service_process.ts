@@ -2,6 +2,7 @@
  * Runs a real service (`<service>/main.ts`) as a child process for end-to-end tests, on a free
  * port, with its log kept for failure messages.
  */
+import { httpOk, spawnChild, waitChildReady } from "../process/mod.ts";
 
 /** Options for {@link startService}. */
 export interface StartServiceOptions {
@@ -17,6 +18,8 @@ export interface ServiceProcess extends AsyncDisposable {
   readonly port: number;
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
+  /** `http://127.0.0.1:<OPS_PORT>`: ingest's ops port (`/metrics`, detailed `/readyz`). */
+  readonly opsUrl: string;
   /** Everything it wrote to stderr so far (its JSON log). */
   log(): string;
   /** Sends SIGTERM (graceful), waits for exit, returns the status. */
@@ -44,58 +47,33 @@ export async function startService(
 ): Promise<ServiceProcess> {
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = new Deno.Command(Deno.execPath(), {
+  // Ingest also listens on OPS_PORT; a free one keeps parallel tests off its default 8090.
+  const opsPort = Number(opts.env?.OPS_PORT ?? freePort());
+  const child = spawnChild(Deno.execPath(), {
+    name: entry,
     args: ["run", "-A", entry],
-    env: { ...opts.env, PORT: String(port) },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  let log = "";
-  // Keep draining stderr so the child never blocks on a full pipe.
-  const drained = (async () => {
-    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) log += chunk;
-  })();
-  const state: { exited: Deno.CommandStatus | null } = { exited: null };
-  child.status.then((status) => (state.exited = status));
-  const timeoutMs = opts.timeoutMs ?? 30_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await fetch(`${url}/healthz`).catch(() => null);
-    await res?.body?.cancel();
-    if (res?.ok) break;
-    if (state.exited) {
-      await drained;
-      throw new Error(`${entry} exited (${state.exited.code}) before listening; log:\n${log}`);
-    }
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      await child.status;
-      await drained;
-      throw new Error(`${entry} did not answer /healthz within ${timeoutMs} ms; log:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    env: { ...opts.env, PORT: String(port), OPS_PORT: String(opsPort) },
+    stderrOnly: true,
+    // A graceful drain that takes longer is a failure the test sees as SIGKILL.
+    graceMs: 60_000,
+  });
+  try {
+    await waitChildReady(child, () => httpOk(`${url}/healthz`), {
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      what: `${entry} /healthz`,
+      intervalMs: 50,
+    });
+  } catch (error) {
+    await child.kill();
+    throw error;
   }
-  let stopped: Promise<Deno.CommandStatus> | null = null;
-  const end = (signal: Deno.Signal) => {
-    stopped ??= (async () => {
-      try {
-        child.kill(signal);
-      } catch { /* already exited */ }
-      const status = await child.status;
-      await drained;
-      return status;
-    })();
-    return stopped;
-  };
-  const stop = () => end("SIGTERM");
   return {
     port,
     url,
-    log: () => log,
-    stop,
-    kill: () => end("SIGKILL"),
-    async [Symbol.asyncDispose]() {
-      await stop();
-    },
+    opsUrl: `http://127.0.0.1:${opsPort}`,
+    log: () => child.output(),
+    stop: () => child.stop(),
+    kill: () => child.kill(),
+    [Symbol.asyncDispose]: () => child.stop().then(() => {}),
   };
 }

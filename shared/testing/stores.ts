@@ -7,6 +7,7 @@ import { migrateAll } from "../migrate.ts";
 import { assertTestDatabase, createPostgres, ensureDatabase, type Sql } from "../postgres/mod.ts";
 import { migratePostgres } from "../postgres/migrate.ts";
 import { type ClickHouseClient, createClickHouse } from "../clickhouse/mod.ts";
+import { sleep } from "../time.ts";
 
 /** Where tests write. */
 export const TEST_ENV = {
@@ -14,6 +15,12 @@ export const TEST_ENV = {
     "postgres://postgres@127.0.0.1:5432/eventflow_test",
   CLICKHOUSE_URL: Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123",
   CLICKHOUSE_DATABASE: "eventflow_test",
+  /** The writer (infra/test.ts passes the stack's); tests create and drop tables. */
+  CLICKHOUSE_USER: Deno.env.get("CLICKHOUSE_USER") ?? "default",
+  CLICKHOUSE_PASSWORD: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
+  /** The read-only reader, for tests of what readers may do. */
+  CLICKHOUSE_READER_USER: Deno.env.get("CLICKHOUSE_READER_USER") ?? "default",
+  CLICKHOUSE_READER_PASSWORD: Deno.env.get("CLICKHOUSE_READER_PASSWORD") ?? "",
   KAFKA_BROKERS: Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092",
   REDIS_URL: Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/15",
 };
@@ -44,11 +51,15 @@ export async function testStores(prefix: string): Promise<
     databaseUrl: TEST_ENV.DATABASE_URL,
     clickhouseUrl: TEST_ENV.CLICKHOUSE_URL,
     clickhouseDatabase: TEST_ENV.CLICKHOUSE_DATABASE,
+    clickhouseUser: TEST_ENV.CLICKHOUSE_USER,
+    clickhousePassword: TEST_ENV.CLICKHOUSE_PASSWORD,
   });
   const sql = createPostgres(TEST_ENV.DATABASE_URL, { max: 2 });
   const ch = createClickHouse({
     url: TEST_ENV.CLICKHOUSE_URL,
     database: TEST_ENV.CLICKHOUSE_DATABASE,
+    username: TEST_ENV.CLICKHOUSE_USER,
+    password: TEST_ENV.CLICKHOUSE_PASSWORD,
   });
   return {
     sql,
@@ -100,7 +111,7 @@ export async function waitFor(
   for (;;) {
     if (await probe()) return;
     if (Date.now() > deadline) throw new Error(`Timed out: ${opts.message}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

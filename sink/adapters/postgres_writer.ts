@@ -221,7 +221,7 @@ async function writeFacts(
       WHERE o.order_id = ANY(${a(col(orders, (r) => r.order_id))}::text[])
         AND o.status <> 'refunded'
         AND EXISTS (SELECT 1 FROM business_events b
-                    WHERE b.event = ANY(${a(REFUND_EVENTS)}::text[])
+                    WHERE b.event = ANY(${a([...REFUND_EVENTS])}::text[])
                       AND b.properties ->> 'order_id' = o.order_id)`;
   }
 }

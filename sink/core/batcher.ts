@@ -3,7 +3,7 @@
  * waiting or the oldest waiting item is `maxWaitMs` old. `add` resolves only once the store has
  * the items, so the consumer commits offsets after the write and never before.
  */
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../../shared/time.ts";
 
 /** Options for {@link createBatcher}. */
 export interface BatcherOptions {

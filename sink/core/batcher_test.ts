@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createBatcher } from "./batcher.ts";
-import { FakeClock, settle } from "./clock.ts";
+import { FakeClock, settle } from "../../shared/time.ts";
 
 function recorder() {
   const writes: number[][] = [];

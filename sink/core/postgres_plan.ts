@@ -2,7 +2,13 @@
  * EnrichedEvent → the normalized PostgreSQL writes it implies. Pure; per-event problems are
  * `dlq` outcomes naming the field, never exceptions.
  */
-import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import {
+  aliasesOf,
+  BUSINESS_CRITICAL_EVENTS,
+  canonicalEvent,
+  type EnrichedEvent,
+  namesOf,
+} from "../../shared/events/mod.ts";
 import { dlq, ok, type Outcome } from "../../shared/pipeline.ts";
 import {
   emptyPlan,
@@ -12,41 +18,22 @@ import {
   type WritePlan,
 } from "./postgres_rows.ts";
 
-/** The business meaning of an event name; names come from CRITICAL_EVENTS. */
+/** The business meaning of an event name to the PostgreSQL tables. */
 export type EventKind = "purchase" | "signup" | "review" | "refund" | "other";
 
-const KINDS: Record<string, EventKind> = {
-  purchase: "purchase",
-  order_completed: "purchase",
-  checkout_completed: "purchase",
-  signup: "signup",
-  sign_up: "signup",
-  signed_up: "signup",
-  review: "review",
-  product_reviewed: "review",
-  review_submitted: "review",
-  refund: "refund",
-  order_refunded: "refund",
-};
+/** The canonical events that have their own tables; each is business-critical. */
+export const EVENT_KINDS: readonly Exclude<EventKind, "other">[] = [
+  "purchase",
+  "signup",
+  "review",
+  "refund",
+];
 
 /** Event names that refund an order (its `properties.order_id`). */
-export const REFUND_EVENTS = Object.keys(KINDS).filter((name) => KINDS[name] === "refund");
+export const REFUND_EVENTS: readonly string[] = aliasesOf("refund");
 
-/** Default CRITICAL_EVENTS: the event names PostgreSQL stores (identify/alias calls always go). */
-export const DEFAULT_CRITICAL_EVENTS = [
-  "purchase",
-  "order_completed",
-  "checkout_completed",
-  "signup",
-  "sign_up",
-  "signed_up",
-  "identify",
-  "alias",
-  "review",
-  "product_reviewed",
-  "refund",
-  "order_refunded",
-];
+/** Default CRITICAL_EVENTS: every name of a business-critical event of the vocabulary. */
+export const DEFAULT_CRITICAL_EVENTS: readonly string[] = namesOf(BUSINESS_CRITICAL_EVENTS);
 
 /** True when the event belongs in PostgreSQL. */
 export function isCritical(event: EnrichedEvent, critical: ReadonlySet<string>): boolean {
@@ -55,7 +42,8 @@ export function isCritical(event: EnrichedEvent, critical: ReadonlySet<string>):
 
 /** What an event name means to the business tables. */
 export function eventKind(name: string): EventKind {
-  return KINDS[name] ?? "other";
+  const canonical = canonicalEvent(name);
+  return EVENT_KINDS.find((kind) => kind === canonical) ?? "other";
 }
 
 function text(value: unknown): string | null {

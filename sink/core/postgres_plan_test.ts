@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { isCritical, planEvent } from "./postgres_plan.ts";
+import { CANONICAL_EVENTS, isBusinessCritical, namesOf } from "../../shared/events/mod.ts";
+import { loadConfig } from "../config.ts";
+import {
+  DEFAULT_CRITICAL_EVENTS,
+  EVENT_KINDS,
+  eventKind,
+  isCritical,
+  planEvent,
+  REFUND_EVENTS,
+} from "./postgres_plan.ts";
 import { mergePlans } from "./postgres_merge.ts";
 import { enrichedEvent, shopperSession } from "../testing/events.ts";
 import type { WritePlan } from "./postgres_rows.ts";
@@ -73,6 +82,38 @@ Deno.test("planEvent() records a signup with the user's signup time and marks th
   assert.equal(plan.users[0]?.signup_at, "2026-03-01T12:05:00.000Z");
   assert.equal(plan.users[0]?.changed, true);
   assert.equal(plan.users[0]?.tier, "free");
+});
+
+Deno.test("planEvent() turns a user_signed_up event into a signup row, like a signup", () => {
+  const event = { ...shopperSession("t_")[5]!, event: "user_signed_up" };
+  assert.ok(isCritical(event, new Set(DEFAULT_CRITICAL_EVENTS)));
+  const plan = planOf(planEvent(event));
+  assert.deepEqual(plan.signups.map((s) => [s.user_id, s.event_id, s.method]), [
+    ["t_user", "t_e6", "email"],
+  ]);
+  assert.equal(plan.users[0]?.signup_at, "2026-03-01T12:05:00.000Z");
+});
+
+Deno.test("every event kind with a table is business-critical and stored by default", () => {
+  assert.deepEqual(EVENT_KINDS.filter((kind) => !isBusinessCritical(kind)), []);
+  const kinded = namesOf(CANONICAL_EVENTS).filter((name) => eventKind(name) !== "other");
+  assert.deepEqual(kinded.filter((name) => !DEFAULT_CRITICAL_EVENTS.includes(name)), []);
+  // Every name of the four kinds: a name the sink plans for but does not store is the bug.
+  assert.equal(kinded.length, 13);
+  assert.deepEqual(REFUND_EVENTS, ["refund", "order_refunded"]);
+});
+
+Deno.test("the default CRITICAL_EVENTS include review_submitted and user_signed_up", () => {
+  const defaults = loadConfig({}).CRITICAL_EVENTS;
+  assert.ok(defaults.includes("review_submitted"), defaults.join());
+  assert.ok(defaults.includes("user_signed_up"), defaults.join());
+  assert.equal(eventKind("review_submitted"), "review");
+  assert.deepEqual(loadConfig({}).CRITICAL_EVENTS, DEFAULT_CRITICAL_EVENTS);
+  // A canonical name brings its aliases; any other name is kept as written.
+  assert.deepEqual(
+    loadConfig({ CRITICAL_EVENTS: "refund, order_completed, trial_started" }).CRITICAL_EVENTS,
+    ["refund", "order_refunded", "order_completed", "trial_started"],
+  );
 });
 
 Deno.test("planEvent() links an alias's previous id to the user", () => {

@@ -3,7 +3,7 @@ import { pickBot } from "./agents.ts";
 import { pickAcquisition } from "./marketing.ts";
 import { chance, fork, int, mulberry32, type Rng } from "./prng.ts";
 import { buildSession, type SessionRates } from "./session.ts";
-import { FUNNEL_STEPS, type ShopEvent } from "./types.ts";
+import type { FunnelStep, ShopEvent } from "./types.ts";
 import { createPopulation } from "./users.ts";
 
 /** Model parameters; every field has a realistic default. */
@@ -40,7 +40,7 @@ export interface ShopStats {
   events: number;
   visitors: number;
   /** Human sessions reaching each funnel step. */
-  funnel: Record<typeof FUNNEL_STEPS[number], number>;
+  funnel: Record<FunnelStep, number>;
   byType: Record<string, number>;
 }
 

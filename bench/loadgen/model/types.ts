@@ -46,11 +46,5 @@ export interface FunnelRates {
   purchase: number;
 }
 
-/** The funnel's step names, in order, as emitted in `event_type`. */
-export const FUNNEL_STEPS = [
-  "page_view",
-  "search",
-  "product_click",
-  "add_to_cart",
-  "purchase",
-] as const;
+/** The funnel's step names as emitted in `event_type`: the vocabulary's `FUNNEL_STEPS`. */
+export type { FunnelStep } from "../../../shared/events/vocabulary.ts";

@@ -1,0 +1,159 @@
+/**
+ * Latency of every query API endpoint, uncached and cached, at 1 and 8 concurrent clients,
+ * against a real query service process over data seeded by bench/query/seed.ts.
+ *
+ *   CLICKHOUSE_DATABASE=eventflow_qbench deno run -A bench/query/seed.ts --events 100000 --multiply 5
+ *   deno run -A bench/query/bench.ts [--database eventflow_qbench] [--uncached 6] [--cached 200]
+ *
+ * Each uncached request moves the range end by a millisecond, so it is a new cache key doing the
+ * same work; cached requests repeat one warmed key. Prints a markdown table with p50/p95 (ms).
+ * Env: DATABASE_URL (migrated; a token is created there and deleted after), REDIS_URL,
+ * CLICKHOUSE_URL.
+ */
+import { parseArgs } from "node:util";
+import { createPostgres } from "../../shared/postgres/mod.ts";
+import { migratePostgres } from "../../shared/postgres/migrate.ts";
+import { createRedis } from "../../shared/redis/mod.ts";
+import { serviceEntry, startService } from "../../shared/testing/service_process.ts";
+import { createTokenStore } from "../../query/adapters/tokens.ts";
+
+/** Endpoint, its query, and the brief's p95 target for an uncached answer (ms). */
+const ENDPOINTS: [name: string, path: string, targetMs: number][] = [
+  ["active-users", "/api/v1/active-users?compare=previous", 300],
+  ["events", "/api/v1/events?limit=10", 300],
+  ["revenue", "/api/v1/revenue?compare=previous", 300],
+  ["funnel", "/api/v1/funnel?compare=previous&window=1d", 1000],
+  ["cohorts", "/api/v1/cohorts?weeks=4", 1000],
+  ["campaigns", "/api/v1/campaigns?by=campaign", 1000],
+  ["geography", "/api/v1/geography?level=city", 1000],
+  ["products", "/api/v1/products?sort=revenue", 1000],
+];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+async function timed(url: string, token: string): Promise<{ ms: number; cache: string }> {
+  const started = performance.now();
+  const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const body = await res.arrayBuffer();
+  const ms = performance.now() - started;
+  if (res.status !== 200) {
+    throw new Error(`${url} answered ${res.status}: ${new TextDecoder().decode(body)}`);
+  }
+  return { ms, cache: res.headers.get("x-cache") ?? "" };
+}
+
+/** Latencies of the answers that succeeded, and the errors of those that did not. */
+interface Samples {
+  times: number[];
+  errors: string[];
+}
+
+async function run(
+  clients: number,
+  requests: number,
+  next: (i: number) => string,
+  token: string,
+  expect: string,
+): Promise<Samples> {
+  const out: Samples = { times: [], errors: [] };
+  let i = 0;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (i < requests) {
+      try {
+        const r = await timed(next(i++), token);
+        if (r.cache !== expect) throw new Error(`expected X-Cache ${expect}, got ${r.cache}`);
+        out.times.push(r.ms);
+      } catch (error) {
+        out.errors.push((error as Error).message);
+      }
+    }
+  }));
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      database: { type: "string", default: "eventflow_qbench" },
+      uncached: { type: "string", default: "6" },
+      cached: { type: "string", default: "200" },
+      days: { type: "string", default: "30" },
+    },
+  });
+  const databaseUrl = Deno.env.get("DATABASE_URL") ??
+    "postgres://postgres@127.0.0.1:5432/eventflow";
+  const redisUrl = Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/0";
+  const id = `bench_${crypto.randomUUID().slice(0, 8)}`;
+  const prefix = `ef:bench:${id}:`;
+  const sql = createPostgres(databaseUrl, { max: 1 });
+  await migratePostgres(sql);
+  const { token } = await createTokenStore(sql).create(id);
+  const redis = createRedis(redisUrl);
+  try {
+    await using service = await startService(serviceEntry("query"), {
+      env: {
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl,
+        CLICKHOUSE_URL: Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123",
+        CLICKHOUSE_DATABASE: values.database!,
+        CLICKHOUSE_USER: Deno.env.get("CLICKHOUSE_USER") ?? "default",
+        CLICKHOUSE_PASSWORD: Deno.env.get("CLICKHOUSE_PASSWORD") ?? "",
+        QUERY_CACHE_PREFIX: prefix,
+        LOG_LEVEL: "warn",
+      },
+    });
+    const to = Date.now();
+    const from = to - Number(values.days) * 86_400_000;
+    const range = (shiftMs: number) =>
+      `from=${new Date(from).toISOString()}&to=${new Date(to + shiftMs).toISOString()}`;
+    const rows: string[] = [
+      "| endpoint | target p95 uncached | uncached 1 client p50 / p95 | uncached 8 clients p50 / p95 | cached 1 client p50 / p95 | cached 8 clients p50 / p95 |",
+      "| --- | --- | --- | --- | --- | --- |",
+    ];
+    const fmt = (s: Samples) => {
+      const n = s.times.length + s.errors.length;
+      const failed = s.errors.length > 0 ? ` (${s.errors.length}/${n} failed)` : "";
+      return s.times.length === 0
+        ? `all ${n} failed`
+        : `${percentile(s.times, 0.5).toFixed(1)} / ${
+          percentile(s.times, 0.95).toFixed(1)
+        }${failed}`;
+    };
+    const p95 = (s: Samples) =>
+      s.errors.length > 0 || s.times.length === 0 ? Infinity : percentile(s.times, 0.95);
+    let shift = 1;
+    for (const [name, path, target] of ENDPOINTS) {
+      const url = (s: number) => `${service.url}${path}&${range(s)}`;
+      const u1 = await run(1, Number(values.uncached), () => url(shift++), token, "miss");
+      const u8 = await run(8, Number(values.uncached) * 4, () => url(shift++), token, "miss");
+      const warm = url(0);
+      await timed(warm, token);
+      const c1 = await run(1, Number(values.cached), () => warm, token, "hit");
+      const c8 = await run(8, Number(values.cached), () => warm, token, "hit");
+      const met = p95(u1) <= target ? "met" : "missed";
+      const cachedMet = Math.max(p95(c1), p95(c8)) <= 5 ? "met" : "missed";
+      rows.push(
+        `| ${name} | ≤ ${target} ms (${met} at 1 client); cached ≤ 5 ms (${cachedMet}) | ${
+          fmt(u1)
+        } | ${fmt(u8)} | ${fmt(c1)} | ${fmt(c8)} |`,
+      );
+      console.error(rows.at(-1));
+      for (const e of new Set([...u1.errors, ...u8.errors, ...c1.errors, ...c8.errors])) {
+        console.error(`  ${name}: ${e.slice(0, 300)}`);
+      }
+    }
+    console.log(rows.join("\n"));
+  } finally {
+    await sql`DELETE FROM query_api_tokens WHERE name = ${id}`;
+    await sql.end();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+  }
+}
+
+if (import.meta.main) await main();

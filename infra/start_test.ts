@@ -1,0 +1,27 @@
+import assert from "node:assert/strict";
+import { banner } from "./start.ts";
+import { loadStackConfig } from "./stack/config.ts";
+
+const config = loadStackConfig({});
+
+Deno.test("banner() announces the dev write key as a local-development key", () => {
+  const text = banner(config, { ready: config.services, writeKey: "dev_write_key" });
+  assert.match(text, /Dev write key {2}dev_write_key\n +local development only: a well-known key/);
+  assert.match(text, /-H 'X-Write-Key: dev_write_key'/);
+  assert.match(text, /ClickHouse .*users and passwords in .*\/clickhouse-users\.json\)/);
+});
+
+Deno.test("banner() offers no key when the dev key is revoked or not provisioned", () => {
+  const text = banner(config, { ready: config.services, writeKey: null });
+  assert.doesNotMatch(text, /dev_write_key/);
+  assert.match(
+    text,
+    /Dev write key {2}not active .*\n +deno run -A ingest\/cli\/sources\.ts create/,
+  );
+});
+
+Deno.test("banner() points at ingest's metrics on its ops port", () => {
+  const text = banner(config, { ready: config.services, writeKey: null });
+  assert.match(text, /ingest +http:\/\/127\.0\.0\.1:8090\/metrics/);
+  assert.doesNotMatch(text, /:8080\/metrics/);
+});
