@@ -1,10 +1,9 @@
 /**
- * The admin console as one Hono app: ops endpoints, optional basic auth, request metrics, the
- * page sub-apps, and the single `onError` that turns every failure into an HTML page (or JSON
- * when the client asks for it).
+ * The admin console as one Hono app: ops endpoints, the session gate (sign-in, CSRF, roles),
+ * request metrics, the page sub-apps, and the single `onError` that turns every failure into an
+ * HTML page (or JSON when the client asks for it), in the visitor's language.
  */
 import { type Context, Hono } from "hono";
-import { basicAuth } from "hono/basic-auth";
 import { HTTPException } from "hono/http-exception";
 import { routePath } from "hono/route";
 import type { Logger } from "../shared/log.ts";
@@ -13,11 +12,21 @@ import { opsRoutes } from "../shared/http/ops.ts";
 import { createAdminMetrics } from "./metrics.ts";
 import type { Stores } from "./adapters/stores.ts";
 import { pingClickHouse } from "./adapters/ch_traffic.ts";
-import { InputError, NotFoundError, StoreUnavailableError } from "./core/errors.ts";
+import { ForbiddenError, InputError, NotFoundError, StoreUnavailableError } from "./core/errors.ts";
+import { requireSession } from "./access/middleware.ts";
+import { resolveSessionPolicy, type SessionPolicy } from "./access/sessions.ts";
+import type { ScryptCost } from "./access/password.ts";
+import { uiDefaults, uiOf } from "./components/ui.ts";
+import type { Locale } from "./i18n/mod.ts";
+import { signinRoutes } from "./routes/signin.tsx";
+import { auditRoutes, staffRoutes } from "./routes/staff.tsx";
+import { dataRoutes } from "./routes/data.tsx";
+import { monitoringRoutes } from "./routes/monitoring.tsx";
 import { ErrorPage } from "./components/error_page.tsx";
 import { renderPage } from "./routes/deps.ts";
 import { overviewRoutes } from "./routes/overview.tsx";
-import { orderRoutes } from "./routes/orders.tsx";
+import { orderRoutes, purchaseExportRoutes } from "./routes/orders.tsx";
+import { signupExportRoutes, signupRoutes } from "./routes/signups.tsx";
 import { userRoutes } from "./routes/users.tsx";
 import { productRoutes } from "./routes/products.tsx";
 import { campaignRoutes } from "./routes/campaigns.tsx";
@@ -33,13 +42,24 @@ export interface AppOptions {
   now?: () => Date;
   /** Rows per list page (default 25). */
   pageSize?: number;
-  /** Basic-auth credentials; every page but /healthz, /readyz, /metrics requires them. */
-  auth?: { username: string; password: string };
+  /** Session expiry and sign-in throttling (defaults in {@link SessionPolicy}). */
+  sessionPolicy?: SessionPolicy;
+  /** Force the Secure cookie flag (default: set when the request came over https). */
+  secureCookies?: boolean;
+  /** Trust X-Forwarded-For/-Proto from a reverse proxy (default false). */
+  trustProxy?: boolean;
+  /** scrypt cost of password hashes made in the console (default: password.ts DEFAULT_COST). */
+  passwordCost?: ScryptCost;
+  /** Prometheus HTTP API for the monitoring page (default http://127.0.0.1:9090). */
+  prometheusUrl?: string;
+  /** Browser-facing Grafana URL; the monitoring page embeds its dashboards when set. */
+  grafanaUrl?: string;
+  /** Language and time zone for visitors who chose none (default en, UTC). */
+  defaultLocale?: Locale;
+  defaultTimeZone?: string;
   /** True while shutting down, so `/readyz` answers 503 (default: never). */
   isDraining?: () => boolean;
 }
-
-const OPS_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
 
 /** Builds the console; `main.ts` serves it, tests call `app.request()`. */
 export function createApp(opts: AppOptions): Hono {
@@ -71,30 +91,67 @@ export function createApp(opts: AppOptions): Hono {
     }),
   );
 
-  if (opts.auth !== undefined) {
-    const guard = basicAuth({ ...opts.auth, realm: "EventFlow Admin" });
-    app.use(async function requireAuth(c, next) {
-      if (OPS_PATHS.has(c.req.path)) return await next();
-      return await guard(c, next);
-    });
-  }
+  const policy = resolveSessionPolicy(opts.sessionPolicy);
+  app.use(uiDefaults({
+    locale: opts.defaultLocale ?? "en",
+    timeZone: opts.defaultTimeZone ?? "UTC",
+  }));
+  app.use(requireSession({ stores: opts.stores, policy, now: deps.now }));
 
   app.route("/static", staticRoutes());
+  app.route(
+    "/",
+    signinRoutes({
+      stores: opts.stores,
+      now: deps.now,
+      policy,
+      secureCookies: opts.secureCookies,
+      trustProxy: opts.trustProxy ?? false,
+      passwordCost: opts.passwordCost,
+    }),
+  );
+  app.route("/staff", staffRoutes({ ...deps, passwordCost: opts.passwordCost }));
+  app.route("/audit", auditRoutes(deps));
+  app.route("/data", dataRoutes(deps));
+  app.route(
+    "/monitoring",
+    monitoringRoutes({
+      ...deps,
+      prometheusUrl: opts.prometheusUrl ?? "http://127.0.0.1:9090",
+      grafanaUrl: opts.grafanaUrl,
+    }),
+  );
   app.route("/", overviewRoutes(deps));
   app.route("/orders", orderRoutes(deps));
+  app.route("/export", purchaseExportRoutes(deps));
+  app.route("/signups", signupRoutes(deps));
+  app.route("/export", signupExportRoutes(deps));
   app.route("/users", userRoutes(deps));
   app.route("/products", productRoutes(deps));
   app.route("/campaigns", campaignRoutes(deps));
   app.route("/events", eventRoutes(deps));
 
-  app.notFound((c) =>
-    respondError(c, 404, "Page not found", `There is no page at ${c.req.path}.`, "path")
-  );
+  app.notFound((c) => {
+    const { t } = uiOf(c);
+    return respondError(
+      c,
+      404,
+      t("error.not_found.title"),
+      t("error.not_found.message", { path: c.req.path }),
+      "path",
+    );
+  });
   app.onError((error, c) => {
+    const { t } = uiOf(c);
     if (error instanceof InputError) {
-      return respondError(c, 400, "Invalid request", error.message, error.field);
+      return respondError(c, 400, t("error.invalid.title"), error.message, error.field);
     }
-    if (error instanceof NotFoundError) return respondError(c, 404, "Not found", error.message);
+    if (error instanceof NotFoundError) {
+      return respondError(c, 404, t("error.not_found_id.title"), error.message);
+    }
+    if (error instanceof ForbiddenError) {
+      return respondError(c, 403, t("error.forbidden.title"), error.message, error.reason);
+    }
     if (error instanceof StoreUnavailableError) {
       opts.logger.warn("Store unavailable", {
         store: error.store,
@@ -105,9 +162,8 @@ export function createApp(opts: AppOptions): Hono {
       return respondError(
         c,
         503,
-        `${error.store} is unavailable`,
-        `${error.store} did not answer, so this page cannot be shown right now. ` +
-          "The data is safe; try again in a moment.",
+        t("error.store.title", { store: error.store }),
+        t("error.store.message", { store: error.store }),
         undefined,
         error.store,
       );
@@ -118,12 +174,7 @@ export function createApp(opts: AppOptions): Hono {
       error: String(error),
       stack: error.stack,
     });
-    return respondError(
-      c,
-      500,
-      "Something went wrong",
-      "The page failed to render; the error was logged.",
-    );
+    return respondError(c, 500, t("error.bug.title"), t("error.bug.message"));
   });
   return app;
 }
@@ -141,7 +192,7 @@ function wantsJson(c: Context): boolean {
 
 function respondError(
   c: Context,
-  status: 400 | 404 | 500 | 503,
+  status: 400 | 403 | 404 | 500 | 503,
   title: string,
   message: string,
   field?: string,

@@ -24,9 +24,18 @@ const app = createApp({
   registry: createRegistry("admin"),
   logger,
   pageSize: config.ADMIN_PAGE_SIZE,
-  auth: config.ADMIN_USER !== undefined && config.ADMIN_PASSWORD !== undefined
-    ? { username: config.ADMIN_USER, password: config.ADMIN_PASSWORD }
-    : undefined,
+  sessionPolicy: {
+    idleMs: config.ADMIN_SESSION_IDLE_MINUTES * 60_000,
+    maxAgeMs: config.ADMIN_SESSION_MAX_HOURS * 3_600_000,
+  },
+  secureCookies: config.ADMIN_SECURE_COOKIES === "auto"
+    ? undefined
+    : config.ADMIN_SECURE_COOKIES === "true",
+  trustProxy: config.ADMIN_TRUST_PROXY,
+  prometheusUrl: config.PROMETHEUS_URL,
+  grafanaUrl: config.GRAFANA_URL,
+  defaultLocale: config.ADMIN_LOCALE,
+  defaultTimeZone: config.ADMIN_TIMEZONE,
   isDraining: () => draining,
 });
 serveUntilSignal(app.fetch, {

@@ -6,7 +6,7 @@
  * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
  * started; components that were already running are left alone.
  */
-import { exists, runInherited } from "../shared/process/mod.ts";
+import { exists, run, runInherited } from "../shared/process/mod.ts";
 import {
   clickhouseEnv,
   ensureClickHouseCredentials,
@@ -167,6 +167,20 @@ async function main(): Promise<number> {
     else console.error(`warning: provisioning the dev query token failed (exit ${code})`);
   }
 
+  // The console has no open door: on first run create its admin and show the password once,
+  // after the banner so it does not scroll away.
+  let adminNotice = "";
+  if (await exists(`${cwd}/admin/cli/users.ts`)) {
+    adminNotice = await run(deno, ["run", "-A", "admin/cli/users.ts", "ensure-admin"], { cwd, env })
+      .then((out) => out.trim())
+      .catch((error) => {
+        console.error(
+          `warning: creating the first console admin failed: ${(error as Error).message}`,
+        );
+        return "";
+      });
+  }
+
   const present: ServiceSpec[] = [];
   for (const spec of config.services) {
     if (await exists(`${cwd}/${spec.name}/main.ts`)) present.push(spec);
@@ -201,6 +215,7 @@ async function main(): Promise<number> {
       queryToken: queryTokenReady ? queryToken : undefined,
     }),
   );
+  if (adminNotice !== "") console.log(`\n${adminNotice}\n`);
 
   // Run until a signal, or until every service has exited on its own.
   await Promise.race([

@@ -6,7 +6,7 @@
 import type { Sql } from "../../shared/postgres/mod.ts";
 import type { ClickHouseClient } from "../../shared/clickhouse/mod.ts";
 import { ClickHouseError } from "@clickhouse/client";
-import { StoreUnavailableError } from "../core/errors.ts";
+import { InputError, NotFoundError, StoreUnavailableError } from "../core/errors.ts";
 import { withTimeout } from "../../shared/time.ts";
 
 /** What the pages read from, built by `main.ts`. */
@@ -35,6 +35,8 @@ export async function withPostgres<T>(stores: Stores, query: (sql: Sql) => Promi
       what: "PostgreSQL query",
     });
   } catch (error) {
+    // Validation inside a store operation (account forms, data forms) is the user's, not the store's.
+    if (error instanceof InputError || error instanceof NotFoundError) throw error;
     if (isPostgresServerError(error) && !PG_UNAVAILABLE.test(error.code)) throw error;
     throw new StoreUnavailableError("PostgreSQL", { cause: error });
   }
@@ -60,4 +62,9 @@ export async function withClickHouse<T>(
 /** Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern. */
 export function likePrefix(text: string): string {
   return `${text.replace(/[\\%_]/g, "\\$&")}%`;
+}
+
+/** Escapes `%`, `_` and `\\` so user text matches literally anywhere inside a LIKE pattern. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[\\%_]/g, "\\$&")}%`;
 }

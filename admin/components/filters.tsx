@@ -3,12 +3,14 @@
 import type { Child } from "hono/jsx";
 
 /** A filter form that submits to `action` and resets to it without a query. */
-export function FilterForm(props: { action: string; submit: string; children: Child }) {
+export function FilterForm(
+  props: { action: string; submit: string; reset?: string; children: Child },
+) {
   return (
     <form class="filters" method="get" action={props.action}>
       {props.children}
       <button type="submit">{props.submit}</button>
-      <a class="button secondary" href={props.action}>Reset</a>
+      <a class="button secondary" href={props.action}>{props.reset ?? "Reset"}</a>
     </form>
   );
 }

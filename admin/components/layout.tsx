@@ -1,14 +1,23 @@
-/** The page frame: sidebar navigation, content area and attribution footer. */
+/** The page frame: sidebar navigation by role, session box, language and zone switch, footer. */
 import type { Child } from "hono/jsx";
+import { type Role, roleAtLeast } from "../adapters/pg_access.ts";
+import type { MessageKey } from "../i18n/mod.ts";
+import { LOCALES, TIME_ZONES } from "../i18n/mod.ts";
+import { useUi } from "./ui.ts";
 
-/** Sidebar entries: path, label. */
-export const NAV: ReadonlyArray<readonly [string, string]> = [
-  ["/", "Overview"],
-  ["/orders", "Orders"],
-  ["/users", "Customers"],
-  ["/products", "Products"],
-  ["/campaigns", "Campaigns"],
-  ["/events", "Live events"],
+/** Sidebar entries: path, label key, the weakest role that sees it. */
+export const NAV: ReadonlyArray<readonly [string, MessageKey, Role]> = [
+  ["/", "nav.overview", "viewer"],
+  ["/orders", "nav.orders", "viewer"],
+  ["/signups", "nav.signups", "viewer"],
+  ["/users", "nav.users", "viewer"],
+  ["/products", "nav.products", "viewer"],
+  ["/campaigns", "nav.campaigns", "viewer"],
+  ["/events", "nav.events", "viewer"],
+  ["/monitoring", "nav.monitoring", "viewer"],
+  ["/data/campaigns", "nav.data", "admin"],
+  ["/staff", "nav.staff", "admin"],
+  ["/audit", "nav.audit", "admin"],
 ];
 
 /** Props of {@link Layout}. */
@@ -23,15 +32,18 @@ export interface LayoutProps {
 
 /** Wraps a page's content in the console's frame. */
 export function Layout(props: LayoutProps) {
+  const ui = useUi();
+  const { t, staff } = ui;
+  const visible = NAV.filter(([, , role]) => staff !== undefined && roleAtLeast(staff.role, role));
   return (
-    <html lang="en">
+    <html lang={ui.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         {props.refreshSeconds !== undefined && (
           <meta http-equiv="refresh" content={String(props.refreshSeconds)} />
         )}
-        <title>{`${props.title} · EventFlow Admin`}</title>
+        <title>{`${props.title} · ${t("app.name")}`}</title>
         <link rel="stylesheet" href="/static/admin.css" />
       </head>
       <body>
@@ -40,17 +52,54 @@ export function Layout(props: LayoutProps) {
             <div class="logo">
               Event<span>Flow</span> Admin
             </div>
-            <nav>
-              {NAV.map(([href, label]) => (
-                <a href={href} class={props.active === href ? "active" : undefined}>{label}</a>
-              ))}
-            </nav>
+            {visible.length > 0 && (
+              <nav aria-label="main">
+                {visible.map(([href, key]) => (
+                  <a href={href} class={props.active === href ? "active" : undefined}>{t(key)}</a>
+                ))}
+              </nav>
+            )}
+            {staff !== undefined && (
+              <form class="session" method="post" action="/signout">
+                <div class="who">
+                  {t("session.signed_in_as", {
+                    user: staff.username,
+                    role: t(`role.${staff.role}`),
+                  })}
+                </div>
+                <input type="hidden" name="_csrf" value={staff.csrf_token} />
+                <button type="submit" class="secondary">{t("session.sign_out")}</button>
+              </form>
+            )}
+            <form class="prefs" method="get" action="/lang">
+              <input type="hidden" name="back" value={ui.here} />
+              <label>
+                {t("settings.language")}
+                <select name="lang">
+                  {LOCALES.map((l) => (
+                    <option value={l} selected={l === ui.locale}>
+                      {l === "ru" ? "Русский" : "English"}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t("settings.timezone")}
+                <select name="tz">
+                  {[...new Set([ui.timeZone, ...TIME_ZONES])].map((z) => (
+                    <option value={z} selected={z === ui.timeZone}>{z}</option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" class="secondary">{t("settings.apply")}</button>
+            </form>
           </aside>
           <div class="main">
             <main class="content">{props.children}</main>
             <footer>
-              IP geolocation by <a href="https://db-ip.com">DB-IP</a> (https://db-ip.com), CC BY 4.0
-              {" · "}All times UTC
+              {t("app.footer.geo")} <a href="https://db-ip.com">DB-IP</a>{" "}
+              (https://db-ip.com), CC BY 4.0{" · "}
+              {t("app.footer.times", { tz: ui.timeZone })}
             </footer>
           </div>
         </div>
@@ -70,4 +119,13 @@ export function PageHead(props: { title: string; sub?: Child; children?: Child }
       {props.children !== undefined && <div>{props.children}</div>}
     </div>
   );
+}
+
+/**
+ * The hidden CSRF field every state-changing form carries. The token is a prop, not read from
+ * the UI context: precompiled JSX renders nested components while the route builds the tree,
+ * before `renderPage` provides the context.
+ */
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
 }

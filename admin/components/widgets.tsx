@@ -1,7 +1,7 @@
 /** Small building blocks of the pages: KPI cards, period tabs, pager, badges, empty rows. */
 import type { Child } from "hono/jsx";
 import { type PeriodKey, PERIODS } from "../core/period.ts";
-import { formatCount } from "../core/format.ts";
+import type { Ui } from "./ui.ts";
 
 /** One headline figure. */
 export function KpiCard(props: { label: string; value: string; hint?: string; id?: string }) {
@@ -22,7 +22,7 @@ const PERIOD_LABELS: Record<PeriodKey, string> = {
 
 /** Today / 7 days / 30 days switcher that keeps the page's other parameters. */
 export function PeriodTabs(
-  props: { path: string; active: PeriodKey; params?: Record<string, string> },
+  props: { path: string; active: PeriodKey; params?: Record<string, string>; ui?: Ui },
 ) {
   return (
     <div class="tabs">
@@ -31,7 +31,7 @@ export function PeriodTabs(
           href={`${props.path}?${new URLSearchParams({ ...props.params, period: key })}`}
           class={key === props.active ? "active" : undefined}
         >
-          {PERIOD_LABELS[key]}
+          {props.ui?.t(`period.${key}`) ?? PERIOD_LABELS[key]}
         </a>
       ))}
     </div>
@@ -46,8 +46,11 @@ export function Pager(
     size: number;
     total: number;
     params: Record<string, string>;
+    /** The request's language and formats (passed, not read from context: see CsrfField). */
+    ui: Ui;
   },
 ) {
+  const { t, fmt } = props.ui;
   const first = props.total === 0 ? 0 : (props.page - 1) * props.size + 1;
   const last = Math.min(props.total, props.page * props.size);
   const link = (page: number) =>
@@ -55,11 +58,19 @@ export function Pager(
   return (
     <div class="pager">
       <span>
-        Showing {formatCount(first)}–{formatCount(last)} of {formatCount(props.total)}
+        {t("common.showing", {
+          first: fmt.count(first),
+          last: fmt.count(last),
+          total: fmt.count(props.total),
+        })}
       </span>
       <span class="links">
-        {props.page > 1 && <a class="button secondary" href={link(props.page - 1)}>← Previous</a>}
-        {last < props.total && <a class="button secondary" href={link(props.page + 1)}>Next →</a>}
+        {props.page > 1 && (
+          <a class="button secondary" href={link(props.page - 1)}>← {t("common.previous")}</a>
+        )}
+        {last < props.total && (
+          <a class="button secondary" href={link(props.page + 1)}>{t("common.next")} →</a>
+        )}
       </span>
     </div>
   );

@@ -33,3 +33,14 @@ export class StoreUnavailableError extends Error {
     this.store = store;
   }
 }
+
+/** The signed-in role may not do this, or a state-changing request lacks its CSRF token (403). */
+export class ForbiddenError extends Error {
+  /** `role` (the role is too weak) or `csrf` (the token is missing or wrong). */
+  readonly reason: "role" | "csrf";
+  constructor(reason: "role" | "csrf", message: string) {
+    super(message);
+    this.name = "ForbiddenError";
+    this.reason = reason;
+  }
+}

@@ -1,8 +1,8 @@
 /** `/campaigns`: campaigns with their attributed orders, and traffic per utm_campaign. */
 import { Hono } from "hono";
+import { uiOf } from "../components/ui.ts";
 import { type PageDeps, renderPage } from "./deps.ts";
 import { resolvePeriod } from "../core/period.ts";
-import { formatCount, formatDay, formatMoney, formatPercent } from "../core/format.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import { listCampaigns } from "../adapters/pg_catalog.ts";
 import { campaignTraffic } from "../adapters/ch_traffic.ts";
@@ -20,36 +20,46 @@ export function campaignState(campaign: { starts_at: Date; ends_at: Date }, now:
 export function campaignRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
+    const { t, fmt } = uiOf(c);
+    const { count: formatCount, money: formatMoney, percent: formatPercent, day: formatDay } = fmt;
     const now = deps.now();
     const period = resolvePeriod(c.req.query("period") ?? "30d", now);
     const [campaigns, traffic] = await Promise.all([
       withPostgres(deps.stores, listCampaigns),
       withClickHouse(deps.stores, (ch) => campaignTraffic(ch, period, { limit: 50 })),
     ]);
-    const visitorsByUtm = new Map(traffic.map((t) => [t.utm_campaign, t.visitors]));
+    const visitorsByUtm = new Map(traffic.map((row) => [row.utm_campaign, row.visitors]));
     const active = campaigns.filter((x) => campaignState(x, now) === "active").length;
     return renderPage(
       c,
-      <Layout title="Campaigns" active="/campaigns">
-        <PageHead title="Campaigns" sub={`${active} active · ${campaigns.length} in total`}>
-          <PeriodTabs path="/campaigns" active={period.key} />
+      <Layout title={t("campaigns.title")} active="/campaigns">
+        <PageHead
+          title={t("campaigns.title")}
+          sub={t("campaigns.sub", { active, total: campaigns.length })}
+        >
+          <PeriodTabs path="/campaigns" active={period.key} ui={uiOf(c)} />
         </PageHead>
         <div class="panel">
-          <h2>Campaigns</h2>
+          <h2>{t("campaigns.title")}</h2>
           <DataTable
             id="campaigns"
             columns={[
-              { label: "Campaign" },
-              { label: "Status" },
+              { label: t("campaigns.col.campaign") },
+              { label: t("campaigns.col.status") },
               { label: "utm_campaign" },
-              { label: "Channel" },
-              { label: "Runs" },
-              { label: `Visitors (${period.label.toLowerCase()})`, num: true },
-              { label: "Orders", num: true },
-              { label: "Customers", num: true },
-              { label: "Revenue", num: true },
+              { label: t("campaigns.col.channel") },
+              { label: t("campaigns.col.runs") },
+              {
+                label: t("campaigns.col.visitors", {
+                  period: t(`period.${period.key}`).toLowerCase(),
+                }),
+                num: true,
+              },
+              { label: t("campaigns.col.orders"), num: true },
+              { label: t("campaigns.col.customers"), num: true },
+              { label: t("campaigns.col.revenue"), num: true },
             ]}
-            empty="No campaigns configured"
+            empty={t("campaigns.empty")}
             rows={campaigns.map((x) => (
               <tr>
                 <td>
@@ -74,32 +84,31 @@ export function campaignRoutes(deps: PageDeps): Hono {
             ))}
           />
           <p class="muted">
-            Orders and revenue count orders tagged with the campaign inside its run, net of refunds
-            and cancellations.
+            {t("campaigns.note")}
           </p>
         </div>
         <div class="panel">
-          <h2>Traffic by utm_campaign · {period.label}</h2>
+          <h2>{t("campaigns.traffic", { period: t(`period.${period.key}`) })}</h2>
           <DataTable
             id="campaign-traffic"
             columns={[
               { label: "utm_campaign" },
-              { label: "Source / medium" },
-              { label: "Visitors", num: true },
-              { label: "Sessions", num: true },
-              { label: "Events", num: true },
-              { label: "Share of visitors", num: true },
+              { label: t("campaigns.col.source") },
+              { label: t("campaigns.col.visitors_short"), num: true },
+              { label: t("campaigns.col.sessions"), num: true },
+              { label: t("campaigns.col.events"), num: true },
+              { label: t("campaigns.col.share"), num: true },
             ]}
-            empty="No campaign traffic in this period"
-            rows={traffic.map((t) => (
+            empty={t("campaigns.no_traffic")}
+            rows={traffic.map((row) => (
               <tr>
-                <td class="mono">{t.utm_campaign}</td>
-                <td>{[t.utm_source, t.utm_medium].filter((v) => v).join(" / ") || "—"}</td>
-                <td class="num">{formatCount(t.visitors)}</td>
-                <td class="num">{formatCount(t.sessions)}</td>
-                <td class="num">{formatCount(t.events)}</td>
+                <td class="mono">{row.utm_campaign}</td>
+                <td>{[row.utm_source, row.utm_medium].filter((v) => v).join(" / ") || "—"}</td>
+                <td class="num">{formatCount(row.visitors)}</td>
+                <td class="num">{formatCount(row.sessions)}</td>
+                <td class="num">{formatCount(row.events)}</td>
                 <td class="num">
-                  {formatPercent(t.visitors, traffic.reduce((sum, x) => sum + x.visitors, 0))}
+                  {formatPercent(row.visitors, traffic.reduce((sum, x) => sum + x.visitors, 0))}
                 </td>
               </tr>
             ))}

@@ -2,6 +2,8 @@
 import type { Context } from "hono";
 import type { Stores } from "../adapters/stores.ts";
 import type { JSX } from "hono/jsx/jsx-runtime";
+import { jsx } from "hono/jsx";
+import { UiContext, uiOf } from "../components/ui.ts";
 
 /** Dependencies of the page routes. */
 export interface PageDeps {
@@ -16,9 +18,11 @@ export interface PageDeps {
 export async function renderPage(
   c: Context,
   page: JSX.Element,
-  status: 200 | 400 | 404 | 500 | 503 = 200,
+  status: 200 | 400 | 401 | 403 | 404 | 429 | 500 | 503 = 200,
 ) {
-  return c.html(`<!DOCTYPE html>${await page}`, status);
+  // Components read language, zone and session through UiContext while rendering.
+  const tree = jsx(UiContext.Provider, { value: uiOf(c) }, page);
+  return c.html(`<!DOCTYPE html>${await tree}`, status);
 }
 
 /** The query string without `page`, for pagers and tabs that keep the current filters. */

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
 import { parseChoice, parseText } from "../core/params.ts";
-import { formatTime } from "../core/format.ts";
+import { uiOf } from "../components/ui.ts";
 import { withClickHouse } from "../adapters/stores.ts";
 import { eventFacets, latestEvents } from "../adapters/ch_traffic.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
@@ -18,6 +18,8 @@ const WINDOW_MS = 7 * 86_400_000;
 export function eventRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
+    const { t, fmt } = uiOf(c);
+    const formatTime = fmt.time;
     const event = parseText("event", c.req.query("event"), { maxLength: 200 });
     const platform = parseText("platform", c.req.query("platform"), { maxLength: 40 });
     const refresh = parseChoice("refresh", c.req.query("refresh"), REFRESH_CHOICES);
@@ -36,32 +38,34 @@ export function eventRoutes(deps: PageDeps): Hono {
     return renderPage(
       c,
       <Layout
-        title="Live events"
+        title={t("events.title")}
         active="/events"
         refreshSeconds={refresh === undefined ? undefined : Number(refresh)}
       >
-        <PageHead title="Live events" sub={`Latest ${rows.length} events of the last 7 days`}>
+        <PageHead title={t("events.title")} sub={t("events.sub", { count: rows.length })}>
           <a
             class={refresh === undefined ? "button secondary" : "button"}
             href={toggle}
             id="refresh-toggle"
           >
-            {refresh === undefined ? "Auto-refresh: off" : `Auto-refresh: every ${refresh} s`}
+            {refresh === undefined
+              ? t("events.refresh_off")
+              : t("events.refresh_every", { seconds: refresh })}
           </a>
         </PageHead>
         <div class="panel">
-          <FilterForm action="/events" submit="Filter">
+          <FilterForm action="/events" submit={t("events.filter")}>
             <SelectFilter
-              label="Event"
+              label={t("events.col.event")}
               name="event"
-              any="All events"
+              any={t("events.all_events")}
               options={facets.events}
               value={event}
             />
             <SelectFilter
-              label="Platform"
+              label={t("events.col.platform")}
               name="platform"
-              any="All platforms"
+              any={t("events.all_platforms")}
               options={facets.platforms}
               value={platform}
             />
@@ -70,16 +74,16 @@ export function eventRoutes(deps: PageDeps): Hono {
           <DataTable
             id="events"
             columns={[
-              { label: "Time" },
-              { label: "Event" },
-              { label: "Who" },
-              { label: "Platform" },
-              { label: "Page / product" },
-              { label: "Device" },
-              { label: "Location" },
-              { label: "Source" },
+              { label: t("events.col.time") },
+              { label: t("events.col.event") },
+              { label: t("events.col.who") },
+              { label: t("events.col.platform") },
+              { label: t("events.col.page") },
+              { label: t("events.col.device") },
+              { label: t("events.col.location") },
+              { label: t("events.col.source") },
             ]}
-            empty="No events match"
+            empty={t("events.empty")}
             rows={rows.map((e) => (
               <tr>
                 <td class="mono">{formatTime(e.timestamp)}</td>

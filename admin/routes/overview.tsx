@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { type PageDeps, renderPage } from "./deps.ts";
 import { fillBuckets, resolvePeriod } from "../core/period.ts";
-import { formatCount, formatDay, formatMoney, formatTime } from "../core/format.ts";
+import { uiOf } from "../components/ui.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import {
   orderKpis,
@@ -19,6 +19,12 @@ import { BarChart } from "../components/chart.tsx";
 export function overviewRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
+    const ui = uiOf(c);
+    const { t, fmt } = ui;
+    const formatCount = fmt.count;
+    const formatMoney = fmt.money;
+    const formatTime = fmt.time;
+    const formatDay = (d: Date) => fmt.day(d);
     const period = resolvePeriod(c.req.query("period"), deps.now());
     const [kpis, series, products, feed, traffic] = await Promise.all([
       withPostgres(deps.stores, (sql) => orderKpis(sql, period)),
@@ -35,55 +41,72 @@ export function overviewRoutes(deps: PageDeps): Hono {
     });
     return renderPage(
       c,
-      <Layout title="Overview" active="/">
+      <Layout title={t("overview.title")} active="/">
         <PageHead
-          title="Overview"
-          sub={`${period.label} · ${formatDay(period.from)} to ${
-            formatDay(new Date(period.to.getTime() - 1))
-          }`}
+          title={t("overview.title")}
+          sub={t("overview.sub", {
+            period: t(`period.${period.key}`),
+            from: formatDay(period.from),
+            to: formatDay(new Date(period.to.getTime() - 1)),
+          })}
         >
-          <PeriodTabs path="/" active={period.key} />
+          <PeriodTabs path="/" active={period.key} ui={ui} />
         </PageHead>
         <div class="grid kpis">
-          <KpiCard id="orders" label="Orders" value={formatCount(kpis.orders)} />
+          <KpiCard id="orders" label={t("overview.kpi.orders")} value={formatCount(kpis.orders)} />
           <KpiCard
             id="revenue"
-            label="Revenue"
+            label={t("overview.kpi.revenue")}
             value={formatMoney(kpis.revenue, BASE_CURRENCY)}
             hint={kpis.unconverted > 0
-              ? `${kpis.unconverted} order(s) without exchange rate excluded`
-              : "Net of refunds and cancellations"}
+              ? t("overview.kpi.unconverted", { count: kpis.unconverted })
+              : t("overview.kpi.revenue_hint")}
           />
-          <KpiCard id="aov" label="Avg order value" value={formatMoney(kpis.aov, BASE_CURRENCY)} />
-          <KpiCard id="signups" label="Signups" value={formatCount(kpis.signups)} />
+          <KpiCard
+            id="aov"
+            label={t("overview.kpi.aov")}
+            value={formatMoney(kpis.aov, BASE_CURRENCY)}
+          />
+          <KpiCard
+            id="signups"
+            label={t("overview.kpi.signups")}
+            value={formatCount(kpis.signups)}
+          />
           <KpiCard
             id="active-users"
-            label={period.key === "today" ? "Daily active users" : "Active users"}
+            label={period.key === "today" ? t("overview.kpi.dau") : t("overview.kpi.active")}
             value={formatCount(traffic.activeUsers)}
-            hint="Distinct visitors, bots excluded"
+            hint={t("overview.kpi.active_hint")}
           />
-          <KpiCard id="events" label="Events" value={formatCount(traffic.events)} />
+          <KpiCard
+            id="events"
+            label={t("overview.kpi.events")}
+            value={formatCount(traffic.events)}
+          />
         </div>
         <div class="grid two">
           <div>
             <div class="panel">
-              <h2>Revenue per {period.bucket} ({BASE_CURRENCY})</h2>
-              <BarChart points={points} ariaLabel={`Revenue per ${period.bucket}`} />
+              <h2>{t(`overview.revenue_per.${period.bucket}`, { currency: BASE_CURRENCY })}</h2>
+              <BarChart
+                points={points}
+                ariaLabel={t(`overview.revenue_per.${period.bucket}`, { currency: BASE_CURRENCY })}
+              />
             </div>
             <div class="panel">
-              <h2>Top products</h2>
+              <h2>{t("overview.top_products")}</h2>
               <table id="top-products">
                 <thead>
                   <tr>
-                    <th>Product</th>
-                    <th class="num">Units</th>
-                    <th class="num">Orders</th>
-                    <th class="num">Revenue</th>
+                    <th>{t("overview.col.product")}</th>
+                    <th class="num">{t("overview.col.units")}</th>
+                    <th class="num">{t("overview.col.orders")}</th>
+                    <th class="num">{t("overview.col.revenue")}</th>
                   </tr>
                 </thead>
                 <tbody>
                   {products.length === 0 && (
-                    <EmptyRow columns={4}>No sales in this period</EmptyRow>
+                    <EmptyRow columns={4}>{t("overview.no_sales")}</EmptyRow>
                   )}
                   {products.map((p) => (
                     <tr>
@@ -102,15 +125,15 @@ export function overviewRoutes(deps: PageDeps): Hono {
             </div>
           </div>
           <div class="panel">
-            <h2>Recent business events</h2>
+            <h2>{t("overview.feed")}</h2>
             <ul class="feed" id="feed">
-              {feed.length === 0 && <li class="muted">No business events yet</li>}
+              {feed.length === 0 && <li class="muted">{t("overview.no_feed")}</li>}
               {feed.map((e) => (
                 <li>
                   <span>
                     <strong>{e.event}</strong> {e.user_id !== null
                       ? <a href={`/users/${encodeURIComponent(e.user_id)}`}>{e.user_id}</a>
-                      : <span class="muted">anonymous</span>}
+                      : <span class="muted">{t("overview.anonymous")}</span>}
                     <div class="muted">
                       {[e.city, e.country_code, e.platform].filter((v) => v).join(" · ") ||
                         orDash(null)}

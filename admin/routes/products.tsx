@@ -1,31 +1,33 @@
 /** `/products` (sales, views → purchase conversion, reviews) and `/products/:id`. */
 import { Hono } from "hono";
+import { type Ui, uiOf } from "../components/ui.ts";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { resolvePeriod } from "../core/period.ts";
-import { formatCount, formatMoney, formatPercent, formatTime } from "../core/format.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import { getProduct, listProducts, listReviews, type ReviewRow } from "../adapters/pg_catalog.ts";
 import { productViews } from "../adapters/ch_traffic.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { EmptyRow, orDash, Pager, PeriodTabs, Stars } from "../components/widgets.tsx";
 
-function ReviewsTable(props: { reviews: ReviewRow[]; showProduct: boolean }) {
+function ReviewsTable(props: { reviews: ReviewRow[]; showProduct: boolean; ui: Ui }) {
+  const { t } = props.ui;
+  const formatTime = props.ui.fmt.time;
   return (
     <table id="reviews">
       <thead>
         <tr>
-          <th>Rating</th>
-          {props.showProduct && <th>Product</th>}
-          <th>Review</th>
-          <th>Customer</th>
-          <th>Date</th>
+          <th>{t("products.col.rating")}</th>
+          {props.showProduct && <th>{t("products.col.product")}</th>}
+          <th>{t("products.col.review")}</th>
+          <th>{t("products.col.customer")}</th>
+          <th>{t("products.col.date")}</th>
         </tr>
       </thead>
       <tbody>
         {props.reviews.length === 0 && (
-          <EmptyRow columns={props.showProduct ? 5 : 4}>No reviews yet</EmptyRow>
+          <EmptyRow columns={props.showProduct ? 5 : 4}>{t("products.no_reviews")}</EmptyRow>
         )}
         {props.reviews.map((r) => (
           <tr>
@@ -57,6 +59,8 @@ function ReviewsTable(props: { reviews: ReviewRow[]; showProduct: boolean }) {
 export function productRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
+    const { t, fmt } = uiOf(c);
+    const { count: formatCount, money: formatMoney, percent: formatPercent } = fmt;
     const period = resolvePeriod(c.req.query("period") ?? "30d", deps.now());
     const page = parsePage(c.req.query("page"));
     const [{ rows, total }, reviews] = await Promise.all([
@@ -76,27 +80,30 @@ export function productRoutes(deps: PageDeps): Hono {
     );
     return renderPage(
       c,
-      <Layout title="Products" active="/products">
-        <PageHead title="Products" sub={`${period.label} · ${formatCount(total)} products`}>
-          <PeriodTabs path="/products" active={period.key} />
+      <Layout title={t("products.title")} active="/products">
+        <PageHead
+          title={t("products.title")}
+          sub={t("products.sub", { period: t(`period.${period.key}`), count: formatCount(total) })}
+        >
+          <PeriodTabs path="/products" active={period.key} ui={uiOf(c)} />
         </PageHead>
         <div class="panel">
           <table id="products">
             <thead>
               <tr>
-                <th>Product</th>
-                <th>Category</th>
-                <th class="num">List price</th>
-                <th class="num">Views</th>
-                <th class="num">Orders</th>
-                <th class="num">View → purchase</th>
-                <th class="num">Units</th>
-                <th class="num">Revenue</th>
-                <th>Rating</th>
+                <th>{t("products.col.product")}</th>
+                <th>{t("products.col.category")}</th>
+                <th class="num">{t("products.col.price")}</th>
+                <th class="num">{t("products.col.views")}</th>
+                <th class="num">{t("products.col.orders")}</th>
+                <th class="num">{t("products.col.conversion")}</th>
+                <th class="num">{t("products.col.units")}</th>
+                <th class="num">{t("products.col.revenue")}</th>
+                <th>{t("products.col.rating")}</th>
               </tr>
             </thead>
             <tbody>
-              {rows.length === 0 && <EmptyRow columns={9}>No products yet</EmptyRow>}
+              {rows.length === 0 && <EmptyRow columns={9}>{t("products.empty")}</EmptyRow>}
               {rows.map((p) => {
                 const v = views.get(p.product_id)?.views ?? 0;
                 return (
@@ -131,6 +138,7 @@ export function productRoutes(deps: PageDeps): Hono {
             </tbody>
           </table>
           <Pager
+            ui={uiOf(c)}
             path="/products"
             page={page}
             size={deps.pageSize}
@@ -138,23 +146,24 @@ export function productRoutes(deps: PageDeps): Hono {
             params={keptParams(c)}
           />
           <p class="muted">
-            View → purchase: orders containing the product (PostgreSQL) per product view event
-            (ClickHouse, bots excluded).
+            {t("products.note")}
           </p>
         </div>
         <div class="panel">
-          <h2>Latest reviews</h2>
-          <ReviewsTable reviews={reviews} showProduct />
+          <h2>{t("products.latest_reviews")}</h2>
+          <ReviewsTable reviews={reviews} showProduct ui={uiOf(c)} />
         </div>
       </Layout>,
     );
   });
 
   app.get("/:id", async (c) => {
+    const { t, fmt } = uiOf(c);
+    const { count: formatCount, money: formatMoney, percent: formatPercent } = fmt;
     const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
     const period = resolvePeriod(c.req.query("period") ?? "30d", deps.now());
     const product = await withPostgres(deps.stores, (sql) => getProduct(sql, id, period));
-    if (product === null) throw new NotFoundError(`There is no product with id "${id}".`);
+    if (product === null) throw new NotFoundError(t("products.not_found", { id }));
     const [reviews, views] = await Promise.all([
       withPostgres(deps.stores, (sql) => listReviews(sql, { productId: id, limit: 50 })),
       withClickHouse(deps.stores, (ch) => productViews(ch, period, [id])),
@@ -167,50 +176,54 @@ export function productRoutes(deps: PageDeps): Hono {
           title={product.name ?? product.product_id}
           sub={<span class="mono">{product.product_id}</span>}
         >
-          <PeriodTabs path={`/products/${encodeURIComponent(id)}`} active={period.key} />
+          <PeriodTabs
+            path={`/products/${encodeURIComponent(id)}`}
+            active={period.key}
+            ui={uiOf(c)}
+          />
         </PageHead>
         <div class="grid kpis">
           <div class="kpi">
-            <div class="label">Views</div>
+            <div class="label">{t("products.col.views")}</div>
             <div class="value">{formatCount(traffic.views)}</div>
-            <div class="hint">{formatCount(traffic.viewers)} viewers</div>
+            <div class="hint">{t("products.viewers", { count: formatCount(traffic.viewers) })}</div>
           </div>
           <div class="kpi">
-            <div class="label">Orders</div>
+            <div class="label">{t("products.col.orders")}</div>
             <div class="value">{formatCount(product.orders)}</div>
           </div>
           <div class="kpi">
-            <div class="label">View → purchase</div>
+            <div class="label">{t("products.col.conversion")}</div>
             <div class="value">{formatPercent(product.orders, traffic.views)}</div>
           </div>
           <div class="kpi">
-            <div class="label">Units sold</div>
+            <div class="label">{t("products.units_sold")}</div>
             <div class="value">{formatCount(product.units)}</div>
           </div>
           <div class="kpi">
-            <div class="label">Revenue</div>
+            <div class="label">{t("products.col.revenue")}</div>
             <div class="value">{formatMoney(product.revenue, BASE_CURRENCY)}</div>
           </div>
           <div class="kpi">
-            <div class="label">Rating</div>
+            <div class="label">{t("products.col.rating")}</div>
             <div class="value">{product.rating !== null ? product.rating.toFixed(1) : "—"}</div>
             <div class="hint">
-              {formatCount(product.reviews)} {product.reviews === 1 ? "review" : "reviews"}
+              {t("products.reviews_count", { count: formatCount(product.reviews) })}
             </div>
           </div>
         </div>
         <div class="panel">
-          <h2>Details</h2>
+          <h2>{t("products.details")}</h2>
           <dl class="facts">
-            <dt>Category</dt>
+            <dt>{t("products.col.category")}</dt>
             <dd>{orDash(product.category)}</dd>
-            <dt>List price</dt>
+            <dt>{t("products.col.price")}</dt>
             <dd>{formatMoney(product.price, product.currency)}</dd>
           </dl>
         </div>
         <div class="panel">
-          <h2>Reviews</h2>
-          <ReviewsTable reviews={reviews} showProduct={false} />
+          <h2>{t("products.reviews")}</h2>
+          <ReviewsTable reviews={reviews} showProduct={false} ui={uiOf(c)} />
         </div>
       </Layout>,
     );

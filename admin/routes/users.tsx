@@ -1,9 +1,9 @@
 /** `/users` (search, tier filter) and `/users/:id` (profile, orders, reviews, activity). */
 import { Hono } from "hono";
+import { uiOf } from "../components/ui.ts";
 import { keptParams, type PageDeps, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { formatCount, formatMoney, formatTime } from "../core/format.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import { getUser, listUsers, userTiers } from "../adapters/pg_users.ts";
 import { listOrders } from "../adapters/pg_orders.ts";
@@ -17,6 +17,8 @@ import { Badge, EmptyRow, orDash, Pager, Stars } from "../components/widgets.tsx
 export function userRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
+    const { t, fmt } = uiOf(c);
+    const { count: formatCount, money: formatMoney, time: formatTime } = fmt;
     const page = parsePage(c.req.query("page"));
     const q = parseText("q", c.req.query("q"));
     const tier = parseText("tier", c.req.query("tier"), { maxLength: 40 });
@@ -40,28 +42,34 @@ export function userRoutes(deps: PageDeps): Hono {
     }
     return renderPage(
       c,
-      <Layout title="Customers" active="/users">
-        <PageHead title="Customers" sub={`${formatCount(total)} matching customers`} />
+      <Layout title={t("users.title")} active="/users">
+        <PageHead title={t("users.title")} sub={t("users.sub", { count: formatCount(total) })} />
         <div class="panel">
-          <FilterForm action="/users" submit="Search">
+          <FilterForm action="/users" submit={t("users.search")}>
             <label>
-              Search
+              {t("users.search")}
               <input type="search" name="q" value={q ?? ""} placeholder="user id, email or name" />
             </label>
-            <SelectFilter label="Tier" name="tier" any="Any" options={tiers} value={tier} />
+            <SelectFilter
+              label={t("users.tier")}
+              name="tier"
+              any={t("common.any")}
+              options={tiers}
+              value={tier}
+            />
           </FilterForm>
           <DataTable
             id="users"
             columns={[
-              { label: "Customer" },
-              { label: "Email" },
-              { label: "Tier" },
-              { label: "Country" },
-              { label: "Signed up" },
-              { label: "Orders", num: true },
-              { label: "Lifetime revenue", num: true },
+              { label: t("users.col.customer") },
+              { label: t("users.col.email") },
+              { label: t("users.tier") },
+              { label: t("users.col.country") },
+              { label: t("users.col.signed_up") },
+              { label: t("users.col.orders"), num: true },
+              { label: t("users.col.ltv"), num: true },
             ]}
-            empty="No customers match"
+            empty={t("users.empty")}
             rows={rows.map((u) => (
               <tr>
                 <td>
@@ -80,6 +88,7 @@ export function userRoutes(deps: PageDeps): Hono {
             ))}
           />
           <Pager
+            ui={uiOf(c)}
             path="/users"
             page={page}
             size={deps.pageSize}
@@ -92,9 +101,11 @@ export function userRoutes(deps: PageDeps): Hono {
   });
 
   app.get("/:id", async (c) => {
+    const { t, fmt } = uiOf(c);
+    const { count: formatCount, money: formatMoney, time: formatTime } = fmt;
     const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
     const user = await withPostgres(deps.stores, (sql) => getUser(sql, id));
-    if (user === null) throw new NotFoundError(`There is no customer with id "${id}".`);
+    if (user === null) throw new NotFoundError(t("users.not_found", { id }));
     const [orders, timeline] = await Promise.all([
       withPostgres(deps.stores, (sql) => listOrders(sql, { userId: id }, { offset: 0, limit: 20 })),
       withClickHouse(deps.stores, (ch) => userTimeline(ch, id, { limit: 50 })),
@@ -108,31 +119,31 @@ export function userRoutes(deps: PageDeps): Hono {
         </PageHead>
         <div class="grid kpis">
           <div class="kpi">
-            <div class="label">Orders</div>
+            <div class="label">{t("users.col.orders")}</div>
             <div class="value">{formatCount(user.totals.orders)}</div>
           </div>
           <div class="kpi">
-            <div class="label">Lifetime revenue</div>
+            <div class="label">{t("users.col.ltv")}</div>
             <div class="value">{formatMoney(user.totals.revenue, BASE_CURRENCY)}</div>
           </div>
           <div class="kpi">
-            <div class="label">Reviews</div>
+            <div class="label">{t("users.reviews")}</div>
             <div class="value">{formatCount(user.reviews.length)}</div>
           </div>
           <div class="kpi">
-            <div class="label">First seen</div>
+            <div class="label">{t("users.first_seen")}</div>
             <div class="value" style="font-size:15px">{formatTime(user.first_seen)}</div>
           </div>
         </div>
         <div class="grid two">
           <div class="panel">
-            <h2>Profile</h2>
+            <h2>{t("users.profile")}</h2>
             <dl class="facts" id="profile">
-              <dt>Tier</dt>
+              <dt>{t("users.tier")}</dt>
               <dd>{user.tier}</dd>
-              <dt>Country</dt>
+              <dt>{t("users.col.country")}</dt>
               <dd>{orDash(user.country_code)}</dd>
-              <dt>Signed up</dt>
+              <dt>{t("users.col.signed_up")}</dt>
               <dd>
                 {user.signup !== null
                   ? `${formatTime(user.signup.signed_up_at)} via ${
@@ -140,16 +151,16 @@ export function userRoutes(deps: PageDeps): Hono {
                   } on ${user.signup.platform ?? "unknown platform"}`
                   : formatTime(user.signup_at)}
               </dd>
-              <dt>Last updated</dt>
+              <dt>{t("users.updated")}</dt>
               <dd>{formatTime(user.updated_at)}</dd>
-              <dt>Devices (anonymous ids)</dt>
+              <dt>{t("users.devices")}</dt>
               <dd class="mono">
                 {user.anonymous_ids.length === 0 ? "—" : user.anonymous_ids.join(", ")}
               </dd>
             </dl>
           </div>
           <div class="panel">
-            <h2>Traits</h2>
+            <h2>{t("users.traits")}</h2>
             <dl class="facts" id="traits">
               {Object.keys(user.traits).length === 0 && <dd class="muted">No traits recorded</dd>}
               {Object.entries(user.traits).map(([key, value]) => (
@@ -162,19 +173,19 @@ export function userRoutes(deps: PageDeps): Hono {
           </div>
         </div>
         <div class="panel">
-          <h2>Orders</h2>
+          <h2>{t("users.col.orders")}</h2>
           <table id="user-orders">
             <thead>
               <tr>
-                <th>Order</th>
-                <th>Placed</th>
-                <th>Status</th>
+                <th>{t("users.col.order")}</th>
+                <th>{t("users.col.placed")}</th>
+                <th>{t("users.col.status")}</th>
                 <th class="num">Total</th>
-                <th>Campaign</th>
+                <th>{t("users.col.campaign")}</th>
               </tr>
             </thead>
             <tbody>
-              {orders.rows.length === 0 && <EmptyRow columns={5}>No orders yet</EmptyRow>}
+              {orders.rows.length === 0 && <EmptyRow columns={5}>{t("users.no_orders")}</EmptyRow>}
               {orders.rows.map((o) => (
                 <tr>
                   <td class="mono">
@@ -200,7 +211,7 @@ export function userRoutes(deps: PageDeps): Hono {
         </div>
         {user.reviews.length > 0 && (
           <div class="panel">
-            <h2>Reviews</h2>
+            <h2>{t("users.reviews")}</h2>
             <table id="user-reviews">
               <tbody>
                 {user.reviews.map((r) => (
@@ -222,22 +233,20 @@ export function userRoutes(deps: PageDeps): Hono {
           </div>
         )}
         <div class="panel">
-          <h2>Recent activity</h2>
+          <h2>{t("users.activity")}</h2>
           <table id="timeline">
             <thead>
               <tr>
-                <th>Time</th>
-                <th>Event</th>
-                <th>Page / product</th>
-                <th>Platform</th>
-                <th>Device</th>
-                <th>Location</th>
+                <th>{t("users.col.time")}</th>
+                <th>{t("users.col.event")}</th>
+                <th>{t("users.col.page")}</th>
+                <th>{t("users.col.platform")}</th>
+                <th>{t("users.col.device")}</th>
+                <th>{t("users.col.location")}</th>
               </tr>
             </thead>
             <tbody>
-              {timeline.length === 0 && (
-                <EmptyRow columns={6}>No tracked activity for this customer</EmptyRow>
-              )}
+              {timeline.length === 0 && <EmptyRow columns={6}>{t("users.no_activity")}</EmptyRow>}
               {timeline.map((e) => (
                 <tr>
                   <td class="mono">{formatTime(e.timestamp)}</td>
