@@ -24,7 +24,8 @@ const schema = z.object({
   CLICKHOUSE_METRICS_PORT: port(9363),
   POSTGRES_EXPORTER_PORT: port(9187),
   REDIS_EXPORTER_PORT: port(9121),
-  ALERTMANAGER_PORT: port(9093),
+  /** Not 9093: the local broker's controller listens there (Kafka port + 1). */
+  ALERTMANAGER_PORT: port(9094),
   /** ClickHouse passwords of the stack's writer and reader; generated once when unset. */
   CLICKHOUSE_WRITER_PASSWORD: z.string().min(1).optional(),
   CLICKHOUSE_READER_PASSWORD: z.string().min(1).optional(),

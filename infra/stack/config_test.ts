@@ -14,3 +14,21 @@ Deno.test("scrapeTargets() scrapes ingest on its loopback ops port, the others o
   const moved = loadStackConfig({ INGEST_OPS_PORT: "18090" });
   assert.equal(scrapeTargets(moved.services)[0]?.port, 18090);
 });
+
+Deno.test("loadStackConfig() gives every local component and service its own port", () => {
+  const c = loadStackConfig({});
+  const ports = [
+    c.kafka.port,
+    c.kafka.port + 1, // the KRaft controller
+    c.kafka.jmxPort,
+    c.clickhouse.port,
+    c.clickhouse.metricsPort,
+    c.prometheus.port,
+    c.alertmanager.port,
+    c.exporters.postgres,
+    c.exporters.redis,
+    ...c.services.flatMap((s) => [s.port, ...(s.opsPort === undefined ? [] : [s.opsPort])]),
+  ];
+  const taken = ports.filter((port, i) => ports.indexOf(port) !== i);
+  assert.deepEqual(taken, [], "ports used twice");
+});
