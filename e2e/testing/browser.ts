@@ -5,7 +5,7 @@
  */
 import type { Page } from "playwright-core";
 
-const REPO = new URL("../", import.meta.url);
+const REPO = new URL("../../", import.meta.url);
 
 /** A file under node_modules, e.g. `@segment/analytics-next/dist/umd/standalone.js`. */
 export function nodeModule(path: string): URL {
