@@ -17,7 +17,15 @@ Deno.test("parseSourcesArgs() reads every documented command", () => {
   });
   assert.deepEqual(parseSourcesArgs(["list"]), { command: "list" });
   assert.deepEqual(parseSourcesArgs(["revoke", "src_1"]), { command: "revoke", sourceId: "src_1" });
-  assert.deepEqual(parseSourcesArgs(["ensure-dev"]), { command: "ensure-dev" });
+  assert.deepEqual(parseSourcesArgs(["ensure-dev"]), {
+    command: "ensure-dev",
+    allowDbHost: null,
+    revokedOk: false,
+  });
+  assert.deepEqual(
+    parseSourcesArgs(["ensure-dev", "--allow-db-host", "postgres", "--revoked-ok"]),
+    { command: "ensure-dev", allowDbHost: "postgres", revokedOk: true },
+  );
 });
 
 Deno.test("parseSourcesArgs() names each mistake in a UsageError", () => {
@@ -31,6 +39,7 @@ Deno.test("parseSourcesArgs() names each mistake in a UsageError", () => {
     [["revoke"], "Missing source id: revoke <source_id>"],
     [["revoke", "a", "b"], 'Unexpected argument "b"'],
     [["list", "--name", "x"], "--name is an option of create only"],
+    [["create", "--name", "x", "--revoked-ok"], "--revoked-ok is an option of ensure-dev only"],
     [["list", "--all"], /Unknown option '--all'/],
     [[], /^Unknown command ""; use create --name N/],
   ]);
