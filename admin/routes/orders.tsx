@@ -21,7 +21,7 @@ import { roleAtLeast } from "../adapters/pg_access.ts";
 import { requireRole, staffOf } from "../access/middleware.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
-import { FilterForm, SelectFilter } from "../components/filters.tsx";
+import { FilterForm, PeriodRangeFields, SelectFilter } from "../components/filters.tsx";
 import { Badge, EmptyRow, orDash, Pager } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
 import { LIST_PERIODS, parsePurchaseQuery } from "./purchase_filter.ts";
@@ -133,23 +133,13 @@ export function orderRoutes(deps: PageDeps): Hono {
               {t("orders.f.q")}
               <input type="search" name="q" value={q("q")} placeholder="ord_…" />
             </label>
-            <label>
-              {t("orders.f.period")}
-              <select name="period">
-                <option value="">{t("period.custom")}</option>
-                {LIST_PERIODS.map((p) => (
-                  <option value={p} selected={q("period") === p}>{t(`period.${p}`)}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("orders.f.from")}
-              <input type="date" name="from" value={q("from")} />
-            </label>
-            <label>
-              {t("orders.f.to")}
-              <input type="date" name="to" value={q("to")} />
-            </label>
+            <PeriodRangeFields
+              ui={ui}
+              periods={LIST_PERIODS}
+              period={q("period")}
+              from={q("from")}
+              to={q("to")}
+            />
             <SelectFilter
               label={t("orders.f.status")}
               name="status"

@@ -21,7 +21,7 @@ import { roleAtLeast } from "../adapters/pg_access.ts";
 import { requireRole, staffOf } from "../access/middleware.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
-import { FilterForm, SelectFilter } from "../components/filters.tsx";
+import { FilterForm, PeriodRangeFields, SelectFilter } from "../components/filters.tsx";
 import { orDash, Pager } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
 import { LIST_PERIODS, parseRange } from "./purchase_filter.ts";
@@ -100,7 +100,8 @@ export function signupExportRoutes(deps: PageDeps): Hono {
 export function signupRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
-    const { t, fmt } = uiOf(c);
+    const ui = uiOf(c);
+    const { t, fmt } = ui;
     const page = parsePage(c.req.query("page"));
     const { filter, capped } = await parseSignupFilter(c, deps);
     const [{ rows, total }, facets] = await Promise.all([
@@ -137,23 +138,13 @@ export function signupRoutes(deps: PageDeps): Hono {
         </PageHead>
         <div class="panel">
           <FilterForm action="/signups" submit={t("common.filter")} reset={t("common.reset")}>
-            <label>
-              {t("orders.f.period")}
-              <select name="period">
-                <option value="">{t("period.custom")}</option>
-                {LIST_PERIODS.map((p) => (
-                  <option value={p} selected={q("period") === p}>{t(`period.${p}`)}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("orders.f.from")}
-              <input type="date" name="from" value={q("from")} />
-            </label>
-            <label>
-              {t("orders.f.to")}
-              <input type="date" name="to" value={q("to")} />
-            </label>
+            <PeriodRangeFields
+              ui={ui}
+              periods={LIST_PERIODS}
+              period={q("period")}
+              from={q("from")}
+              to={q("to")}
+            />
             <SelectFilter
               label={t("signups.f.platform")}
               name="platform"
