@@ -1,4 +1,4 @@
-/** What every page route receives from the app, and the shared rendering helper. */
+/** What every page route receives from the app, and the shared rendering helpers. */
 import type { Context } from "hono";
 import type { Stores } from "../adapters/stores.ts";
 import type { JSX } from "hono/jsx/jsx-runtime";
@@ -32,4 +32,9 @@ export function keptParams(c: Context, drop: string[] = ["page"]): Record<string
     if (!drop.includes(key) && value !== "") kept[key] = value;
   }
   return kept;
+}
+
+/** The props of a list page's `Pager`: the request's language, the filters kept. */
+export function pagerOf(c: Context, path: string, page: number, size: number, total: number) {
+  return { ui: uiOf(c), path, page, size, total, params: keptParams(c) };
 }

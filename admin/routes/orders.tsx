@@ -3,10 +3,10 @@
  * streamed as CSV with headers in the viewer's language; analyst and up) and `/orders/:id`.
  */
 import { Hono } from "hono";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
+import { keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { csvStream } from "../core/csv.ts";
+import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { BASE_CURRENCY, withPostgres } from "../adapters/stores.ts";
 import {
   getOrder,
@@ -22,7 +22,7 @@ import { requireRole, staffOf } from "../access/middleware.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
 import { FilterForm, PeriodRangeFields, SelectFilter } from "../components/filters.tsx";
-import { Badge, EmptyRow, orDash, Pager } from "../components/widgets.tsx";
+import { Badge, EmptyRow, ExportButton, orDash, Pager } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
 import { LIST_PERIODS, parsePurchaseQuery } from "./purchase_filter.ts";
 
@@ -68,12 +68,7 @@ export function purchaseExportRoutes(deps: PageDeps): Hono {
         ]);
       }
     }
-    const stamp = deps.now().toISOString().slice(0, 10);
-    return c.body(csvStream(header, rows()), 200, {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="purchases-${stamp}.csv"`,
-      "cache-control": "no-store",
-    });
+    return c.body(csvStream(header, rows()), 200, csvDownloadHeaders("purchases", deps.now()));
   });
   return app;
 }
@@ -121,11 +116,7 @@ export function orderRoutes(deps: PageDeps): Hono {
           title={t("orders.title")}
           sub={t("orders.sub", { count: fmt.count(total) })}
         >
-          {canExport && (
-            <a class="button secondary" id="export" href={exportHref} download>
-              {t("orders.export")}
-            </a>
-          )}
+          {canExport && <ExportButton href={exportHref}>{t("orders.export")}</ExportButton>}
         </PageHead>
         <div class="panel">
           <FilterForm action="/orders" submit={t("common.filter")} reset={t("common.reset")}>
@@ -229,14 +220,7 @@ export function orderRoutes(deps: PageDeps): Hono {
               </tr>
             ))}
           />
-          <Pager
-            ui={uiOf(c)}
-            path="/orders"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/orders", page, deps.pageSize, total)} />
         </div>
       </Layout>,
     );

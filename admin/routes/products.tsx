@@ -1,7 +1,7 @@
 /** `/products` (sales, views → purchase conversion, reviews) and `/products/:id`. */
 import { Hono } from "hono";
 import { type Ui, uiOf } from "../components/ui.ts";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
+import { type PageDeps, pagerOf, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { resolvePeriod } from "../core/period.ts";
@@ -137,14 +137,7 @@ export function productRoutes(deps: PageDeps): Hono {
               })}
             </tbody>
           </table>
-          <Pager
-            ui={uiOf(c)}
-            path="/products"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/products", page, deps.pageSize, total)} />
           <p class="muted">
             {t("products.note")}
           </p>

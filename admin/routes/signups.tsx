@@ -4,10 +4,10 @@
  * ClickHouse, the only store that keeps a signup's marketing fields.
  */
 import { type Context, Hono } from "hono";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
+import { keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { csvStream } from "../core/csv.ts";
+import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { withClickHouse, withPostgres } from "../adapters/stores.ts";
 import {
   listSignups,
@@ -22,7 +22,7 @@ import { requireRole, staffOf } from "../access/middleware.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
 import { FilterForm, PeriodRangeFields, SelectFilter } from "../components/filters.tsx";
-import { orDash, Pager } from "../components/widgets.tsx";
+import { ExportButton, orDash, Pager } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
 import { LIST_PERIODS, parseRange } from "./purchase_filter.ts";
 
@@ -86,12 +86,7 @@ export function signupExportRoutes(deps: PageDeps): Hono {
         ]);
       }
     }
-    const stamp = deps.now().toISOString().slice(0, 10);
-    return c.body(csvStream(header, rows()), 200, {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="signups-${stamp}.csv"`,
-      "cache-control": "no-store",
-    });
+    return c.body(csvStream(header, rows()), 200, csvDownloadHeaders("signups", deps.now()));
   });
   return app;
 }
@@ -126,14 +121,9 @@ export function signupRoutes(deps: PageDeps): Hono {
       <Layout title={t("signups.title")} active="/signups">
         <PageHead title={t("signups.title")} sub={t("signups.sub", { count: fmt.count(total) })}>
           {canExport && (
-            <a
-              class="button secondary"
-              id="export"
-              href={`/export/signups.csv?${new URLSearchParams(keptParams(c))}`}
-              download
-            >
+            <ExportButton href={`/export/signups.csv?${new URLSearchParams(keptParams(c))}`}>
               {t("orders.export")}
-            </a>
+            </ExportButton>
           )}
         </PageHead>
         <div class="panel">
@@ -195,14 +185,7 @@ export function signupRoutes(deps: PageDeps): Hono {
               </tr>
             ))}
           />
-          <Pager
-            ui={uiOf(c)}
-            path="/signups"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/signups", page, deps.pageSize, total)} />
         </div>
       </Layout>,
     );

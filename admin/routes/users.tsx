@@ -1,7 +1,7 @@
 /** `/users` (search, tier filter) and `/users/:id` (profile, orders, reviews, activity). */
 import { Hono } from "hono";
 import { uiOf } from "../components/ui.ts";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
+import { type PageDeps, pagerOf, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
@@ -87,14 +87,7 @@ export function userRoutes(deps: PageDeps): Hono {
               </tr>
             ))}
           />
-          <Pager
-            ui={uiOf(c)}
-            path="/users"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/users", page, deps.pageSize, total)} />
         </div>
       </Layout>,
     );
