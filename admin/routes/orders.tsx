@@ -3,8 +3,8 @@
  * streamed as CSV with headers in the viewer's language; analyst and up) and `/orders/:id`.
  */
 import { Hono } from "hono";
-import { keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { idParam, keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { offsetOf, parsePage } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { BASE_CURRENCY, withPostgres } from "../adapters/stores.ts";
@@ -228,7 +228,7 @@ export function orderRoutes(deps: PageDeps): Hono {
 
   app.get("/:id", async (c) => {
     const { t, fmt } = uiOf(c);
-    const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
+    const id = idParam(c);
     const order = await withPostgres(deps.stores, (sql) => getOrder(sql, id));
     if (order === null) throw new NotFoundError(t("order.not_found", { id }));
     const title = t("order.title", { id: order.order_id });

@@ -1,8 +1,8 @@
 /** `/products` (sales, views → purchase conversion, reviews) and `/products/:id`. */
 import { Hono } from "hono";
 import { type Ui, uiOf } from "../components/ui.ts";
-import { type PageDeps, pagerOf, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { idParam, type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { offsetOf, parsePage } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { resolvePeriod } from "../core/period.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
@@ -153,7 +153,7 @@ export function productRoutes(deps: PageDeps): Hono {
   app.get("/:id", async (c) => {
     const { t, fmt } = uiOf(c);
     const { count: formatCount, money: formatMoney, percent: formatPercent } = fmt;
-    const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
+    const id = idParam(c);
     const period = resolvePeriod(c.req.query("period") ?? "30d", deps.now());
     const product = await withPostgres(deps.stores, (sql) => getProduct(sql, id, period));
     if (product === null) throw new NotFoundError(t("products.not_found", { id }));

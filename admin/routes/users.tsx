@@ -1,7 +1,7 @@
 /** `/users` (search, tier filter) and `/users/:id` (profile, orders, reviews, activity). */
 import { Hono } from "hono";
 import { uiOf } from "../components/ui.ts";
-import { type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { idParam, type PageDeps, pagerOf, renderPage } from "./deps.ts";
 import { offsetOf, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
@@ -96,7 +96,7 @@ export function userRoutes(deps: PageDeps): Hono {
   app.get("/:id", async (c) => {
     const { t, fmt } = uiOf(c);
     const { count: formatCount, money: formatMoney, time: formatTime } = fmt;
-    const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
+    const id = idParam(c);
     const user = await withPostgres(deps.stores, (sql) => getUser(sql, id));
     if (user === null) throw new NotFoundError(t("users.not_found", { id }));
     const [orders, timeline] = await Promise.all([
