@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { idParam, keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
-import { offsetOf, parsePage } from "../core/params.ts";
+import { pageWindow, parsePage } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { BASE_CURRENCY, withPostgres } from "../adapters/stores.ts";
@@ -88,12 +88,7 @@ export function orderRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, statuses, facets] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listOrders(sql, filter, {
-            offset: offsetOf(page, deps.pageSize),
-            limit: deps.pageSize,
-            order,
-          }),
+        (sql) => listOrders(sql, filter, { ...pageWindow(page, deps.pageSize), order }),
       ),
       withPostgres(deps.stores, orderStatuses),
       withPostgres(deps.stores, orderFacets),

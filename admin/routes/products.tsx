@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { type Ui, uiOf } from "../components/ui.ts";
 import { idParam, type PageDeps, pagerOf, renderPage } from "./deps.ts";
-import { offsetOf, parsePage } from "../core/params.ts";
+import { pageWindow, parsePage } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { resolvePeriod } from "../core/period.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
@@ -66,11 +66,7 @@ export function productRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, reviews] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listProducts(sql, period, {
-            offset: offsetOf(page, deps.pageSize),
-            limit: deps.pageSize,
-          }),
+        (sql) => listProducts(sql, period, pageWindow(page, deps.pageSize)),
       ),
       withPostgres(deps.stores, (sql) => listReviews(sql, { limit: 10 })),
     ]);

@@ -5,7 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { pageWindow, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { withClickHouse, withPostgres } from "../adapters/stores.ts";
@@ -102,8 +102,7 @@ export function signupRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, facets] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listSignups(sql, filter, { offset: offsetOf(page, deps.pageSize), limit: deps.pageSize }),
+        (sql) => listSignups(sql, filter, pageWindow(page, deps.pageSize)),
       ),
       withPostgres(deps.stores, signupFacets),
     ]);

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { uiOf } from "../components/ui.ts";
 import { idParam, type PageDeps, pagerOf, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { pageWindow, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import { getUser, listUsers, userTiers } from "../adapters/pg_users.ts";
@@ -25,11 +25,7 @@ export function userRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, tiers] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listUsers(sql, { q, tier }, {
-            offset: offsetOf(page, deps.pageSize),
-            limit: deps.pageSize,
-          }),
+        (sql) => listUsers(sql, { q, tier }, pageWindow(page, deps.pageSize)),
       ),
       withPostgres(deps.stores, userTiers),
     ]);
