@@ -5,7 +5,7 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createClickHouse } from "../shared/clickhouse/mod.ts";
-import { serveUntilSignal } from "../shared/http/serve.ts";
+import { drainingService } from "../shared/http/serve.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const logger = createLogger("admin", { level: config.LOG_LEVEL });
@@ -18,7 +18,7 @@ const ch = createClickHouse({
   compressRequests: false,
   requestTimeoutMs: config.ADMIN_QUERY_TIMEOUT_MS,
 });
-let draining = false;
+const service = drainingService(config, logger);
 const app = createApp({
   stores: { pg, ch, timeoutMs: config.ADMIN_QUERY_TIMEOUT_MS },
   registry: createRegistry("admin"),
@@ -36,17 +36,8 @@ const app = createApp({
   grafanaUrl: config.GRAFANA_URL,
   defaultLocale: config.ADMIN_LOCALE,
   defaultTimeZone: config.ADMIN_TIMEZONE,
-  isDraining: () => draining,
+  isDraining: service.isDraining,
 });
-serveUntilSignal(app.fetch, {
-  port: config.PORT,
-  hostname: config.HOST,
-  drainDelayMs: config.SHUTDOWN_DELAY_MS,
-  logger,
-  onSignal: () => {
-    draining = true;
-  },
-  onShutdown: async () => {
-    await Promise.allSettled([pg.end({ timeout: 5 }), ch.close()]);
-  },
+service.serve(app.fetch, async () => {
+  await Promise.allSettled([pg.end({ timeout: 5 }), ch.close()]);
 });

@@ -10,7 +10,7 @@ import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
 import { opsRoutes, type ReadinessCheck } from "../shared/http/ops.ts";
-import { serveUntilSignal } from "../shared/http/serve.ts";
+import { drainingService, serveUntilSignal } from "../shared/http/serve.ts";
 import { throttle } from "../shared/time.ts";
 import { createPublisher } from "./adapters/publisher.ts";
 import { poolProducers } from "./adapters/producer_pool.ts";
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     onError: () => metrics.producerErrors.inc(),
   });
 
-  let draining = false;
+  const service = drainingService(config, logger);
   const checks: ReadinessCheck[] = [
     {
       name: "kafka",
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     },
     { name: "postgres", check: () => store.ping() },
   ];
-  const isDraining = () => draining;
+  const isDraining = service.isDraining;
   const app = createApp({
     sources: createSourceCache(store, { ttlMs: config.INGEST_SOURCE_CACHE_TTL_MS }),
     rateLimiter,
@@ -109,24 +109,15 @@ async function main(): Promise<void> {
     logger,
   });
 
-  const server = serveUntilSignal(
+  const server = service.serve(
     (request, info) =>
       app.fetch(request, { remoteAddr: (info.remoteAddr as Deno.NetAddr).hostname }),
-    {
-      port: config.PORT,
-      hostname: config.HOST,
-      drainDelayMs: config.SHUTDOWN_DELAY_MS,
-      logger,
-      onSignal: () => {
-        draining = true;
-      },
-      onShutdown: async () => {
-        // In-flight requests are done; flush what the producer still holds before closing.
-        await producer.close();
-        await admin.close();
-        await sql.end({ timeout: 5 });
-        redis.disconnect();
-      },
+    async () => {
+      // In-flight requests are done; flush what the producer still holds before closing.
+      await producer.close();
+      await admin.close();
+      await sql.end({ timeout: 5 });
+      redis.disconnect();
     },
   );
   await Promise.all([server.finished, ops.finished]);

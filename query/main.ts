@@ -5,7 +5,7 @@
  * Run: node_modules/.bin/deno run -A query/main.ts
  */
 import { createClickHouse } from "../shared/clickhouse/mod.ts";
-import { serveUntilSignal } from "../shared/http/serve.ts";
+import { drainingService } from "../shared/http/serve.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   });
   const tokens = createTokenStore(sql);
 
-  let draining = false;
+  const service = drainingService(config, logger);
   const app = createApp({
     executor: createExecutor(ch, {
       maxExecutionSeconds: config.QUERY_MAX_EXECUTION_SECONDS,
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
       },
       { name: "postgres", check: () => tokens.ping() },
     ],
-    isDraining: () => draining,
+    isDraining: service.isDraining,
     baseCurrency: config.QUERY_BASE_CURRENCY,
     maxRangeDays: config.QUERY_MAX_RANGE_DAYS,
     ttl: {
@@ -82,19 +82,10 @@ async function main(): Promise<void> {
     },
   });
 
-  const server = serveUntilSignal(app.fetch, {
-    port: config.PORT,
-    hostname: config.HOST,
-    drainDelayMs: config.SHUTDOWN_DELAY_MS,
-    logger,
-    onSignal: () => {
-      draining = true;
-    },
-    onShutdown: async () => {
-      await ch.close();
-      await sql.end({ timeout: 5 });
-      redis.disconnect();
-    },
+  const server = service.serve(app.fetch, async () => {
+    await ch.close();
+    await sql.end({ timeout: 5 });
+    redis.disconnect();
   });
   await server.finished;
 }

@@ -1,6 +1,7 @@
 /** PostgreSQL reads of the products, reviews and campaigns pages. */
 import type { Sql } from "../../shared/postgres/mod.ts";
 import type { Period } from "../core/period.ts";
+import type { CampaignRecord } from "./pg_data.ts";
 import { LINE_REVENUE_SQL, NON_SALE_STATUSES, REVENUE_SQL } from "./pg_overview.ts";
 
 /** A product with its sales in a period and its all-time rating. */
@@ -86,13 +87,7 @@ export async function listReviews(
 }
 
 /** A campaign with the orders attributed to it inside its window. */
-export interface CampaignRow {
-  campaign_id: string;
-  name: string;
-  utm_campaign: string | null;
-  channel: string | null;
-  starts_at: Date;
-  ends_at: Date;
+export interface CampaignRow extends CampaignRecord {
   orders: number;
   revenue: number;
   customers: number;

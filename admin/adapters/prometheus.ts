@@ -73,37 +73,31 @@ export async function pipelineFigures(
 ): Promise<PipelineFigures> {
   const q = (expr: string) => instantQuery(baseUrl, expr, opts);
   const one = async (expr: string) => (await q(expr))[0]?.value ?? 0;
-  const [
-    ingestAccepted,
-    ingestRejected,
-    enrichIn,
-    enrichOut,
-    sinkRows,
-    lag,
-    deadLetters,
-    up,
-    fresh,
-  ] = await Promise.all([
-    one(PIPELINE_QUERIES.ingestAccepted),
-    one(PIPELINE_QUERIES.ingestRejected),
-    one(PIPELINE_QUERIES.enrichIn),
-    one(PIPELINE_QUERIES.enrichOut),
-    q(PIPELINE_QUERIES.sinkRows),
-    q(PIPELINE_QUERIES.lag),
-    one(PIPELINE_QUERIES.deadLetters),
-    q(PIPELINE_QUERIES.up),
-    q(PIPELINE_QUERIES.freshnessP95),
-  ]);
-  const freshness = fresh[0]?.value;
+  const figures = await allByName({
+    ingestAccepted: one(PIPELINE_QUERIES.ingestAccepted),
+    ingestRejected: one(PIPELINE_QUERIES.ingestRejected),
+    enrichIn: one(PIPELINE_QUERIES.enrichIn),
+    enrichOut: one(PIPELINE_QUERIES.enrichOut),
+    sinkRows: q(PIPELINE_QUERIES.sinkRows),
+    lag: q(PIPELINE_QUERIES.lag),
+    deadLetters: one(PIPELINE_QUERIES.deadLetters),
+    up: q(PIPELINE_QUERIES.up),
+    freshnessP95: q(PIPELINE_QUERIES.freshnessP95),
+  });
+  const freshness = figures.freshnessP95[0]?.value;
   return {
-    ingestAccepted,
-    ingestRejected,
-    enrichIn,
-    enrichOut,
-    sinkRows,
-    lag,
-    deadLetters,
-    up: up.sort((a, b) => (a.labels.job ?? "").localeCompare(b.labels.job ?? "")),
+    ...figures,
+    up: figures.up.sort((a, b) => (a.labels.job ?? "").localeCompare(b.labels.job ?? "")),
     freshnessP95: freshness === undefined || freshness === 0 ? null : freshness,
   };
+}
+
+/** `Promise.all` over an object: every promise runs at once, the results keep their names. */
+async function allByName<T extends Record<string, Promise<unknown>>>(
+  promises: T,
+): Promise<{ [K in keyof T]: Awaited<T[K]> }> {
+  const entries = await Promise.all(
+    Object.entries(promises).map(async ([name, promise]) => [name, await promise] as const),
+  );
+  return Object.fromEntries(entries) as { [K in keyof T]: Awaited<T[K]> };
 }

@@ -91,6 +91,11 @@ const STATUS_TONE: Record<string, string> = {
   ended: "",
 };
 
+/** The "export as CSV" button of a list page's head: a download of `href`. */
+export function ExportButton(props: { href: string; children: Child }) {
+  return <a class="button secondary" id="export" href={props.href} download>{props.children}</a>;
+}
+
 /** A coloured pill for an order or campaign status. */
 export function Badge(props: { text: string }) {
   const tone = STATUS_TONE[props.text] ?? "";

@@ -51,3 +51,13 @@ export function csvStream(
     },
   });
 }
+
+/** The headers of a download named `<name>-<YYYY-MM-DD>.csv` (the day of `now`, UTC), never cached. */
+export function csvDownloadHeaders(name: string, now: Date): Record<string, string> {
+  const stamp = now.toISOString().slice(0, 10);
+  return {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="${name}-${stamp}.csv"`,
+    "cache-control": "no-store",
+  };
+}

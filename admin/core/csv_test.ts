@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { csvCell, csvLine, csvStream } from "./csv.ts";
+import { csvCell, csvDownloadHeaders, csvLine, csvStream } from "./csv.ts";
 
 Deno.test("csvCell() quotes commas, quotes and line breaks, and defuses formulas", () => {
   assert.equal(csvCell("plain"), "plain");
@@ -21,4 +21,12 @@ Deno.test("csvStream() writes a BOM, the header and every batch in order", async
   const bytes = await new Response(csvStream(["Город", "n"], batches())).arrayBuffer();
   const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes);
   assert.equal(text, '\uFEFFГород,n\r\nМосква,1\r\n"a,b",2\r\nc,3\r\n');
+});
+
+Deno.test("csvDownloadHeaders() names the file after the UTC day and forbids caching", () => {
+  assert.deepEqual(csvDownloadHeaders("signups", new Date("2026-03-01T23:30:00Z")), {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": 'attachment; filename="signups-2026-03-01.csv"',
+    "cache-control": "no-store",
+  });
 });

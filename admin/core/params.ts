@@ -74,3 +74,8 @@ export function parseText(
 export function offsetOf(page: number, size: number): number {
   return (page - 1) * size;
 }
+
+/** The `offset` and `limit` a list query takes for `page` of pages of `size` rows. */
+export function pageWindow(page: number, size: number): { offset: number; limit: number } {
+  return { offset: offsetOf(page, size), limit: size };
+}

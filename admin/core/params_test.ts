@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { offsetOf, parseChoice, parseDate, parsePage, parseText } from "./params.ts";
+import { offsetOf, pageWindow, parseChoice, parseDate, parsePage, parseText } from "./params.ts";
 import { InputError } from "./errors.ts";
 
 Deno.test("parsePage() defaults to 1 and rejects zero, negatives, fractions and words", () => {
@@ -38,4 +38,5 @@ Deno.test("parseChoice() and parseText() name the parameter in their errors", ()
     /Parameter "q" must be at most 200 characters, got 201/,
   );
   assert.equal(offsetOf(3, 25), 50);
+  assert.deepEqual(pageWindow(3, 25), { offset: 50, limit: 25 });
 });

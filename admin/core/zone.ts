@@ -1,17 +1,20 @@
 /** Calendar days in a time zone as UTC instants, for date filters typed in the staff's zone. */
 
+/** Every field of a date and time as digits (a year of four): `Intl.DateTimeFormat` options. */
+export const NUMERIC_DATE_TIME: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+};
+
 /** Offset of `zone` from UTC at `at`, in ms (Moscow: +3 h). */
 export function zoneOffsetMs(at: Date, zone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: zone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat("en-US", { timeZone: zone, ...NUMERIC_DATE_TIME })
+    .formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const asUtc = Date.UTC(
     get("year"),

@@ -4,6 +4,7 @@
  */
 import { type Dictionary, en, type MessageKey } from "./en.ts";
 import { ru } from "./ru.ts";
+import { NUMERIC_DATE_TIME } from "../core/zone.ts";
 
 export type { Dictionary, MessageKey } from "./en.ts";
 
@@ -91,16 +92,7 @@ export function formatter(locale: Locale, timeZone: string): Formatter {
     maximumFractionDigits: 1,
     signDisplay: "exceptZero",
   });
-  const dateTime = new Intl.DateTimeFormat(tag, {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-  });
+  const dateTime = new Intl.DateTimeFormat(tag, { timeZone, ...NUMERIC_DATE_TIME });
   const date = new Intl.DateTimeFormat(tag, {
     timeZone,
     year: "numeric",

@@ -28,6 +28,32 @@ import type { Child } from "hono/jsx";
 
 const DAY = 86_400_000;
 
+/** The "new or edited row" form of a Data tab: its fields, the CSRF token and a save button. */
+function EditForm(props: { c: Context; action: string; id: string; children: Child }) {
+  const { t } = uiOf(props.c);
+  return (
+    <div class="panel">
+      <h2>{t("data.new")}</h2>
+      <form method="post" action={props.action} class="filters" id={props.id}>
+        <CsrfField token={staffOf(props.c).csrf_token} />
+        {props.children}
+        <button type="submit">{t("data.save")}</button>
+      </form>
+    </div>
+  );
+}
+
+/** The last cell of a Data row: a link that opens the row in the tab's form. */
+function EditCell(props: { c: Context; path: string; id: string }) {
+  return (
+    <td>
+      <a href={`${props.path}?edit=${encodeURIComponent(props.id)}`}>
+        {uiOf(props.c).t("data.edit")}
+      </a>
+    </td>
+  );
+}
+
 /** The Data pages (admin role); mount at `/data`. */
 export function dataRoutes(deps: PageDeps): Hono {
   const app = new Hono();
@@ -72,47 +98,42 @@ export function dataRoutes(deps: PageDeps): Hono {
       c,
       "campaigns",
       <>
-        <div class="panel">
-          <h2>{t("data.new")}</h2>
-          <form method="post" action="/data/campaigns" class="filters" id="campaign-form">
-            <CsrfField token={staffOf(c).csrf_token} />
-            <label>
-              {t("data.col.id")}
-              <input name="campaign_id" required value={editing?.campaign_id ?? ""} />
-            </label>
-            <label>
-              {t("data.col.name")}
-              <input name="name" required value={editing?.name ?? ""} />
-            </label>
-            <label>
-              {t("data.col.utm")}
-              <input name="utm_campaign" value={editing?.utm_campaign ?? ""} />
-            </label>
-            <label>
-              {t("data.col.channel")}
-              <input name="channel" value={editing?.channel ?? ""} />
-            </label>
-            <label>
-              {t("data.col.starts")}
-              <input
-                type="date"
-                name="starts_on"
-                required
-                value={editing ? day(editing.starts_at) : ""}
-              />
-            </label>
-            <label>
-              {t("data.col.ends")}
-              <input
-                type="date"
-                name="ends_on"
-                required
-                value={editing ? day(new Date(editing.ends_at.getTime() - DAY)) : ""}
-              />
-            </label>
-            <button type="submit">{t("data.save")}</button>
-          </form>
-        </div>
+        <EditForm c={c} action="/data/campaigns" id="campaign-form">
+          <label>
+            {t("data.col.id")}
+            <input name="campaign_id" required value={editing?.campaign_id ?? ""} />
+          </label>
+          <label>
+            {t("data.col.name")}
+            <input name="name" required value={editing?.name ?? ""} />
+          </label>
+          <label>
+            {t("data.col.utm")}
+            <input name="utm_campaign" value={editing?.utm_campaign ?? ""} />
+          </label>
+          <label>
+            {t("data.col.channel")}
+            <input name="channel" value={editing?.channel ?? ""} />
+          </label>
+          <label>
+            {t("data.col.starts")}
+            <input
+              type="date"
+              name="starts_on"
+              required
+              value={editing ? day(editing.starts_at) : ""}
+            />
+          </label>
+          <label>
+            {t("data.col.ends")}
+            <input
+              type="date"
+              name="ends_on"
+              required
+              value={editing ? day(new Date(editing.ends_at.getTime() - DAY)) : ""}
+            />
+          </label>
+        </EditForm>
         <div class="panel">
           <DataTable
             id="data-campaigns"
@@ -134,11 +155,7 @@ export function dataRoutes(deps: PageDeps): Hono {
                 <td>{r.channel ?? "—"}</td>
                 <td>{fmt.day(r.starts_at)}</td>
                 <td>{fmt.day(new Date(r.ends_at.getTime() - 1))}</td>
-                <td>
-                  <a href={`/data/campaigns?edit=${encodeURIComponent(r.campaign_id)}`}>
-                    {t("data.edit")}
-                  </a>
-                </td>
+                <EditCell c={c} path="/data/campaigns" id={r.campaign_id} />
               </tr>
             ))}
           />
@@ -170,33 +187,28 @@ export function dataRoutes(deps: PageDeps): Hono {
       c,
       "products",
       <>
-        <div class="panel">
-          <h2>{t("data.new")}</h2>
-          <form method="post" action="/data/products" class="filters" id="product-form">
-            <CsrfField token={staffOf(c).csrf_token} />
-            <label>
-              {t("data.col.id")}
-              <input name="product_id" required value={editing?.product_id ?? ""} />
-            </label>
-            <label>
-              {t("data.col.name")}
-              <input name="name" required value={editing?.name ?? ""} />
-            </label>
-            <label>
-              {t("data.col.category")}
-              <input name="category" value={editing?.category ?? ""} />
-            </label>
-            <label>
-              {t("data.col.price")}
-              <input name="price" inputmode="decimal" required value={editing?.price ?? ""} />
-            </label>
-            <label>
-              {t("data.col.currency")}
-              <input name="currency" required size={4} value={editing?.currency ?? BASE_CURRENCY} />
-            </label>
-            <button type="submit">{t("data.save")}</button>
-          </form>
-        </div>
+        <EditForm c={c} action="/data/products" id="product-form">
+          <label>
+            {t("data.col.id")}
+            <input name="product_id" required value={editing?.product_id ?? ""} />
+          </label>
+          <label>
+            {t("data.col.name")}
+            <input name="name" required value={editing?.name ?? ""} />
+          </label>
+          <label>
+            {t("data.col.category")}
+            <input name="category" value={editing?.category ?? ""} />
+          </label>
+          <label>
+            {t("data.col.price")}
+            <input name="price" inputmode="decimal" required value={editing?.price ?? ""} />
+          </label>
+          <label>
+            {t("data.col.currency")}
+            <input name="currency" required size={4} value={editing?.currency ?? BASE_CURRENCY} />
+          </label>
+        </EditForm>
         <div class="panel">
           <form method="get" action="/data/products" class="filters">
             <label>
@@ -221,11 +233,7 @@ export function dataRoutes(deps: PageDeps): Hono {
                 <td>{r.name ?? "—"}</td>
                 <td>{r.category ?? "—"}</td>
                 <td class="num">{fmt.money(r.price, r.currency)}</td>
-                <td>
-                  <a href={`/data/products?edit=${encodeURIComponent(r.product_id)}`}>
-                    {t("data.edit")}
-                  </a>
-                </td>
+                <EditCell c={c} path="/data/products" id={r.product_id} />
               </tr>
             ))}
           />
@@ -251,26 +259,21 @@ export function dataRoutes(deps: PageDeps): Hono {
       c,
       "rates",
       <>
-        <div class="panel">
-          <h2>{t("data.new")}</h2>
-          <form method="post" action="/data/rates" class="filters" id="rate-form">
-            <CsrfField token={staffOf(c).csrf_token} />
-            <label>
-              {t("data.col.currency")}
-              <input name="currency" required size={4} value={editing?.currency.trim() ?? ""} />
-            </label>
-            <label>
-              {t("data.col.rate", { base: BASE_CURRENCY })}
-              <input
-                name="rate_to_base"
-                inputmode="decimal"
-                required
-                value={editing?.rate_to_base ?? ""}
-              />
-            </label>
-            <button type="submit">{t("data.save")}</button>
-          </form>
-        </div>
+        <EditForm c={c} action="/data/rates" id="rate-form">
+          <label>
+            {t("data.col.currency")}
+            <input name="currency" required size={4} value={editing?.currency.trim() ?? ""} />
+          </label>
+          <label>
+            {t("data.col.rate", { base: BASE_CURRENCY })}
+            <input
+              name="rate_to_base"
+              inputmode="decimal"
+              required
+              value={editing?.rate_to_base ?? ""}
+            />
+          </label>
+        </EditForm>
         <div class="panel">
           <DataTable
             id="data-rates"
@@ -286,11 +289,7 @@ export function dataRoutes(deps: PageDeps): Hono {
                 <td class="mono">{r.currency}</td>
                 <td class="num">{r.rate_to_base}</td>
                 <td>{fmt.time(r.updated_at)}</td>
-                <td>
-                  <a href={`/data/rates?edit=${encodeURIComponent(r.currency.trim())}`}>
-                    {t("data.edit")}
-                  </a>
-                </td>
+                <EditCell c={c} path="/data/rates" id={r.currency.trim()} />
               </tr>
             ))}
           />

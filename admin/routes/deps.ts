@@ -1,9 +1,10 @@
-/** What every page route receives from the app, and the shared rendering helper. */
+/** What every page route receives from the app, and the shared rendering helpers. */
 import type { Context } from "hono";
 import type { Stores } from "../adapters/stores.ts";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { jsx } from "hono/jsx";
 import { UiContext, uiOf } from "../components/ui.ts";
+import { parseText } from "../core/params.ts";
 
 /** Dependencies of the page routes. */
 export interface PageDeps {
@@ -32,4 +33,14 @@ export function keptParams(c: Context, drop: string[] = ["page"]): Record<string
     if (!drop.includes(key) && value !== "") kept[key] = value;
   }
   return kept;
+}
+
+/** The props of a list page's `Pager`: the request's language, the filters kept. */
+export function pagerOf(c: Context, path: string, page: number, size: number, total: number) {
+  return { ui: uiOf(c), path, page, size, total, params: keptParams(c) };
+}
+
+/** The `:id` of a detail page (an order, customer or product id): at most 200 characters. */
+export function idParam(c: Context): string {
+  return parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
 }

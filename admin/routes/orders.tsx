@@ -3,10 +3,10 @@
  * streamed as CSV with headers in the viewer's language; analyst and up) and `/orders/:id`.
  */
 import { Hono } from "hono";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { idParam, keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { pageWindow, parsePage } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { csvStream } from "../core/csv.ts";
+import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { BASE_CURRENCY, withPostgres } from "../adapters/stores.ts";
 import {
   getOrder,
@@ -21,8 +21,8 @@ import { roleAtLeast } from "../adapters/pg_access.ts";
 import { requireRole, staffOf } from "../access/middleware.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
-import { FilterForm, SelectFilter } from "../components/filters.tsx";
-import { Badge, EmptyRow, orDash, Pager } from "../components/widgets.tsx";
+import { FilterForm, PeriodRangeFields, SelectFilter } from "../components/filters.tsx";
+import { Badge, EmptyRow, ExportButton, orDash, Pager } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
 import { LIST_PERIODS, parsePurchaseQuery } from "./purchase_filter.ts";
 
@@ -68,12 +68,7 @@ export function purchaseExportRoutes(deps: PageDeps): Hono {
         ]);
       }
     }
-    const stamp = deps.now().toISOString().slice(0, 10);
-    return c.body(csvStream(header, rows()), 200, {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="purchases-${stamp}.csv"`,
-      "cache-control": "no-store",
-    });
+    return c.body(csvStream(header, rows()), 200, csvDownloadHeaders("purchases", deps.now()));
   });
   return app;
 }
@@ -93,12 +88,7 @@ export function orderRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, statuses, facets] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listOrders(sql, filter, {
-            offset: offsetOf(page, deps.pageSize),
-            limit: deps.pageSize,
-            order,
-          }),
+        (sql) => listOrders(sql, filter, { ...pageWindow(page, deps.pageSize), order }),
       ),
       withPostgres(deps.stores, orderStatuses),
       withPostgres(deps.stores, orderFacets),
@@ -121,11 +111,7 @@ export function orderRoutes(deps: PageDeps): Hono {
           title={t("orders.title")}
           sub={t("orders.sub", { count: fmt.count(total) })}
         >
-          {canExport && (
-            <a class="button secondary" id="export" href={exportHref} download>
-              {t("orders.export")}
-            </a>
-          )}
+          {canExport && <ExportButton href={exportHref}>{t("orders.export")}</ExportButton>}
         </PageHead>
         <div class="panel">
           <FilterForm action="/orders" submit={t("common.filter")} reset={t("common.reset")}>
@@ -133,23 +119,13 @@ export function orderRoutes(deps: PageDeps): Hono {
               {t("orders.f.q")}
               <input type="search" name="q" value={q("q")} placeholder="ord_…" />
             </label>
-            <label>
-              {t("orders.f.period")}
-              <select name="period">
-                <option value="">{t("period.custom")}</option>
-                {LIST_PERIODS.map((p) => (
-                  <option value={p} selected={q("period") === p}>{t(`period.${p}`)}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("orders.f.from")}
-              <input type="date" name="from" value={q("from")} />
-            </label>
-            <label>
-              {t("orders.f.to")}
-              <input type="date" name="to" value={q("to")} />
-            </label>
+            <PeriodRangeFields
+              ui={ui}
+              periods={LIST_PERIODS}
+              period={q("period")}
+              from={q("from")}
+              to={q("to")}
+            />
             <SelectFilter
               label={t("orders.f.status")}
               name="status"
@@ -239,14 +215,7 @@ export function orderRoutes(deps: PageDeps): Hono {
               </tr>
             ))}
           />
-          <Pager
-            ui={uiOf(c)}
-            path="/orders"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/orders", page, deps.pageSize, total)} />
         </div>
       </Layout>,
     );
@@ -254,7 +223,7 @@ export function orderRoutes(deps: PageDeps): Hono {
 
   app.get("/:id", async (c) => {
     const { t, fmt } = uiOf(c);
-    const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
+    const id = idParam(c);
     const order = await withPostgres(deps.stores, (sql) => getOrder(sql, id));
     if (order === null) throw new NotFoundError(t("order.not_found", { id }));
     const title = t("order.title", { id: order.order_id });

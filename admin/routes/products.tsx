@@ -1,8 +1,8 @@
 /** `/products` (sales, views → purchase conversion, reviews) and `/products/:id`. */
 import { Hono } from "hono";
 import { type Ui, uiOf } from "../components/ui.ts";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { idParam, type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { pageWindow, parsePage } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { resolvePeriod } from "../core/period.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
@@ -66,11 +66,7 @@ export function productRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, reviews] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listProducts(sql, period, {
-            offset: offsetOf(page, deps.pageSize),
-            limit: deps.pageSize,
-          }),
+        (sql) => listProducts(sql, period, pageWindow(page, deps.pageSize)),
       ),
       withPostgres(deps.stores, (sql) => listReviews(sql, { limit: 10 })),
     ]);
@@ -137,14 +133,7 @@ export function productRoutes(deps: PageDeps): Hono {
               })}
             </tbody>
           </table>
-          <Pager
-            ui={uiOf(c)}
-            path="/products"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/products", page, deps.pageSize, total)} />
           <p class="muted">
             {t("products.note")}
           </p>
@@ -160,7 +149,7 @@ export function productRoutes(deps: PageDeps): Hono {
   app.get("/:id", async (c) => {
     const { t, fmt } = uiOf(c);
     const { count: formatCount, money: formatMoney, percent: formatPercent } = fmt;
-    const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
+    const id = idParam(c);
     const period = resolvePeriod(c.req.query("period") ?? "30d", deps.now());
     const product = await withPostgres(deps.stores, (sql) => getProduct(sql, id, period));
     if (product === null) throw new NotFoundError(t("products.not_found", { id }));

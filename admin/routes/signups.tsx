@@ -4,10 +4,10 @@
  * ClickHouse, the only store that keeps a signup's marketing fields.
  */
 import { type Context, Hono } from "hono";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { keptParams, type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { pageWindow, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
-import { csvStream } from "../core/csv.ts";
+import { csvDownloadHeaders, csvStream } from "../core/csv.ts";
 import { withClickHouse, withPostgres } from "../adapters/stores.ts";
 import {
   listSignups,
@@ -21,8 +21,8 @@ import { roleAtLeast } from "../adapters/pg_access.ts";
 import { requireRole, staffOf } from "../access/middleware.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
 import { DataTable } from "../components/table.tsx";
-import { FilterForm, SelectFilter } from "../components/filters.tsx";
-import { orDash, Pager } from "../components/widgets.tsx";
+import { FilterForm, PeriodRangeFields, SelectFilter } from "../components/filters.tsx";
+import { ExportButton, orDash, Pager } from "../components/widgets.tsx";
 import { uiOf } from "../components/ui.ts";
 import { LIST_PERIODS, parseRange } from "./purchase_filter.ts";
 
@@ -86,12 +86,7 @@ export function signupExportRoutes(deps: PageDeps): Hono {
         ]);
       }
     }
-    const stamp = deps.now().toISOString().slice(0, 10);
-    return c.body(csvStream(header, rows()), 200, {
-      "content-type": "text/csv; charset=utf-8",
-      "content-disposition": `attachment; filename="signups-${stamp}.csv"`,
-      "cache-control": "no-store",
-    });
+    return c.body(csvStream(header, rows()), 200, csvDownloadHeaders("signups", deps.now()));
   });
   return app;
 }
@@ -100,14 +95,14 @@ export function signupExportRoutes(deps: PageDeps): Hono {
 export function signupRoutes(deps: PageDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
-    const { t, fmt } = uiOf(c);
+    const ui = uiOf(c);
+    const { t, fmt } = ui;
     const page = parsePage(c.req.query("page"));
     const { filter, capped } = await parseSignupFilter(c, deps);
     const [{ rows, total }, facets] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listSignups(sql, filter, { offset: offsetOf(page, deps.pageSize), limit: deps.pageSize }),
+        (sql) => listSignups(sql, filter, pageWindow(page, deps.pageSize)),
       ),
       withPostgres(deps.stores, signupFacets),
     ]);
@@ -125,35 +120,20 @@ export function signupRoutes(deps: PageDeps): Hono {
       <Layout title={t("signups.title")} active="/signups">
         <PageHead title={t("signups.title")} sub={t("signups.sub", { count: fmt.count(total) })}>
           {canExport && (
-            <a
-              class="button secondary"
-              id="export"
-              href={`/export/signups.csv?${new URLSearchParams(keptParams(c))}`}
-              download
-            >
+            <ExportButton href={`/export/signups.csv?${new URLSearchParams(keptParams(c))}`}>
               {t("orders.export")}
-            </a>
+            </ExportButton>
           )}
         </PageHead>
         <div class="panel">
           <FilterForm action="/signups" submit={t("common.filter")} reset={t("common.reset")}>
-            <label>
-              {t("orders.f.period")}
-              <select name="period">
-                <option value="">{t("period.custom")}</option>
-                {LIST_PERIODS.map((p) => (
-                  <option value={p} selected={q("period") === p}>{t(`period.${p}`)}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              {t("orders.f.from")}
-              <input type="date" name="from" value={q("from")} />
-            </label>
-            <label>
-              {t("orders.f.to")}
-              <input type="date" name="to" value={q("to")} />
-            </label>
+            <PeriodRangeFields
+              ui={ui}
+              periods={LIST_PERIODS}
+              period={q("period")}
+              from={q("from")}
+              to={q("to")}
+            />
             <SelectFilter
               label={t("signups.f.platform")}
               name="platform"
@@ -204,14 +184,7 @@ export function signupRoutes(deps: PageDeps): Hono {
               </tr>
             ))}
           />
-          <Pager
-            ui={uiOf(c)}
-            path="/signups"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/signups", page, deps.pageSize, total)} />
         </div>
       </Layout>,
     );

@@ -1,8 +1,8 @@
 /** `/users` (search, tier filter) and `/users/:id` (profile, orders, reviews, activity). */
 import { Hono } from "hono";
 import { uiOf } from "../components/ui.ts";
-import { keptParams, type PageDeps, renderPage } from "./deps.ts";
-import { offsetOf, parsePage, parseText } from "../core/params.ts";
+import { idParam, type PageDeps, pagerOf, renderPage } from "./deps.ts";
+import { pageWindow, parsePage, parseText } from "../core/params.ts";
 import { NotFoundError } from "../core/errors.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import { getUser, listUsers, userTiers } from "../adapters/pg_users.ts";
@@ -25,11 +25,7 @@ export function userRoutes(deps: PageDeps): Hono {
     const [{ rows, total }, tiers] = await Promise.all([
       withPostgres(
         deps.stores,
-        (sql) =>
-          listUsers(sql, { q, tier }, {
-            offset: offsetOf(page, deps.pageSize),
-            limit: deps.pageSize,
-          }),
+        (sql) => listUsers(sql, { q, tier }, pageWindow(page, deps.pageSize)),
       ),
       withPostgres(deps.stores, userTiers),
     ]);
@@ -87,14 +83,7 @@ export function userRoutes(deps: PageDeps): Hono {
               </tr>
             ))}
           />
-          <Pager
-            ui={uiOf(c)}
-            path="/users"
-            page={page}
-            size={deps.pageSize}
-            total={total}
-            params={keptParams(c)}
-          />
+          <Pager {...pagerOf(c, "/users", page, deps.pageSize, total)} />
         </div>
       </Layout>,
     );
@@ -103,7 +92,7 @@ export function userRoutes(deps: PageDeps): Hono {
   app.get("/:id", async (c) => {
     const { t, fmt } = uiOf(c);
     const { count: formatCount, money: formatMoney, time: formatTime } = fmt;
-    const id = parseText("id", c.req.param("id"), { maxLength: 200 }) ?? "";
+    const id = idParam(c);
     const user = await withPostgres(deps.stores, (sql) => getUser(sql, id));
     if (user === null) throw new NotFoundError(t("users.not_found", { id }));
     const [orders, timeline] = await Promise.all([

@@ -86,3 +86,43 @@ export function serveUntilSignal(
   opts.logger.info("Listening", { port, hostname });
   return { port, hostname, finished: finished.then(() => {}), shutdown };
 }
+
+/** The environment fields of a served service: where it listens and how long it drains. */
+export interface ServiceListenEnv {
+  PORT: number;
+  HOST: string;
+  SHUTDOWN_DELAY_MS: number;
+}
+
+/** A service's public server, not started yet, and its readiness: draining once a signal came. */
+export interface DrainingService {
+  /** True from the first SIGTERM/SIGINT on: `/readyz` answers 503 while the drain delay runs. */
+  isDraining(): boolean;
+  /** Serves `handler` on PORT/HOST with the drain delay; `onShutdown` closes the store clients. */
+  serve(
+    handler: (request: Request, info: Deno.ServeHandlerInfo) => Response | Promise<Response>,
+    onShutdown: () => Promise<void>,
+  ): RunningServer;
+}
+
+/**
+ * The serving frame of an HTTP service (ingest, query, admin): its readiness flag, to hand the app
+ * before it is built, and {@link serveUntilSignal} with the options from its environment.
+ */
+export function drainingService(env: ServiceListenEnv, logger: Logger): DrainingService {
+  let draining = false;
+  return {
+    isDraining: () => draining,
+    serve: (handler, onShutdown) =>
+      serveUntilSignal(handler, {
+        port: env.PORT,
+        hostname: env.HOST,
+        drainDelayMs: env.SHUTDOWN_DELAY_MS,
+        logger,
+        onSignal: () => {
+          draining = true;
+        },
+        onShutdown,
+      }),
+  };
+}

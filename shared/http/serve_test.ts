@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLogger } from "../log.ts";
 import { FakeClock } from "../time.ts";
-import { serveUntilSignal } from "./serve.ts";
+import { drainingService, serveUntilSignal } from "./serve.ts";
 
 /** A service whose `/readyz` turns 503 on the signal, recording what happened in order. */
 function readinessServer(opts: { drainDelayMs: number; clock?: FakeClock }) {
@@ -103,4 +103,26 @@ Deno.test("serveUntilSignal() listens on 127.0.0.1 only unless a hostname is giv
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("drainingService() serves on PORT/HOST and is draining from the signal to the close", async () => {
+  const service = drainingService(
+    { PORT: 0, HOST: "127.0.0.1", SHUTDOWN_DELAY_MS: 0 },
+    createLogger("test", { level: "error" }),
+  );
+  const seen: boolean[] = [];
+  const server = service.serve(
+    () => new Response(service.isDraining() ? "draining" : "ready"),
+    () => {
+      seen.push(service.isDraining());
+      return Promise.resolve();
+    },
+  );
+  assert.equal(server.hostname, "127.0.0.1");
+  const response = await fetch(`http://127.0.0.1:${server.port}/readyz`);
+  assert.equal(await response.text(), "ready");
+  assert.equal(service.isDraining(), false);
+  await server.shutdown();
+  await server.finished;
+  assert.deepEqual(seen, [true]);
 });
