@@ -413,3 +413,58 @@ Deno.test("the public port serves status only: no /metrics, no check names or er
   const healthy = await app.request("/healthz");
   assert.deepEqual([healthy.status, await healthy.json()], [200, { status: "ok" }]);
 });
+
+Deno.test("bodies nested deeper than 32 levels answer 400 naming the field on every path, never 5xx (#13, 5)", async () => {
+  const limits = {
+    maxEventBytes: 1_000_000,
+    maxBatchBytes: 1_000_000,
+    maxCompressedBytes: 1_000_000,
+    maxBatchEvents: 20,
+  };
+  const { app, producer } = await testApp({ limits });
+  const nested = (depth: number) => {
+    let value: unknown = "jane.doe@example.com";
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  };
+  for (const depth of [40, 3000, 6000, 100_000]) {
+    const own = { ...BRIEF_EXAMPLE, event_data: { list: nested(depth) } };
+    const segment = { userId: "u1", event: "E", properties: { list: nested(depth) } };
+    const cases: Array<[string, unknown, string, boolean]> = [
+      ["/api/v1/event", own, "event_data.list", false],
+      ["/api/v1/events", { events: [BRIEF_EXAMPLE, own] }, "events[1].event_data.list", false],
+      ["/v1/track", segment, "properties.list", false],
+      ["/v1/batch", { batch: [{ ...segment, type: "track" }] }, "batch[0].properties.list", false],
+      ["/v1/batch", { batch: [{ ...segment, type: "track" }] }, "batch[0].properties.list", true],
+    ];
+    for (const [path, body, field, zipped] of cases) {
+      const text = JSON.stringify(body);
+      const res = await app.request(path, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${btoa("good_key:")}`,
+          // RudderStack's Node SDK labels its gzip JSON as a form.
+          ...(zipped
+            ? {
+              "content-encoding": "gzip",
+              "content-type": "application/x-www-form-urlencoded",
+            }
+            : { "content-type": "application/json" }),
+        },
+        body: zipped ? await gzip(text) : text,
+      }, PEER);
+      const answer = await res.json();
+      assert.equal(res.status, 400, `${path} depth ${depth}: ${JSON.stringify(answer)}`);
+      assert.equal(answer.error.code, "JSON_TOO_DEEP");
+      assert.ok(answer.error.field.startsWith(`${field}[0]`), answer.error.field);
+      assert.match(answer.error.message, /deeper than 32 levels/);
+    }
+  }
+  assert.equal(producer.sent.length, 0);
+  const ok = await app.request(
+    "/api/v1/event",
+    post({ ...BRIEF_EXAMPLE, event_data: { list: nested(29) } }, { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(ok.status, 200, "32 levels counting the body are accepted");
+});
