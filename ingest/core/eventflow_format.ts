@@ -7,6 +7,7 @@
 import type { EventType } from "../../shared/events/mod.ts";
 import { buildRawEvent, type RequestFacts } from "./event.ts";
 import {
+  checkBusinessIds,
   FieldError,
   isObject,
   nestedString,
@@ -44,6 +45,8 @@ export function mapEventflowEvent(
     );
     const type = SPECIAL_TYPES[event] ?? "track";
     const context = readObject(item, "context");
+    const properties = readObject(item, "event_data");
+    checkBusinessIds(properties, "event_data");
     return buildRawEvent({
       event_id: readString(item, "event_id", { max: 128 }),
       type,
@@ -53,7 +56,7 @@ export function mapEventflowEvent(
       session_id: readString(item, "session_id", { max: 256, numbers: true }),
       group_id: readString(item, "group_id", { max: 256, numbers: true }),
       previous_id: null,
-      properties: readObject(item, "event_data"),
+      properties,
       traits: readObject(item, "traits"),
       context,
       platform: readString(item, "platform", { max: 64 }),

@@ -120,3 +120,39 @@ export function nestedString(record: JsonObject, path: string[]): string | null 
   }
   return typeof current === "string" && current !== "" ? current : null;
 }
+
+/** Longest accepted id, in characters (business ids in properties, and the event's own ids). */
+export const MAX_ID_LENGTH = 256;
+
+function checkIdLength(record: JsonObject, key: string, path: string): void {
+  const value = record[key];
+  const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
+  if (text !== null && text.length > MAX_ID_LENGTH) {
+    throw new FieldError(
+      "INVALID_FIELD",
+      path,
+      `Field "${path}" is ${text.length} characters long; at most ${MAX_ID_LENGTH} are allowed`,
+    );
+  }
+}
+
+/**
+ * Caps the business ids the sink writes to PostgreSQL (`order_id`, `product_id`, `sku`, and the
+ * ids of `items` / `products` entries): PostgreSQL cannot index a value of a few KB, so such an
+ * event would only be dead-lettered later. `path` is where `properties` sits in the body.
+ */
+export function checkBusinessIds(properties: JsonObject, path: string): void {
+  for (const key of ["order_id", "product_id", "sku"]) {
+    checkIdLength(properties, key, `${path}.${key}`);
+  }
+  for (const list of ["items", "products"]) {
+    const entries = properties[list];
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((entry, index) => {
+      if (!isObject(entry)) return;
+      for (const key of ["product_id", "sku", "id"]) {
+        checkIdLength(entry, key, `${path}.${list}[${index}].${key}`);
+      }
+    });
+  }
+}

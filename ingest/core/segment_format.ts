@@ -5,6 +5,7 @@
 import { EVENT_TYPES, type EventType } from "../../shared/events/mod.ts";
 import { buildRawEvent, type RequestFacts } from "./event.ts";
 import {
+  checkBusinessIds,
   FieldError,
   isObject,
   type JsonObject,
@@ -106,6 +107,7 @@ export function mapSegmentEvent(
       : EVENT_NAMES[type];
     let properties = readObject(item, "properties");
     if (type === "page" || type === "screen") properties = pageProperties(item, properties);
+    checkBusinessIds(properties, "properties");
     const ownContext = readObject(item, "context");
     const context = opts.defaults?.context
       ? { ...opts.defaults.context, ...ownContext }

@@ -468,3 +468,64 @@ Deno.test("bodies nested deeper than 32 levels answer 400 naming the field on ev
   );
   assert.equal(ok.status, 200, "32 levels counting the body are accepted");
 });
+
+Deno.test("order and product ids over 256 characters answer 400 naming the field; in a batch that item is rejected (#13, 8)", async () => {
+  const limits = {
+    maxEventBytes: 100_000,
+    maxBatchBytes: 100_000,
+    maxCompressedBytes: 100_000,
+    maxBatchEvents: 20,
+  };
+  const { app, producer } = await testApp({ limits });
+  const long = "o".repeat(10_000);
+  const purchase = (data: Record<string, unknown>) => ({
+    ...BRIEF_EXAMPLE,
+    event_type: "purchase",
+    event_data: { order_id: "ord_1", revenue: 10, ...data },
+  });
+  const singles: Array<[string, unknown, string]> = [
+    ["/api/v1/event", purchase({ order_id: long }), "event_data.order_id"],
+    [
+      "/api/v1/event",
+      { ...BRIEF_EXAMPLE, event_data: { product_id: long } },
+      "event_data.product_id",
+    ],
+    [
+      "/api/v1/event",
+      purchase({ items: [{ product_id: "p1", price: 1 }, { sku: long, price: 1 }] }),
+      "event_data.items[1].sku",
+    ],
+    [
+      "/v1/track",
+      { userId: "u1", event: "Order Completed", properties: { order_id: long } },
+      "properties.order_id",
+    ],
+    [
+      "/v1/track",
+      { userId: "u1", event: "Order Completed", properties: { products: [{ product_id: long }] } },
+      "properties.products[0].product_id",
+    ],
+  ];
+  for (const [path, body, field] of singles) {
+    const res = await app.request(path, post(body, { key: "good_key" }), PEER);
+    const answer = await res.json();
+    assert.equal(res.status, 400, `${path} ${field}: ${JSON.stringify(answer)}`);
+    assert.deepEqual([answer.error.code, answer.error.field], ["INVALID_FIELD", field]);
+    assert.match(answer.error.message, /at most 256/);
+  }
+  assert.equal(producer.sent.length, 0);
+  const batch = await app.request(
+    "/api/v1/events",
+    post({ events: [purchase({ order_id: "o".repeat(256) }), purchase({ order_id: long })] }, {
+      key: "good_key",
+    }),
+    PEER,
+  );
+  const answer = await batch.json();
+  assert.equal(batch.status, 200);
+  assert.deepEqual(
+    answer.rejected.map((r: { index: number; field: string }) => [r.index, r.field]),
+    [[1, "event_data.order_id"]],
+  );
+  assert.equal(producer.events().length, 1, "256 characters are accepted");
+});
