@@ -529,3 +529,65 @@ Deno.test("order and product ids over 256 characters answer 400 naming the field
   );
   assert.equal(producer.events().length, 1, "256 characters are accepted");
 });
+
+Deno.test("ids with control characters, spaces or non-ASCII event ids answer 400 naming the field (#13, 9)", async () => {
+  const { app, producer } = await testApp();
+  const rejected: Array<[string, unknown, string]> = [
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "evt\n1" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "evt-🔥" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "evt 1" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "évt" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, user_id: "u\r\nX-Evil: 1" }, "user_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, session_id: "s\u0000" }, "session_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, anonymous_id: "a\u2028b" }, "anonymous_id"],
+    ["/v1/track", { userId: "u1", event: "E", messageId: "m\r\n1" }, "messageId"],
+    ["/v1/track", { userId: "u1", event: "E", messageId: "m-\ud800" }, "messageId"],
+    ["/v1/track", { userId: "u\t1", event: "E" }, "userId"],
+    ["/v1/group", { userId: "u1", groupId: "g\n1" }, "groupId"],
+    ["/v1/alias", { userId: "u1", previousId: "a\u00851" }, "previousId"],
+    [
+      "/v1/track",
+      { userId: "u1", event: "E", context: { sessionId: "s\n1" } },
+      "context.sessionId",
+    ],
+  ];
+  for (const [path, body, field] of rejected) {
+    const res = await app.request(path, post(body, { key: "good_key" }), PEER);
+    const answer = await res.json();
+    assert.equal(res.status, 400, `${path} ${field}: ${JSON.stringify(answer)}`);
+    assert.deepEqual([answer.error.code, answer.error.field], ["INVALID_FIELD", field]);
+    assert.match(answer.error.message, /character/);
+  }
+  assert.equal(producer.sent.length, 0);
+  // Real ids keep working: UUIDs, Segment and RudderStack ids, emails and names as user ids.
+  const accepted: Array<[string, unknown]> = [
+    ["/api/v1/event", {
+      ...BRIEF_EXAMPLE,
+      event_id: "0b6f1c1e-5a4c-4a53-9a8e-1f0c2d3e4f50",
+      user_id: "jane.doe+shop@example.com",
+    }],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "ajs-next-1712345678901-abc:def/ghi_jkl.~" }],
+    ["/v1/track", {
+      userId: "Zoë Müller 用户",
+      anonymousId: "anon_123",
+      event: "E",
+      messageId: "node-next-1712345678901-0b6f1c1e-5a4c",
+    }],
+  ];
+  for (const [path, body] of accepted) {
+    const res = await app.request(path, post(body, { key: "good_key" }), PEER);
+    assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
+  }
+  const batch = await app.request(
+    "/api/v1/events",
+    post({ events: [BRIEF_EXAMPLE, { ...BRIEF_EXAMPLE, event_id: "evt\n2" }] }, {
+      key: "good_key",
+    }),
+    PEER,
+  );
+  assert.equal(batch.status, 200);
+  assert.deepEqual(
+    (await batch.json()).rejected.map((r: { index: number; field: string }) => [r.index, r.field]),
+    [[1, "event_id"]],
+  );
+});
