@@ -22,6 +22,7 @@ import { type BackoffOptions, retry } from "../shared/retry.ts";
 import type { Clock } from "../shared/time.ts";
 import type { EnrichMetrics } from "./metrics.ts";
 import type { Pipeline } from "./steps/pipeline.ts";
+import { FailClosedError } from "./steps/types.ts";
 
 /** The dead-letter `stage` of this service. */
 export const STAGE = "enrich";
@@ -160,7 +161,19 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
     const worker = async () => {
       for (let group = queue.shift(); group; group = queue.shift()) {
         for (const { index, event } of group) {
-          const out = await prepared.pipeline(event);
+          let out;
+          try {
+            out = await prepared.pipeline(event);
+          } catch (error) {
+            // A privacy failure: the event is dead-lettered, never emitted unmasked.
+            if (!(error instanceof FailClosedError)) throw error;
+            dead.add(batch.messages[index]!, {
+              reason: error.reason,
+              error: error.message,
+              eventId: event.event_id,
+            });
+            continue;
+          }
           enriched.push({ index, message: { key: partitionKey(out), value: JSON.stringify(out) } });
         }
       }

@@ -9,6 +9,8 @@ import { createBatchHandler, parseRaw, REPLAYS_HEADER, visitorGroups } from "./h
 import { createEnrichMetrics } from "./metrics.ts";
 import { createPipeline } from "./steps/pipeline.ts";
 import { normalizeStep } from "./steps/normalize.ts";
+import { privacyStep } from "./steps/privacy.ts";
+import type { Step } from "./steps/types.ts";
 
 const encode = (value: unknown) =>
   new TextEncoder().encode(typeof value === "string" ? value : JSON.stringify(value));
@@ -30,14 +32,14 @@ function batch(values: Uint8Array[], headers: Record<string, string> = {}): Batc
   };
 }
 
-function setup(failures = 0) {
+function setup(failures = 0, steps: Step[] = [normalizeStep()]) {
   const sent: Array<{ topic: string; messages: OutgoingMessage[] }> = [];
   const clock = new FakeClock({ start: Date.parse("2026-04-10T12:00:00Z"), autoAdvance: true });
   let left = failures;
   const handler = createBatchHandler({
     prepare: () =>
       Promise.resolve({
-        pipeline: createPipeline([normalizeStep()]),
+        pipeline: createPipeline(steps),
         flush: () => Promise.resolve(),
       }),
     producer: {
@@ -149,4 +151,44 @@ Deno.test("parseRaw() calls JSON that is not an event object a schema mismatch, 
   ]);
   const array = parseRaw(new TextEncoder().encode("[]"));
   assert.match(array.ok ? "" : array.error, /^Message does not match the schema: field "\(root\)"/);
+});
+
+/** An email inside arrays nested `depth` levels deep. */
+function nested(depth: number): unknown {
+  let value: unknown = "jane.doe@example.com";
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
+Deno.test("a privacy failure dead-letters the event instead of emitting it unmasked (#13, 5)", async () => {
+  const crashing: Step = {
+    name: "privacy",
+    failClosed: true,
+    run: (event) => {
+      if (event.event_id === "e-deep") throw new RangeError("Maximum call stack size exceeded");
+      return { patch: { properties: {} } };
+    },
+  };
+  for (
+    const [steps, depth] of [
+      [[normalizeStep(), privacyStep()], 3000],
+      [[normalizeStep(), privacyStep()], 5000],
+      [[normalizeStep(), privacyStep()], 80],
+      [[normalizeStep(), crashing], 1],
+    ] as Array<[Step[], number]>
+  ) {
+    const { handler, sent } = setup(0, steps);
+    const good = rawEvent({ properties: { note: "write to jane.doe@example.com" } });
+    const deep = rawEvent({ event_id: "e-deep", properties: { list: nested(depth) } });
+    await handler(batch([encode(deep), encode(good)]));
+    const enriched = sent.filter((s) => s.topic === "enriched").flatMap((s) => s.messages);
+    assert.deepEqual(enriched.length, 1, `depth ${depth}`);
+    assert.deepEqual(JSON.parse(enriched[0]!.value as string).event_id, good.event_id);
+    assert.ok(!String(enriched[0]!.value).includes("jane.doe@example.com"));
+    const dead = sent.filter((s) => s.topic === "dlq").flatMap((s) => s.messages).map((m) =>
+      DeadLetterSchema.parse(JSON.parse(m.value as string))
+    );
+    assert.deepEqual(dead.map((d) => [d.reason, d.event_id]), [["PRIVACY_FAILED", "e-deep"]]);
+    assert.match(dead[0]!.error, /privacy/);
+  }
 });

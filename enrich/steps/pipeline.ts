@@ -7,7 +7,7 @@
 import type { EnrichedEvent, RawEvent } from "../../shared/events/mod.ts";
 import { emptyEnrichment, ENRICHED_SCHEMA_VERSION } from "../../shared/events/mod.ts";
 import { errorMessage } from "../../shared/errors.ts";
-import type { Step } from "./types.ts";
+import { FailClosedError, type Step } from "./types.ts";
 
 /** Per-step observations, for metrics. */
 export interface StepObserver {
@@ -22,7 +22,10 @@ export interface PipelineOptions {
   now?: () => number;
 }
 
-/** Enriches one raw event; never rejects. */
+/**
+ * Enriches one raw event. Rejects only with {@link FailClosedError}, when a fail-closed step
+ * (privacy) threw or reported an error: such an event must be dead-lettered, never emitted.
+ */
 export type Pipeline = (raw: RawEvent) => Promise<EnrichedEvent>;
 
 /** The enriched event before any step ran: every enrichment null, the raw fields kept. */
@@ -52,7 +55,7 @@ export function createPipeline(steps: Step[], opts: PipelineOptions = {}): Pipel
         event = { ...event, ...result.patch };
         error = result.error;
       } catch (thrown) {
-        // A throwing step is a bug; the event still goes on, degraded.
+        // A throwing step is a bug; the event still goes on, degraded (unless it fails closed).
         error = `Step crashed: ${errorMessage(thrown)}`;
       }
       if (error !== undefined) {
@@ -62,6 +65,12 @@ export function createPipeline(steps: Step[], opts: PipelineOptions = {}): Pipel
         };
       }
       opts.observe?.(step.name, (performance.now() - started) / 1000, error !== undefined);
+      if (error !== undefined && step.failClosed) {
+        throw new FailClosedError(
+          `${step.name.toUpperCase()}_FAILED`,
+          `The ${step.name} step failed, so the event was not emitted: ${error}`,
+        );
+      }
     }
     return event;
   };

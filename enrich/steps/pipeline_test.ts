@@ -2,7 +2,7 @@ import { EnrichedEventSchema } from "../../shared/events/mod.ts";
 import assert from "node:assert/strict";
 import { rawEvent } from "../testing/events.ts";
 import { createPipeline } from "./pipeline.ts";
-import type { Step } from "./types.ts";
+import { FailClosedError, type Step } from "./types.ts";
 
 Deno.test("createPipeline() records failing and crashing steps and still returns a valid event", async () => {
   const observed: Array<[string, boolean]> = [];
@@ -31,4 +31,28 @@ Deno.test("createPipeline() records failing and crashing steps and still returns
   assert.deepEqual(observed, [["rename", false], ["flaky", true], ["buggy", true]]);
   assert.deepEqual(event.enriched_at, "2026-04-10T12:00:05.000Z");
   assert.deepEqual(EnrichedEventSchema.safeParse(event).success, true);
+});
+
+Deno.test("createPipeline() rejects with FailClosedError when a fail-closed step errors or throws", async () => {
+  for (
+    const run of [
+      () => ({ patch: {}, error: "cannot mask" }),
+      () => {
+        throw new RangeError("too deep");
+      },
+    ]
+  ) {
+    const later: string[] = [];
+    const pipeline = createPipeline([
+      { name: "privacy", failClosed: true, run },
+      { name: "after", run: () => (later.push("ran"), { patch: {} }) },
+    ]);
+    await assert.rejects(pipeline(rawEvent()), (error: unknown) => {
+      assert.ok(error instanceof FailClosedError);
+      assert.equal(error.reason, "PRIVACY_FAILED");
+      assert.match(error.message, /privacy step failed/);
+      return true;
+    });
+    assert.deepEqual(later, []);
+  }
 });

@@ -58,13 +58,28 @@ function uniqueKey(out: Record<string, unknown>, key: string): string {
   return `${key}#${n}`;
 }
 
+/**
+ * Deepest nesting of objects and arrays {@link scrub} masks. Ingest accepts at most 32 levels per
+ * body, so this only stops events that bypassed it; they throw and are dead-lettered.
+ */
+export const MAX_SCRUB_DEPTH = 64;
+
 /** Walks a JSON value masking strings (object keys too: apps key maps by email); configured keys are pseudonymized instead. */
-export function scrub(value: unknown, opts: { fields: Set<string>; salt: string }): unknown {
+export function scrub(
+  value: unknown,
+  opts: { fields: Set<string>; salt: string },
+  depth = 0,
+): unknown {
   if (typeof value === "string") {
     return /^https?:\/\//i.test(value) ? maskUrl(value) : maskText(value);
   }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, opts));
   if (typeof value !== "object" || value === null) return value;
+  if (depth >= MAX_SCRUB_DEPTH) {
+    throw new RangeError(
+      `value nests deeper than ${MAX_SCRUB_DEPTH} levels of objects and arrays; cannot mask it`,
+    );
+  }
+  if (Array.isArray(value)) return value.map((item) => scrub(item, opts, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const lower = key.toLowerCase();
@@ -73,8 +88,10 @@ export function scrub(value: unknown, opts: { fields: Set<string>; salt: string 
       masked = pseudonym(inner, opts.salt);
     } else if (PHONE_KEYS.test(key) && (typeof inner === "number" || typeof inner === "string")) {
       // Under a phone-named key even a bare digit run is a phone number.
-      masked = /\d{5,}/.test(String(inner).replace(/\D/g, "")) ? "[phone]" : scrub(inner, opts);
-    } else masked = scrub(inner, opts);
+      masked = /\d{5,}/.test(String(inner).replace(/\D/g, ""))
+        ? "[phone]"
+        : scrub(inner, opts, depth + 1);
+    } else masked = scrub(inner, opts, depth + 1);
     out[uniqueKey(out, maskText(key))] = masked;
   }
   return out;
@@ -87,6 +104,8 @@ export function privacyStep(opts: PrivacyOptions = {}): Step {
   const policy = opts.ipPolicy ?? "truncate";
   return {
     name: "privacy",
+    // An event whose personal data could not be masked is dead-lettered, never emitted.
+    failClosed: true,
     run(event) {
       const walk = { fields, salt };
       const applyPolicy = (value: string | null) =>

@@ -17,10 +17,27 @@ export interface StepResult {
 export interface Step {
   /** Stable name used in metrics and `enrichment_errors[].step`. */
   name: string;
+  /**
+   * A step whose failure must not let the event through (privacy): when it throws or returns an
+   * `error`, the pipeline rejects with {@link FailClosedError} and the event is dead-lettered.
+   */
+  failClosed?: boolean;
   run(event: EnrichedEvent): StepResult | Promise<StepResult>;
 }
 
 /** A result with no changes and an error. */
 export function failed(error: string, patch: Partial<EnrichedEvent> = {}): StepResult {
   return { patch, error };
+}
+
+/** A fail-closed step failed: the event must not be emitted (the handler dead-letters it). */
+export class FailClosedError extends Error {
+  /** The dead-letter reason, e.g. `PRIVACY_FAILED`. */
+  readonly reason: string;
+
+  constructor(reason: string, message: string) {
+    super(message);
+    this.name = "FailClosedError";
+    this.reason = reason;
+  }
 }

@@ -164,8 +164,87 @@ export async function readRequestBody(
   return decoder.decode(bytes);
 }
 
+/** Deepest nesting of objects and arrays a body may have, the body itself counting as one. */
+export const MAX_JSON_DEPTH = 32;
+
+const OPEN_OBJECT = 0x7b, CLOSE_OBJECT = 0x7d, OPEN_ARRAY = 0x5b, CLOSE_ARRAY = 0x5d;
+const QUOTE = 0x22, BACKSLASH = 0x5c, COLON = 0x3a, COMMA = 0x2c;
+
+/** Where the scanner is inside one object or array. */
+interface Frame {
+  array: boolean;
+  /** The current key (objects) or index (arrays). */
+  at: string | number | null;
+}
+
+function pathOf(frames: Frame[]): string {
+  let path = "";
+  for (const frame of frames) {
+    if (frame.at === null) break;
+    if (typeof frame.at === "number") path += `[${frame.at}]`;
+    else {
+      const key = frame.at.length > 40 ? `${frame.at.slice(0, 40)}…` : frame.at;
+      path += path === "" ? key : `.${key}`;
+    }
+  }
+  return path === "" ? "body" : path;
+}
+
+/**
+ * Refuses text nesting objects and arrays deeper than `max` levels, before it is parsed: a deep
+ * structure would later blow the stack of code walking it (validation, masking, serializing).
+ * Scans the raw text (strings skipped), so nothing recursive runs on it; malformed text is left to
+ * the parser to report. The 400 names the path of the first container past the limit.
+ */
+export function checkJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
+  const frames: Frame[] = [];
+  let lastString: [number, number] | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1) {
+        let slashes = 0;
+        for (let j = end - 1; text.charCodeAt(j) === BACKSLASH; j--) slashes++;
+        if (slashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      if (end === -1) return;
+      lastString = [i, end + 1];
+      i = end;
+    } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+      if (frames.length >= max) {
+        throw new IngestError(
+          400,
+          "JSON_TOO_DEEP",
+          `Field "${
+            pathOf(frames)
+          }" nests objects and arrays deeper than ${max} levels (counting the body); flatten the data`,
+          { field: pathOf(frames) },
+        );
+      }
+      frames.push({ array: c === OPEN_ARRAY, at: c === OPEN_ARRAY ? 0 : null });
+    } else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+      frames.pop();
+    } else if (c === COLON) {
+      const frame = frames[frames.length - 1];
+      if (frame !== undefined && !frame.array && lastString !== null) {
+        try {
+          frame.at = JSON.parse(text.slice(lastString[0], lastString[1])) as string;
+        } catch {
+          return;
+        }
+      }
+    } else if (c === COMMA) {
+      const frame = frames[frames.length - 1];
+      if (frame !== undefined && frame.array) frame.at = (frame.at as number) + 1;
+    }
+  }
+}
+
 /** Parses JSON text, answering 400 INVALID_JSON with the parser's reason when it is not JSON. */
 export function parseJson(text: string): unknown {
+  checkJsonDepth(text);
   if (text.trim() === "") {
     throw new IngestError(400, "INVALID_JSON", "Request body is empty; send a JSON object", {
       field: "body",
@@ -202,6 +281,7 @@ function mediaType(contentType: string): string {
  */
 export function parseBody(text: string, contentType: string | null): unknown {
   if (isJsonContentType(contentType)) return parseJson(text);
+  checkJsonDepth(text);
   try {
     return JSON.parse(text);
   } catch {

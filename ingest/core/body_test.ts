@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseBody, parseJson, readBody, readRequestBody } from "./body.ts";
+import { checkJsonDepth, parseBody, parseJson, readBody, readRequestBody } from "./body.ts";
 import { IngestError } from "./errors.ts";
 
 function streamOf(bytes: Uint8Array, chunk = 1024): ReadableStream<Uint8Array> {
@@ -233,4 +233,24 @@ Deno.test("readBody() never inflates a gzip bomb chunk far past the cap in memor
     grew < 32 * 1024 * 1024,
     `peak RSS grew by ${grew} bytes reading a 512 KiB-capped body`,
   );
+});
+
+Deno.test("checkJsonDepth() counts containers, not brackets inside strings, and names the path", () => {
+  const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+  checkJsonDepth(deep(32));
+  checkJsonDepth(
+    JSON.stringify({ a: '[[[[[[[[[[\\"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{', b: [] }),
+    2,
+  );
+  assert.throws(() => checkJsonDepth(deep(33)), (e: IngestError) => {
+    assert.deepEqual([e.status, e.code, e.field], [400, "JSON_TOO_DEEP", "[0]" + "[0]".repeat(31)]);
+    return true;
+  });
+  assert.throws(
+    () => checkJsonDepth('{"a\\"b": 1, "x": [0, {"k": [[[]]]}]}', 4),
+    (e: IngestError) => e.field === "x[1].k[0]",
+  );
+  // Malformed text is left to JSON.parse, which names the problem.
+  checkJsonDepth('{"a": "unterminated', 1);
+  assert.throws(() => parseJson(deep(100_000)), (e: IngestError) => e.code === "JSON_TOO_DEEP");
 });

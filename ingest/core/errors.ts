@@ -8,6 +8,7 @@ export type IngestErrorCode =
   | "MISSING_FIELD"
   | "INVALID_FIELD"
   | "INVALID_JSON"
+  | "JSON_TOO_DEEP"
   | "INVALID_GZIP"
   | "INVALID_BODY"
   | "UNSUPPORTED_MEDIA_TYPE"

@@ -7,6 +7,7 @@
 import type { EventType } from "../../shared/events/mod.ts";
 import { buildRawEvent, type RequestFacts } from "./event.ts";
 import {
+  checkBusinessIds,
   FieldError,
   isObject,
   nestedString,
@@ -35,8 +36,8 @@ export function mapEventflowEvent(
       throw new FieldError("INVALID_FIELD", "event", "Each event must be a JSON object");
     }
     const event = readString(item, "event_type", { required: true, max: 200 })!;
-    const userId = readString(item, "user_id", { max: 256, numbers: true });
-    const anonymousId = readString(item, "anonymous_id", { max: 256, numbers: true });
+    const userId = readString(item, "user_id", { max: 256, numbers: true, id: "entity" });
+    const anonymousId = readString(item, "anonymous_id", { max: 256, numbers: true, id: "entity" });
     requireOneOf(
       [userId, anonymousId],
       "user_id",
@@ -44,16 +45,18 @@ export function mapEventflowEvent(
     );
     const type = SPECIAL_TYPES[event] ?? "track";
     const context = readObject(item, "context");
+    const properties = readObject(item, "event_data");
+    checkBusinessIds(properties, "event_data");
     return buildRawEvent({
-      event_id: readString(item, "event_id", { max: 128 }),
+      event_id: readString(item, "event_id", { max: 128, id: "event" }),
       type,
       event,
       user_id: userId,
       anonymous_id: anonymousId,
-      session_id: readString(item, "session_id", { max: 256, numbers: true }),
-      group_id: readString(item, "group_id", { max: 256, numbers: true }),
+      session_id: readString(item, "session_id", { max: 256, numbers: true, id: "entity" }),
+      group_id: readString(item, "group_id", { max: 256, numbers: true, id: "entity" }),
       previous_id: null,
-      properties: readObject(item, "event_data"),
+      properties,
       traits: readObject(item, "traits"),
       context,
       platform: readString(item, "platform", { max: 64 }),

@@ -59,6 +59,31 @@ export interface StringOptions {
   max: number;
   /** Accept numbers and turn them into strings, as Segment does for ids (default false). */
   numbers?: boolean;
+  /** Restrict the characters: an `event` id or an `entity` id (user, anonymous…), see {@link idProblem}. */
+  id?: "event" | "entity";
+}
+
+/** Printable ASCII without space: what an event id (`event_id`, `messageId`) may hold. */
+const EVENT_ID_CHARS = /^[\x21-\x7e]+$/;
+/** Control characters (C0, DEL, C1) and line/paragraph separators: never in any id. */
+const CONTROL_CHARS = /[\p{Cc}\u2028\u2029]/u;
+
+/**
+ * Why `text` is not an acceptable id, or null. Event ids end up in HTTP headers (alert
+ * idempotency keys), logs and keys, so they are printable ASCII without spaces (UUIDs, Segment's
+ * `ajs-…`, RudderStack's ids all are). User, anonymous, session, group and previous ids are
+ * the customer's own (emails, names in any script): any text without control characters, line
+ * breaks or broken UTF-16.
+ */
+export function idProblem(text: string, kind: "event" | "entity"): string | null {
+  if (kind === "event") {
+    return EVENT_ID_CHARS.test(text)
+      ? null
+      : "may only contain printable ASCII characters without spaces (letters, digits, - _ . : / …)";
+  }
+  if (CONTROL_CHARS.test(text)) return "must not contain control characters or line breaks";
+  if (!text.isWellFormed()) return "must not contain unpaired surrogate characters";
+  return null;
 }
 
 /** A string field (null and absent both mean "not given"). */
@@ -85,6 +110,8 @@ export function readString(
       `Field "${field}" is ${text.length} characters long; at most ${opts.max} are allowed`,
     );
   }
+  const problem = opts.id === undefined ? null : idProblem(text, opts.id);
+  if (problem !== null) throw new FieldError("INVALID_FIELD", field, `Field "${field}" ${problem}`);
   return text;
 }
 
@@ -119,4 +146,40 @@ export function nestedString(record: JsonObject, path: string[]): string | null 
     current = current[key];
   }
   return typeof current === "string" && current !== "" ? current : null;
+}
+
+/** Longest accepted id, in characters (business ids in properties, and the event's own ids). */
+export const MAX_ID_LENGTH = 256;
+
+function checkIdLength(record: JsonObject, key: string, path: string): void {
+  const value = record[key];
+  const text = typeof value === "string" ? value : typeof value === "number" ? String(value) : null;
+  if (text !== null && text.length > MAX_ID_LENGTH) {
+    throw new FieldError(
+      "INVALID_FIELD",
+      path,
+      `Field "${path}" is ${text.length} characters long; at most ${MAX_ID_LENGTH} are allowed`,
+    );
+  }
+}
+
+/**
+ * Caps the business ids the sink writes to PostgreSQL (`order_id`, `product_id`, `sku`, and the
+ * ids of `items` / `products` entries): PostgreSQL cannot index a value of a few KB, so such an
+ * event would only be dead-lettered later. `path` is where `properties` sits in the body.
+ */
+export function checkBusinessIds(properties: JsonObject, path: string): void {
+  for (const key of ["order_id", "product_id", "sku"]) {
+    checkIdLength(properties, key, `${path}.${key}`);
+  }
+  for (const list of ["items", "products"]) {
+    const entries = properties[list];
+    if (!Array.isArray(entries)) continue;
+    entries.forEach((entry, index) => {
+      if (!isObject(entry)) return;
+      for (const key of ["product_id", "sku", "id"]) {
+        checkIdLength(entry, key, `${path}.${list}[${index}].${key}`);
+      }
+    });
+  }
 }

@@ -5,6 +5,7 @@
 import { EVENT_TYPES, type EventType } from "../../shared/events/mod.ts";
 import { buildRawEvent, type RequestFacts } from "./event.ts";
 import {
+  checkBusinessIds,
   FieldError,
   isObject,
   type JsonObject,
@@ -69,7 +70,9 @@ function sessionId(context: JsonObject, properties: JsonObject): string | null {
     [properties, "session_id", "properties.session_id"],
   ] as const;
   for (const [record, key, path] of places) {
-    if (nestedString(record, [key]) !== null) return readString(record, key, { max: 256, path });
+    if (nestedString(record, [key]) !== null) {
+      return readString(record, key, { max: 256, path, id: "entity" });
+    }
   }
   return null;
 }
@@ -88,24 +91,35 @@ export function mapSegmentEvent(
       throw new FieldError("INVALID_FIELD", "event", "Each call must be a JSON object");
     }
     const type = readType(item, opts.type);
-    const userId = readString(item, "userId", { max: 256, numbers: true });
-    const anonymousId = readString(item, "anonymousId", { max: 256, numbers: true });
+    const userId = readString(item, "userId", { max: 256, numbers: true, id: "entity" });
+    const anonymousId = readString(item, "anonymousId", { max: 256, numbers: true, id: "entity" });
     let previousId: string | null = null;
     let groupId: string | null = null;
     if (type === "alias") {
-      readString(item, "userId", { required: true, max: 256, numbers: true });
-      previousId = readString(item, "previousId", { required: true, max: 256, numbers: true });
+      readString(item, "userId", { required: true, max: 256, numbers: true, id: "entity" });
+      previousId = readString(item, "previousId", {
+        required: true,
+        max: 256,
+        numbers: true,
+        id: "entity",
+      });
     } else {
       requireOneOf([userId, anonymousId], "userId", ' (or "anonymousId")');
     }
     if (type === "group") {
-      groupId = readString(item, "groupId", { required: true, max: 256, numbers: true });
+      groupId = readString(item, "groupId", {
+        required: true,
+        max: 256,
+        numbers: true,
+        id: "entity",
+      });
     }
     const event = type === "track"
       ? readString(item, "event", { required: true, max: 200 })!
       : EVENT_NAMES[type];
     let properties = readObject(item, "properties");
     if (type === "page" || type === "screen") properties = pageProperties(item, properties);
+    checkBusinessIds(properties, "properties");
     const ownContext = readObject(item, "context");
     const context = opts.defaults?.context
       ? { ...opts.defaults.context, ...ownContext }
@@ -114,7 +128,7 @@ export function mapSegmentEvent(
     const referrer = nestedString(properties, ["referrer"]) ??
       nestedString(context, ["page", "referrer"]);
     return buildRawEvent({
-      event_id: readString(item, "messageId", { max: 128 }),
+      event_id: readString(item, "messageId", { max: 128, id: "event" }),
       type,
       event,
       user_id: userId,

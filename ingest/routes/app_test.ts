@@ -413,3 +413,181 @@ Deno.test("the public port serves status only: no /metrics, no check names or er
   const healthy = await app.request("/healthz");
   assert.deepEqual([healthy.status, await healthy.json()], [200, { status: "ok" }]);
 });
+
+Deno.test("bodies nested deeper than 32 levels answer 400 naming the field on every path, never 5xx (#13, 5)", async () => {
+  const limits = {
+    maxEventBytes: 1_000_000,
+    maxBatchBytes: 1_000_000,
+    maxCompressedBytes: 1_000_000,
+    maxBatchEvents: 20,
+  };
+  const { app, producer } = await testApp({ limits });
+  const nested = (depth: number) => {
+    let value: unknown = "jane.doe@example.com";
+    for (let i = 0; i < depth; i++) value = [value];
+    return value;
+  };
+  for (const depth of [40, 3000, 6000, 100_000]) {
+    const own = { ...BRIEF_EXAMPLE, event_data: { list: nested(depth) } };
+    const segment = { userId: "u1", event: "E", properties: { list: nested(depth) } };
+    const cases: Array<[string, unknown, string, boolean]> = [
+      ["/api/v1/event", own, "event_data.list", false],
+      ["/api/v1/events", { events: [BRIEF_EXAMPLE, own] }, "events[1].event_data.list", false],
+      ["/v1/track", segment, "properties.list", false],
+      ["/v1/batch", { batch: [{ ...segment, type: "track" }] }, "batch[0].properties.list", false],
+      ["/v1/batch", { batch: [{ ...segment, type: "track" }] }, "batch[0].properties.list", true],
+    ];
+    for (const [path, body, field, zipped] of cases) {
+      const text = JSON.stringify(body);
+      const res = await app.request(path, {
+        method: "POST",
+        headers: {
+          authorization: `Basic ${btoa("good_key:")}`,
+          // RudderStack's Node SDK labels its gzip JSON as a form.
+          ...(zipped
+            ? {
+              "content-encoding": "gzip",
+              "content-type": "application/x-www-form-urlencoded",
+            }
+            : { "content-type": "application/json" }),
+        },
+        body: zipped ? await gzip(text) : text,
+      }, PEER);
+      const answer = await res.json();
+      assert.equal(res.status, 400, `${path} depth ${depth}: ${JSON.stringify(answer)}`);
+      assert.equal(answer.error.code, "JSON_TOO_DEEP");
+      assert.ok(answer.error.field.startsWith(`${field}[0]`), answer.error.field);
+      assert.match(answer.error.message, /deeper than 32 levels/);
+    }
+  }
+  assert.equal(producer.sent.length, 0);
+  const ok = await app.request(
+    "/api/v1/event",
+    post({ ...BRIEF_EXAMPLE, event_data: { list: nested(29) } }, { key: "good_key" }),
+    PEER,
+  );
+  assert.equal(ok.status, 200, "32 levels counting the body are accepted");
+});
+
+Deno.test("order and product ids over 256 characters answer 400 naming the field; in a batch that item is rejected (#13, 8)", async () => {
+  const limits = {
+    maxEventBytes: 100_000,
+    maxBatchBytes: 100_000,
+    maxCompressedBytes: 100_000,
+    maxBatchEvents: 20,
+  };
+  const { app, producer } = await testApp({ limits });
+  const long = "o".repeat(10_000);
+  const purchase = (data: Record<string, unknown>) => ({
+    ...BRIEF_EXAMPLE,
+    event_type: "purchase",
+    event_data: { order_id: "ord_1", revenue: 10, ...data },
+  });
+  const singles: Array<[string, unknown, string]> = [
+    ["/api/v1/event", purchase({ order_id: long }), "event_data.order_id"],
+    [
+      "/api/v1/event",
+      { ...BRIEF_EXAMPLE, event_data: { product_id: long } },
+      "event_data.product_id",
+    ],
+    [
+      "/api/v1/event",
+      purchase({ items: [{ product_id: "p1", price: 1 }, { sku: long, price: 1 }] }),
+      "event_data.items[1].sku",
+    ],
+    [
+      "/v1/track",
+      { userId: "u1", event: "Order Completed", properties: { order_id: long } },
+      "properties.order_id",
+    ],
+    [
+      "/v1/track",
+      { userId: "u1", event: "Order Completed", properties: { products: [{ product_id: long }] } },
+      "properties.products[0].product_id",
+    ],
+  ];
+  for (const [path, body, field] of singles) {
+    const res = await app.request(path, post(body, { key: "good_key" }), PEER);
+    const answer = await res.json();
+    assert.equal(res.status, 400, `${path} ${field}: ${JSON.stringify(answer)}`);
+    assert.deepEqual([answer.error.code, answer.error.field], ["INVALID_FIELD", field]);
+    assert.match(answer.error.message, /at most 256/);
+  }
+  assert.equal(producer.sent.length, 0);
+  const batch = await app.request(
+    "/api/v1/events",
+    post({ events: [purchase({ order_id: "o".repeat(256) }), purchase({ order_id: long })] }, {
+      key: "good_key",
+    }),
+    PEER,
+  );
+  const answer = await batch.json();
+  assert.equal(batch.status, 200);
+  assert.deepEqual(
+    answer.rejected.map((r: { index: number; field: string }) => [r.index, r.field]),
+    [[1, "event_data.order_id"]],
+  );
+  assert.equal(producer.events().length, 1, "256 characters are accepted");
+});
+
+Deno.test("ids with control characters, spaces or non-ASCII event ids answer 400 naming the field (#13, 9)", async () => {
+  const { app, producer } = await testApp();
+  const rejected: Array<[string, unknown, string]> = [
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "evt\n1" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "evt-🔥" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "evt 1" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "évt" }, "event_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, user_id: "u\r\nX-Evil: 1" }, "user_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, session_id: "s\u0000" }, "session_id"],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, anonymous_id: "a\u2028b" }, "anonymous_id"],
+    ["/v1/track", { userId: "u1", event: "E", messageId: "m\r\n1" }, "messageId"],
+    ["/v1/track", { userId: "u1", event: "E", messageId: "m-\ud800" }, "messageId"],
+    ["/v1/track", { userId: "u\t1", event: "E" }, "userId"],
+    ["/v1/group", { userId: "u1", groupId: "g\n1" }, "groupId"],
+    ["/v1/alias", { userId: "u1", previousId: "a\u00851" }, "previousId"],
+    [
+      "/v1/track",
+      { userId: "u1", event: "E", context: { sessionId: "s\n1" } },
+      "context.sessionId",
+    ],
+  ];
+  for (const [path, body, field] of rejected) {
+    const res = await app.request(path, post(body, { key: "good_key" }), PEER);
+    const answer = await res.json();
+    assert.equal(res.status, 400, `${path} ${field}: ${JSON.stringify(answer)}`);
+    assert.deepEqual([answer.error.code, answer.error.field], ["INVALID_FIELD", field]);
+    assert.match(answer.error.message, /character/);
+  }
+  assert.equal(producer.sent.length, 0);
+  // Real ids keep working: UUIDs, Segment and RudderStack ids, emails and names as user ids.
+  const accepted: Array<[string, unknown]> = [
+    ["/api/v1/event", {
+      ...BRIEF_EXAMPLE,
+      event_id: "0b6f1c1e-5a4c-4a53-9a8e-1f0c2d3e4f50",
+      user_id: "jane.doe+shop@example.com",
+    }],
+    ["/api/v1/event", { ...BRIEF_EXAMPLE, event_id: "ajs-next-1712345678901-abc:def/ghi_jkl.~" }],
+    ["/v1/track", {
+      userId: "Zoë Müller 用户",
+      anonymousId: "anon_123",
+      event: "E",
+      messageId: "node-next-1712345678901-0b6f1c1e-5a4c",
+    }],
+  ];
+  for (const [path, body] of accepted) {
+    const res = await app.request(path, post(body, { key: "good_key" }), PEER);
+    assert.equal(res.status, 200, `${path}: ${await res.clone().text()}`);
+  }
+  const batch = await app.request(
+    "/api/v1/events",
+    post({ events: [BRIEF_EXAMPLE, { ...BRIEF_EXAMPLE, event_id: "evt\n2" }] }, {
+      key: "good_key",
+    }),
+    PEER,
+  );
+  assert.equal(batch.status, 200);
+  assert.deepEqual(
+    (await batch.json()).rejected.map((r: { index: number; field: string }) => [r.index, r.field]),
+    [[1, "event_id"]],
+  );
+});

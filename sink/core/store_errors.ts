@@ -49,12 +49,15 @@ export function sqlState(error: unknown): string | null {
 
 /**
  * True when PostgreSQL refused a write for its data: class 22 (data exception: overflow, bad
- * text, NUL in jsonb…) or class 23 (check, not-null, foreign key). Unique violations (23505)
- * are excluded: every statement handles its conflicts, so one means a bug, not bad data.
+ * text, NUL in jsonb…), class 23 (check, not-null, foreign key) or class 54 (program limit
+ * exceeded: a value too large for its index, 54000 "index row requires N bytes"). Without 54 a
+ * 10 KB order id was an outage: the same batch retried forever and the lane stopped for every
+ * partition; as content the bisect isolates and dead-letters that one row. Unique violations
+ * (23505) are excluded: every statement handles its conflicts, so one means a bug, not bad data.
  */
 export function isPostgresContentError(error: unknown): boolean {
   const state = sqlState(error);
   if (state === null) return false;
   if (state === "23505") return false;
-  return state.startsWith("22") || state.startsWith("23");
+  return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
 }
