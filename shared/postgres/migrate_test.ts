@@ -34,6 +34,8 @@ const ALL = [
   "0001_init",
   "0002_business_events_order_id",
   "0003_users_traits_updated_at",
+  "0004_query_api_tokens",
+  "0005_admin_access",
 ];
 
 Deno.test("migratePostgres() applies every file once and a second run is a no-op", async () => {
