@@ -29,15 +29,21 @@ Deno.test("monitoring shows every scraped service's state from Prometheus and em
   await using stores = await openTestStores();
   const prefix = randomPrefix();
   try {
-    // What Prometheus itself says is scraped, to compare the page with.
-    const up = await (await fetch(
-      `${PROMETHEUS}/api/v1/query?query=${
-        encodeURIComponent('up{job=~"ingest|enrich|sink|admin|alerts|query"}')
-      }`,
-    )).json();
-    const expected = (up.data.result as { metric: { job: string }; value: [number, string] }[])
-      .map((r) => [r.metric.job, r.value[1] === "1" ? "up" : "down"])
-      .sort((a, b) => a[0]!.localeCompare(b[0]!));
+    // What Prometheus itself says is scraped, to compare the page with (a Prometheus the test
+    // run has just started needs one scrape interval before `up` exists).
+    let expected: string[][] = [];
+    const deadline = Date.now() + 30_000;
+    while (expected.length === 0 && Date.now() < deadline) {
+      const up = await (await fetch(
+        `${PROMETHEUS}/api/v1/query?query=${
+          encodeURIComponent('up{job=~"ingest|enrich|sink|admin|alerts|query"}')
+        }`,
+      )).json();
+      expected = (up.data.result as { metric: { job: string }; value: [number, string] }[])
+        .map((r) => [r.metric.job, r.value[1] === "1" ? "up" : "down"])
+        .sort((a, b) => a[0]!.localeCompare(b[0]!));
+      if (expected.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
     assert.ok(expected.length > 0, "the local Prometheus scrapes the services");
 
     const app = appFor(stores, PROMETHEUS, "http://grafana.example:3000");

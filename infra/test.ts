@@ -20,7 +20,8 @@ import { loadStackConfig, type StackConfig } from "./stack/config.ts";
 import { reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
 import { parseDenoSummary, summaryLine } from "./deno_summary.ts";
 
-const TEST_COMPONENTS: ComponentName[] = ["kafka", "clickhouse", "postgres", "redis"];
+// Prometheus too: the console's monitoring page is tested against the real one.
+const TEST_COMPONENTS: ComponentName[] = ["kafka", "clickhouse", "postgres", "redis", "prometheus"];
 const CHECK_TIMEOUT_MS = 5 * 60_000;
 
 /**
