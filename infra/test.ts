@@ -4,7 +4,7 @@
  *
  *   deno task test [--no-check] [-- <deno test args, e.g. paths or --filter>]
  *
- * Brings up Kafka, ClickHouse, PostgreSQL and Redis (reusing running ones), points the tests at
+ * Brings up Kafka, ClickHouse, PostgreSQL, Redis and Prometheus (reusing running ones), points the tests at
  * the `eventflow_test` databases and Redis db 15, migrates them, runs `deno test`, stops only the
  * components it started, and prints `deno: N passed, M failed` as its last line.
  */
