@@ -94,6 +94,7 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
         "Review Started",
       );
     });
+    const failuresBeforeLeaving = [...failures];
     await page.goto("about:blank");
 
     const rows = await waitForEvents(pipeline, visitors, {
@@ -134,7 +135,15 @@ Deno.test("eventflow.js: a shop funnel with SPA navigation lands in ClickHouse i
       );
     }
     assert.deepEqual(rows.slice(6).map((r) => r.user_id), [userId, userId, userId, userId]);
-    assert.deepEqual(failures, []);
+    assert.deepEqual(failuresBeforeLeaving, []);
+    // Leaving the page detaches a keepalive fetch still in flight from it, which Playwright
+    // reports as aborted; the browser still delivers it (every event is in ClickHouse above).
+    assert.deepEqual(
+      failures.slice(failuresBeforeLeaving.length).filter((f) =>
+        !/^POST http:\/\/127\.0\.0\.1:\d+\/v1\/batch → net::ERR_ABORTED$/.test(f)
+      ),
+      [],
+    );
   } finally {
     await deleteVisitors(pipeline, visitors);
   }
