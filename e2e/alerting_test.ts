@@ -14,15 +14,9 @@ import { alertmanagerConfig, ensureReceiverToken } from "../infra/alertmanager/c
 import { localPrometheusConfig } from "../infra/prometheus/local.ts";
 import { serviceEntry, startService } from "../shared/testing/service_process.ts";
 import { TEST_ENV, waitFor } from "../shared/testing/stores.ts";
+import { freePort } from "../shared/process/mod.ts";
 
 const SECRET = "whsec_e2e_0123456789abcdef";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 /** The project's rules, each firing as soon as its expression holds. */
 async function fastRules(): Promise<string> {

@@ -15,13 +15,7 @@ import { openChdbEngine } from "../infra/clickhouse/engine.ts";
 import { metricsHandler } from "../infra/clickhouse/metrics.ts";
 import { ensureJmxAgent, startKafka, stopKafka, waitKafkaReady } from "../infra/kafka/mod.ts";
 import { TEST_ENV } from "../shared/testing/stores.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
+import { freePort } from "../shared/process/mod.ts";
 
 Deno.test("system dashboard: the database and broker row reads every exporter on a real Prometheus", async () => {
   const dir = await Deno.makeTempDir({ prefix: "eventflow_test_dbrow_" });

@@ -13,6 +13,7 @@ import {
   parseIngestThroughputArgs,
 } from "../args.ts";
 import {
+  freePort,
   spawnChild,
   tcpOpen,
   waitChildReady,
@@ -25,13 +26,6 @@ import { benchSource } from "./_source.ts";
 
 const BARE_SERVER = new URL("../suite/bare_server.ts", import.meta.url).pathname;
 const INGEST_MAIN = new URL("../../ingest/main.ts", import.meta.url).pathname;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
 
 const ms = (n: number) => `${n.toFixed(2)}ms`;
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { createRegistry, type Registry } from "../../shared/metrics.ts";
-import { spawnChild } from "../../shared/process/mod.ts";
+import { freePort, spawnChild } from "../../shared/process/mod.ts";
 import { sleep } from "../../shared/time.ts";
 
 /** The Prometheus job names, shared with compose and the local stack. */
@@ -97,13 +97,6 @@ export interface PrometheusFixture extends AsyncDisposable {
       result: Array<{ metric: Record<string, string>; value: [number, string] }>;
     }
   >;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
 }
 
 /** Starts the target and Prometheus (1 s scrapes) and waits until every job has 5 scrapes. */

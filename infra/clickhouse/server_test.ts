@@ -12,13 +12,7 @@ import {
   stopClickHouse,
   waitClickHouseReady,
 } from "./mod.ts";
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
+import { freePort } from "../../shared/process/mod.ts";
 
 interface TestServer extends AsyncDisposable {
   url: string;

@@ -2,14 +2,9 @@ import assert from "node:assert/strict";
 import { loadStackConfig } from "../stack/config.ts";
 import { alertmanagerComponent } from "../alertmanager/component.ts";
 import { postgresExporterComponent, redisExporterComponent } from "./component.ts";
+import { freePort } from "../../shared/process/mod.ts";
 
 /** A free loopback port. */
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
 
 async function metrics(port: number): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}/metrics`);

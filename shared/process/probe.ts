@@ -55,3 +55,11 @@ export async function exists(path: string): Promise<boolean> {
     throw err;
   }
 }
+
+/** A loopback port nothing listens on right now (the OS picks it), for a server to bind next. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}

@@ -2,7 +2,7 @@
  * Runs a real service (`<service>/main.ts`) as a child process for end-to-end tests, on a free
  * port, with its log kept for failure messages.
  */
-import { httpOk, spawnChild, waitChildReady } from "../process/mod.ts";
+import { freePort, httpOk, spawnChild, waitChildReady } from "../process/mod.ts";
 
 /** Options for {@link startService}. */
 export interface StartServiceOptions {
@@ -31,13 +31,6 @@ export interface ServiceProcess extends AsyncDisposable {
 /** The `main.ts` of a service folder at the repo root, e.g. `serviceEntry("sink")`. */
 export function serviceEntry(service: string): string {
   return new URL(`../../${service}/main.ts`, import.meta.url).pathname;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** Starts `entry` on a free port; resolves once its `/healthz` answers. */
