@@ -4,8 +4,7 @@
  */
 import { Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { registerDependencyGauge } from "../../shared/http/dependency_gauge.ts";
-import { opsRoutes, runChecks } from "../../shared/http/ops.ts";
+import { opsRoutes, registerDependencyGauge, runChecks } from "../../shared/http/ops.ts";
 import { ApiError } from "../core/errors.ts";
 import type { QueryDeps, QueryEnv } from "./deps.ts";
 import { docsPage, openApiDocument } from "./openapi.ts";

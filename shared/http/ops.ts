@@ -3,9 +3,8 @@
  * status-only variant a public port serves (no metrics, no dependency names or error text).
  */
 import { Hono } from "hono";
-import type { Registry } from "prom-client";
+import { Gauge, type Registry } from "prom-client";
 import { errorMessage } from "../errors.ts";
-import { registerDependencyGauge } from "./dependency_gauge.ts";
 import { withTimeout } from "../time.ts";
 
 /** A named dependency check for `/readyz`; resolves when the dependency is reachable. */
@@ -88,4 +87,32 @@ export function statusRoutes(opts: StatusOptions): Hono {
     return c.json({ status: ready ? "ready" : "not ready" }, ready ? 200 : 503);
   });
   return app;
+}
+
+// `eventflow_dependency_up{dependency}`: 1 while a dependency answers the service's readiness
+// check, 0 while it does not. Measured at scrape time, so it costs nothing between scrapes.
+const DEPENDENCY_GAUGE = "eventflow_dependency_up";
+
+/**
+ * Registers the gauge on `registry`, running `checks` (each bounded by `timeoutMs`) on every
+ * scrape. Registering twice on one registry keeps the first; no checks register nothing.
+ */
+export function registerDependencyGauge(
+  registry: Registry,
+  checks: ReadinessCheck[],
+  timeoutMs: number,
+): void {
+  if (checks.length === 0 || registry.getSingleMetric(DEPENDENCY_GAUGE) !== undefined) return;
+  new Gauge({
+    name: DEPENDENCY_GAUGE,
+    help: "1 while the dependency answers this service's readiness check, 0 while it does not",
+    labelNames: ["dependency"],
+    registers: [registry],
+    async collect() {
+      const results = await runChecks(checks, timeoutMs);
+      for (const [dependency, result] of Object.entries(results)) {
+        this.set({ dependency }, result.ok ? 1 : 0);
+      }
+    },
+  });
 }
