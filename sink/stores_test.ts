@@ -3,12 +3,34 @@ import { writeIsolatingRejects } from "./core/bisect.ts";
 import { planEvent } from "./core/postgres_plan.ts";
 import type { WritePlan } from "./core/postgres_rows.ts";
 import { errorMessage } from "../shared/errors.ts";
+import type { EnrichedEvent } from "../shared/events/mod.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createLogger } from "../shared/log.ts";
 import { createSinkMetrics } from "./metrics.ts";
+import type { Store } from "./lane.ts";
 import { postgresStore } from "./stores.ts";
 import { enrichedEvent, shopperSession } from "./testing/events.ts";
 import { testId, testStores } from "../shared/testing/stores.ts";
+
+/** `events` as the PostgreSQL lane's planned items, and the lane's write that isolates rejects. */
+function isolatingWriter(store: Store<WritePlan>, events: EnrichedEvent[]) {
+  const items = events.map((event, i) => ({
+    event,
+    value: (planEvent(event) as { value: WritePlan }).value,
+    message: {
+      topic: "t",
+      partition: 0,
+      offset: String(i),
+      key: null,
+      value: new Uint8Array(),
+      headers: {},
+      timestamp: "0",
+    },
+  }));
+  const write = async (part: readonly (typeof items)[number][]) => void await store.write(part);
+  const opts = { isContentError: store.isContentError, describe: errorMessage };
+  return { items, isolate: (part: typeof items) => writeIsolatingRejects(part, write, opts) };
+}
 
 Deno.test("postgres store writes a replayed batch once and isolates a review PostgreSQL refuses", async () => {
   const prefix = `${testId()}_`;
@@ -25,26 +47,12 @@ Deno.test("postgres store writes a replayed batch once and isolates a review Pos
     properties: { product_id: `${prefix}p1`, rating: 7 },
   });
   const events = [...shopperSession(prefix).slice(4), bad];
-  const items = events.map((event, i) => ({
-    event,
-    value: (planEvent(event) as { value: WritePlan }).value,
-    message: {
-      topic: "t",
-      partition: 0,
-      offset: String(i),
-      key: null,
-      value: new Uint8Array(),
-      headers: {},
-      timestamp: "0",
-    },
-  }));
-  const write = async (part: readonly (typeof items)[number][]) => void await store.write(part);
-  const opts = { isContentError: store.isContentError, describe: errorMessage };
-  const rejected = await writeIsolatingRejects(items, write, opts);
+  const { items, isolate } = isolatingWriter(store, events);
+  const rejected = await isolate(items);
   assert.deepEqual(rejected.map((r) => r.item.event.event_id), [`${prefix}bad`]);
   assert.match(rejected[0]!.error, /reviews_rating_check/);
   // A replay of the good events changes nothing.
-  assert.deepEqual(await writeIsolatingRejects(items.slice(0, 3), write, opts), []);
+  assert.deepEqual(await isolate(items.slice(0, 3)), []);
   const [counts] = await stores.sql`SELECT
     (SELECT count(*) FROM business_events WHERE event_id LIKE ${prefix + "%"})::int AS events,
     (SELECT count(*) FROM order_items WHERE order_id LIKE ${prefix + "%"})::int AS items,
@@ -81,22 +89,8 @@ Deno.test("postgres store isolates an order or product id too long for its index
     properties: { product_id: huge(1000), rating: 4 },
   });
   const events = [longOrder, ...shopperSession(prefix).slice(4), longProduct];
-  const items = events.map((event, i) => ({
-    event,
-    value: (planEvent(event) as { value: WritePlan }).value,
-    message: {
-      topic: "t",
-      partition: 0,
-      offset: String(i),
-      key: null,
-      value: new Uint8Array(),
-      headers: {},
-      timestamp: "0",
-    },
-  }));
-  const write = async (part: readonly (typeof items)[number][]) => void await store.write(part);
-  const opts = { isContentError: store.isContentError, describe: errorMessage };
-  const rejected = await writeIsolatingRejects(items, write, opts);
+  const { items, isolate } = isolatingWriter(store, events);
+  const rejected = await isolate(items);
   assert.deepEqual(rejected.map((r) => r.item.event.event_id), [
     `${prefix}long-order`,
     `${prefix}long-product`,
