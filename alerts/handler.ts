@@ -23,6 +23,7 @@ import {
   retryLater,
 } from "../shared/pipeline.ts";
 import type { Destination } from "./adapters/destination.ts";
+import { deliveryOutcome } from "./adapters/http_delivery.ts";
 import { type Ledger, UNKNOWN } from "./adapters/ledger.ts";
 import type { Alert } from "./core/format.ts";
 import { matchingRules, throttleKey } from "./core/match.ts";
@@ -72,7 +73,7 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       (performance.now() - started) / 1000,
     );
     if (result.ok) {
-      metrics.delivered.inc({ destination: destination.id, outcome: "delivered" });
+      metrics.delivered.inc({ destination: destination.id, outcome: deliveryOutcome(result) });
       if (!(await ledger.markDelivered(rule.id, event.event_id, destination.id))) {
         logger.warn("Delivered alert could not be recorded; a redelivery would send it again", {
           rule: rule.id,
@@ -87,8 +88,7 @@ export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Pr
       // uncommitted and the next owner re-sends only what the ledger does not list.
       return retryLater(result.error);
     }
-    const outcome = result.reason === "DELIVERY_REJECTED" ? "rejected" : "exhausted";
-    metrics.delivered.inc({ destination: destination.id, outcome });
+    metrics.delivered.inc({ destination: destination.id, outcome: deliveryOutcome(result) });
     const error = `Alert "${rule.id}" to ${destination.id} failed: ${result.error}`;
     logger.warn("Alert not delivered, dead-lettering it", {
       rule: rule.id,

@@ -27,6 +27,15 @@ export type DeliveryResult =
     attempts: number;
   };
 
+/**
+ * The `outcome` label of `eventflow_alerts_delivered_total` for a finished delivery: delivered,
+ * rejected (4xx) or exhausted (gave up, or cut short).
+ */
+export function deliveryOutcome(result: DeliveryResult): "delivered" | "rejected" | "exhausted" {
+  if (result.ok) return "delivered";
+  return result.reason === "DELIVERY_REJECTED" ? "rejected" : "exhausted";
+}
+
 /** Options of {@link deliverHttp}. */
 export interface DeliveryOptions {
   /** Attempts before giving up (default 5). */

@@ -7,6 +7,7 @@ import { timingSafeEqual } from "node:crypto";
 import type { Counter } from "prom-client";
 import { AlertmanagerPayloadSchema, opsNotifications } from "../core/alertmanager.ts";
 import type { Destination } from "../adapters/destination.ts";
+import { deliveryOutcome } from "../adapters/http_delivery.ts";
 
 /** Options of {@link alertmanagerRoutes}. */
 export interface AlertmanagerRouteOptions {
@@ -69,12 +70,7 @@ export function alertmanagerRoutes(opts: AlertmanagerRouteOptions): Hono {
       notifications.flatMap((n) =>
         opts.destinations.map(async (destination) => {
           const result = await destination.notify(n);
-          const outcome = result.ok
-            ? "delivered"
-            : result.reason === "DELIVERY_REJECTED"
-            ? "rejected"
-            : "exhausted";
-          opts.delivered.inc({ destination: destination.id, outcome });
+          opts.delivered.inc({ destination: destination.id, outcome: deliveryOutcome(result) });
           return { destination: destination.id, id: n.id, ...result };
         })
       ),
