@@ -32,6 +32,8 @@ export function banner(
     ready: ServiceSpec[];
     /** The local-development write key, or null when it is not active (revoked, not provisioned). */
     writeKey: string | null;
+    /** The local-development server-kind key (purchases, refunds, traits), when active. */
+    serverKey?: string | null;
     /** The local-development query API token, when provisioned. */
     queryToken?: string;
   },
@@ -74,6 +76,14 @@ export function banner(
       "                 never use it elsewhere (revoke: ingest/cli/sources.ts revoke dev)",
     );
   }
+  if (opts.serverKey) {
+    lines.push(
+      `  Dev server key ${opts.serverKey}`,
+      "                 local development only: a well-known back-end key (purchases, refunds",
+      "                 and traits reach PostgreSQL only from server keys); never use it elsewhere",
+      "                 (revoke: ingest/cli/sources.ts revoke dev_server)",
+    );
+  }
   if (ingest !== undefined && opts.writeKey !== null) {
     lines.push(
       "  Try it:",
@@ -99,10 +109,12 @@ async function main(): Promise<number> {
   const config = loadStackConfig(Deno.env.toObject());
   const cwd = config.repoRoot;
   const writeKey = Deno.env.get("EVENTFLOW_DEV_WRITE_KEY") ?? "dev_write_key";
+  const serverKey = Deno.env.get("EVENTFLOW_DEV_SERVER_KEY") ?? "dev_server_key";
   const queryToken = Deno.env.get("EVENTFLOW_DEV_QUERY_TOKEN") ?? "dev_query_token";
   const env = {
     ...Deno.env.toObject(),
     EVENTFLOW_DEV_WRITE_KEY: writeKey,
+    EVENTFLOW_DEV_SERVER_KEY: serverKey,
     EVENTFLOW_DEV_QUERY_TOKEN: queryToken,
   };
 
@@ -137,16 +149,18 @@ async function main(): Promise<number> {
   }
 
   let devKey: string | null = null;
+  let devServerKey: string | null = null;
   if (await exists(`${cwd}/ingest/cli/sources.ts`)) {
-    const code = await runInherited(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
-      timeoutMs: 60_000,
-      cwd,
-      env,
-    });
-    // Exit 3: the dev source was revoked and stays so (ingest/cli/sources.ts DevKeyRevokedError).
-    if (code === 0) devKey = writeKey;
-    else if (code !== 3) {
-      console.error(`warning: provisioning the dev write key failed (exit ${code})`);
+    // The public web key and the back-end one; each stays revoked once revoked.
+    for (const kind of ["public", "server"] as const) {
+      const args = ["run", "-A", "ingest/cli/sources.ts", "ensure-dev", "--kind", kind];
+      const code = await runInherited(deno, args, { timeoutMs: 60_000, cwd, env });
+      // Exit 3: the source was revoked and stays so (ingest/cli/sources.ts DevKeyRevokedError).
+      if (code === 0 && kind === "public") devKey = writeKey;
+      else if (code === 0) devServerKey = serverKey;
+      else if (code !== 3) {
+        console.error(`warning: provisioning the dev ${kind} write key failed (exit ${code})`);
+      }
     }
   } else {
     console.error("warning: ingest/cli/sources.ts not found; the dev write key is not provisioned");
@@ -212,6 +226,7 @@ async function main(): Promise<number> {
     banner(config, {
       ready,
       writeKey: devKey,
+      serverKey: devServerKey,
       queryToken: queryTokenReady ? queryToken : undefined,
     }),
   );

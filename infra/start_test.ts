@@ -11,6 +11,24 @@ Deno.test("banner() announces the dev write key as a local-development key", () 
   assert.match(text, /ClickHouse .*users and passwords in .*\/clickhouse-users\.json\)/);
 });
 
+Deno.test("banner() announces the dev server key as local-only when it is active", () => {
+  const text = banner(config, {
+    ready: config.services,
+    writeKey: null,
+    serverKey: "dev_server_key",
+  });
+  assert.match(
+    text,
+    /Dev server key dev_server_key\n +local development only: a well-known back-end key/,
+  );
+  const revoked = banner(config, {
+    ready: config.services,
+    writeKey: "dev_write_key",
+    serverKey: null,
+  });
+  assert.doesNotMatch(revoked, /dev_server_key|Dev server key/);
+});
+
 Deno.test("banner() offers no key when the dev key is revoked or not provisioned", () => {
   const text = banner(config, { ready: config.services, writeKey: null });
   assert.doesNotMatch(text, /dev_write_key/);

@@ -6,6 +6,8 @@ export interface LoadArgs {
   mode: "rate" | "max" | "backfill";
   url: string;
   writeKey: string;
+  /** Server write key: business events (purchases, refunds, signups, identify…). */
+  serverKey: string;
   seed: number;
   /** Events per second (rate mode). */
   rate: number;
@@ -31,6 +33,7 @@ const OPTIONS = {
   seed: { type: "string" },
   url: { type: "string" },
   "write-key": { type: "string" },
+  "server-key": { type: "string" },
   max: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
@@ -38,7 +41,7 @@ const OPTIONS = {
 /** Parses `argv`; every problem is reported at once. */
 export function parseArgs(
   argv: string[],
-  env: { url?: string; writeKey?: string } = {},
+  env: { url?: string; writeKey?: string; serverKey?: string } = {},
 ): { ok: true; args: LoadArgs } | { ok: false; error: string } {
   // Not strict: every problem is collected and reported together instead of the first thrown.
   const { values, tokens } = nodeParseArgs({
@@ -103,6 +106,7 @@ export function parseArgs(
     mode,
     url: String(flags.get("url") ?? env.url ?? "http://127.0.0.1:8080"),
     writeKey: String(flags.get("write-key") ?? env.writeKey ?? "dev_write_key"),
+    serverKey: String(flags.get("server-key") ?? env.serverKey ?? "dev_server_key"),
     seed: num("seed", 1),
     rate: num("rate", 1000),
     duration: num("duration", 10),

@@ -10,6 +10,10 @@ Deno.test("parseArgs() reads an open-loop run with defaults", () => {
   assert.equal(r.args.batch, 1);
   assert.equal(r.args.url, "http://127.0.0.1:8080");
   assert.equal(r.args.writeKey, "dev_write_key");
+  assert.equal(r.args.serverKey, "dev_server_key");
+  const keys = parseArgs(["--max", "--write-key", "wk_web", "--server-key", "wk_srv"]);
+  assert.ok(keys.ok);
+  assert.deepEqual([keys.args.writeKey, keys.args.serverKey], ["wk_web", "wk_srv"]);
 });
 
 Deno.test("parseArgs() gives backfill large batches by default", () => {

@@ -6,8 +6,10 @@
  *   deno run -A bench/loadgen/cli.ts --max --concurrency 64 --duration 10
  *   deno run -A bench/loadgen/cli.ts --backfill 1000000 --days 90 --batch 500
  *
- * Flags: --url (default http://127.0.0.1:8080, or INGEST_URL), --write-key (default
- * dev_write_key, or WRITE_KEY), --seed (default 1), --json (summary as JSON on stdout).
+ * Flags: --url (default http://127.0.0.1:8080, or INGEST_URL), --write-key (public key for
+ * browser events; default dev_write_key, or WRITE_KEY), --server-key (back-end key for business
+ * events: purchases, refunds, signups, identify…; default dev_server_key, or SERVER_KEY),
+ * --seed (default 1), --json (summary as JSON on stdout).
  */
 import { createShop } from "./model/mod.ts";
 import { progressLine, summaryTable } from "./report.ts";
@@ -19,6 +21,7 @@ if (import.meta.main) {
   const parsed = parseArgs(Deno.args, {
     url: Deno.env.get("INGEST_URL"),
     writeKey: Deno.env.get("WRITE_KEY"),
+    serverKey: Deno.env.get("SERVER_KEY"),
   });
   if (!parsed.ok) {
     console.error(parsed.error);
@@ -27,7 +30,7 @@ if (import.meta.main) {
   const a = parsed.args;
   const deps = {
     shop: createShop({ seed: a.seed }),
-    send: createHttpSender(a.url, { writeKey: a.writeKey }),
+    send: createHttpSender(a.url, { writeKey: a.writeKey, serverKey: a.serverKey }),
     onProgress: (p: Parameters<typeof progressLine>[0]) => console.error(progressLine(p)),
   };
   const summary = a.mode === "rate"

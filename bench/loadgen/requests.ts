@@ -8,7 +8,17 @@ import {
   SINGLE_PATH,
   singleBody,
 } from "./model/mod.ts";
+import { isBusinessCritical } from "../../shared/events/vocabulary.ts";
 import type { OutgoingRequest } from "./sender.ts";
+
+/**
+ * The key a shop would send these events with: its back end's (server) when any is a business
+ * event, so that orders, refunds and traits count; else the browser's (public). A batch holding
+ * one business event goes whole with the server key, as a back end relaying its queue does.
+ */
+export function keyKindOf(events: readonly ShopEvent[]): "public" | "server" {
+  return events.some((e) => isBusinessCritical(e.event_type)) ? "server" : "public";
+}
 
 /** Builds the next live request: `batch` events stamped `nowMs` (one event → the single path). */
 export function liveRequest(shop: Shop, opts: { batch: number; nowMs: number }): OutgoingRequest {
@@ -19,11 +29,17 @@ export function liveRequest(shop: Shop, opts: { batch: number; nowMs: number }):
       body: singleBody(event),
       events: 1,
       userAgent: event.context.userAgent,
+      keyKind: keyKindOf([event]),
     };
   }
   const events: ShopEvent[] = [];
   for (let i = 0; i < opts.batch; i++) events.push(restamp(shop.next(opts.nowMs), opts.nowMs));
-  return { path: BATCH_PATH, body: batchBody(events, opts.nowMs), events: events.length };
+  return {
+    path: BATCH_PATH,
+    body: batchBody(events, opts.nowMs),
+    events: events.length,
+    keyKind: keyKindOf(events),
+  };
 }
 
 /** Options of {@link backfillRequest}. */
@@ -53,5 +69,10 @@ export function backfillRequest(
     const e = shop.next(Math.floor(at));
     events.push(Date.parse(e.timestamp) > plan.endMs ? restamp(e, plan.endMs) : e);
   }
-  return { path: BATCH_PATH, body: batchBody(events, opts.sentAtMs), events: events.length };
+  return {
+    path: BATCH_PATH,
+    body: batchBody(events, opts.sentAtMs),
+    events: events.length,
+    keyKind: keyKindOf(events),
+  };
 }

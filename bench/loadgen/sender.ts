@@ -1,4 +1,8 @@
-/** Sends request bodies to ingest over HTTP with a write key, and classifies the answers. */
+/**
+ * Sends request bodies to ingest over HTTP with a write key, and classifies the answers. Business
+ * events (purchases, refunds, signups, identify calls…) go with the server key, the rest with the
+ * public one, as a real shop sends them: orders from its back end, page views from the browser.
+ */
 
 /** What came back for one request. */
 export interface SendResult {
@@ -20,6 +24,8 @@ export interface OutgoingRequest {
   events: number;
   /** Sent as `User-Agent` so that browser-platform sources record the simulated device. */
   userAgent?: string;
+  /** Which write key sends it: `server` for business events, else `public` (default). */
+  keyKind?: "public" | "server";
 }
 
 /** Sends one request; never throws. */
@@ -27,8 +33,13 @@ export type Send = (req: OutgoingRequest) => Promise<SendResult>;
 
 /** Options of {@link createHttpSender}. */
 export interface HttpSenderOptions {
-  /** Source write key, sent as HTTP Basic user (Segment's convention). Default `dev_write_key`. */
+  /** Public (web) write key, sent as HTTP Basic user (Segment's convention). Default `dev_write_key`. */
   writeKey?: string;
+  /**
+   * Server (back-end) write key for business events. Default: `writeKey` when that is given (a
+   * caller naming one key sends everything with it), else `dev_server_key`.
+   */
+  serverKey?: string;
   /** Per-request timeout. Default 30 s. */
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -36,14 +47,17 @@ export interface HttpSenderOptions {
 
 /** Creates a sender for the ingest at `baseUrl` (e.g. `http://127.0.0.1:8080`). */
 export function createHttpSender(baseUrl: string, opts: HttpSenderOptions = {}): Send {
-  const auth = `Basic ${btoa(`${opts.writeKey ?? "dev_write_key"}:`)}`;
+  const auth = {
+    public: `Basic ${btoa(`${opts.writeKey ?? "dev_write_key"}:`)}`,
+    server: `Basic ${btoa(`${opts.serverKey ?? opts.writeKey ?? "dev_server_key"}:`)}`,
+  };
   const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   const root = baseUrl.replace(/\/+$/, "");
   return async function send(req) {
     const headers: Record<string, string> = {
       "content-type": "application/json",
-      authorization: auth,
+      authorization: auth[req.keyKind ?? "public"],
     };
     if (req.userAgent) headers["user-agent"] = req.userAgent;
     try {

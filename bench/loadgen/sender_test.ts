@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { createShop } from "./model/mod.ts";
+import { liveRequest } from "./requests.ts";
 import { classify, createHttpSender } from "./sender.ts";
 
 Deno.test("classify() counts a batch's accepted and rejected items", () => {
@@ -40,6 +42,32 @@ Deno.test("createHttpSender() posts JSON with the write key as Basic user and th
   assert.equal(seen?.headers.get("authorization"), `Basic ${btoa("wk_test:")}`);
   assert.equal(seen?.headers.get("user-agent"), "UA/1");
   assert.equal(seen?.method, "POST");
+});
+
+Deno.test("createHttpSender() sends business events with the server key, the rest with the public key (#13, 4)", async () => {
+  const seen: string[] = [];
+  const send = createHttpSender("http://127.0.0.1:1", {
+    writeKey: "wk_web",
+    serverKey: "wk_server",
+    fetch: (input, init) => {
+      seen.push(new Request(input as string, init).headers.get("authorization") ?? "");
+      return Promise.resolve(new Response('{"accepted":1,"rejected":[]}', { status: 200 }));
+    },
+  });
+  const shop = createShop({ seed: 3 });
+  const kinds = new Map<string, string>();
+  for (let i = 0; i < 3000; i++) {
+    const req = liveRequest(shop, { batch: 1, nowMs: Date.parse("2024-03-15T10:00:00Z") + i });
+    await send(req);
+    kinds.set(JSON.parse(req.body).event_type, seen.at(-1)!);
+  }
+  const basic = (key: string) => `Basic ${btoa(`${key}:`)}`;
+  for (const type of ["purchase", "signup", "identify"]) {
+    assert.equal(kinds.get(type), basic("wk_server"), type);
+  }
+  for (const type of ["page_view", "screen_view", "add_to_cart", "search"]) {
+    assert.equal(kinds.get(type), basic("wk_web"), type);
+  }
 });
 
 Deno.test("createHttpSender() turns a refused connection into an error result", async () => {

@@ -116,10 +116,12 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
     const sourceId = `${prefix}src`;
     const writeKey = `wk_${crypto.randomUUID().replaceAll("-", "")}`;
     // platform = prefix so the ClickHouse rollup rows of this test can be deleted by platform.
+    // A server key: the tests send purchases and traits, which count only from back-end keys.
     await createSourceStore(stores.sql).create({
       sourceId,
-      name: "GadgetStore web (e2e)",
+      name: "GadgetStore back end (e2e)",
       platform: prefix,
+      kind: "server",
       hash: await hashWriteKey(writeKey),
     });
     cleanups.push(() => stores.sql`DELETE FROM sources WHERE source_id = ${sourceId}`);

@@ -4,12 +4,15 @@
  */
 import type { Sql } from "../../shared/postgres/mod.ts";
 import { IngestError } from "../core/errors.ts";
+import type { SourceKind } from "../core/event.ts";
 
 /** A source as ingest needs it. */
 export interface Source {
   sourceId: string;
   name: string;
   platform: string;
+  /** Who can read the key: `public` (web/mobile) or `server` (back end). */
+  kind: SourceKind;
   createdAt: string;
   revokedAt: string | null;
 }
@@ -20,11 +23,19 @@ export interface SourceLookup {
   findByHash(hash: string): Promise<Source | null>;
 }
 
+/** A source to create: `kind` defaults to `public`. */
+export interface NewSource {
+  sourceId: string;
+  name: string;
+  platform: string;
+  kind?: SourceKind;
+  hash: string;
+}
+
 /** The Postgres-backed source store (also used by the CLI). */
 export interface SourceStore extends SourceLookup {
-  create(
-    source: { sourceId: string; name: string; platform: string; hash: string },
-  ): Promise<Source>;
+  /** Inserts a source; `kind` defaults to `public`, the safe one. */
+  create(source: NewSource): Promise<Source>;
   list(): Promise<Source[]>;
   /** Marks the source revoked; false when it does not exist. */
   revoke(sourceId: string): Promise<boolean>;
@@ -32,9 +43,7 @@ export interface SourceStore extends SourceLookup {
    * Creates the source if absent. An existing active one takes the new key hash; a revoked one
    * is returned unchanged, because a revoked key must stay revoked.
    */
-  ensure(
-    source: { sourceId: string; name: string; platform: string; hash: string },
-  ): Promise<Source>;
+  ensure(source: NewSource): Promise<Source>;
   ping(): Promise<void>;
 }
 
@@ -42,6 +51,7 @@ interface Row {
   source_id: string;
   name: string;
   platform: string;
+  kind: SourceKind;
   created_at: Date;
   revoked_at: Date | null;
 }
@@ -51,6 +61,7 @@ function toSource(row: Row): Source {
     sourceId: row.source_id,
     name: row.name,
     platform: row.platform,
+    kind: row.kind,
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
   };
@@ -61,20 +72,20 @@ export function createSourceStore(sql: Sql): SourceStore {
   return {
     async findByHash(hash) {
       const rows = await sql<Row[]>`
-        SELECT source_id, name, platform, created_at, revoked_at FROM sources
+        SELECT source_id, name, platform, kind, created_at, revoked_at FROM sources
         WHERE write_key_hash = ${hash}`;
       return rows[0] ? toSource(rows[0]) : null;
     },
-    async create({ sourceId, name, platform, hash }) {
+    async create({ sourceId, name, platform, kind = "public", hash }) {
       const rows = await sql<Row[]>`
-        INSERT INTO sources (source_id, name, platform, write_key_hash)
-        VALUES (${sourceId}, ${name}, ${platform}, ${hash})
-        RETURNING source_id, name, platform, created_at, revoked_at`;
+        INSERT INTO sources (source_id, name, platform, kind, write_key_hash)
+        VALUES (${sourceId}, ${name}, ${platform}, ${kind}, ${hash})
+        RETURNING source_id, name, platform, kind, created_at, revoked_at`;
       return toSource(rows[0]!);
     },
     async list() {
       const rows = await sql<Row[]>`
-        SELECT source_id, name, platform, created_at, revoked_at FROM sources ORDER BY created_at`;
+        SELECT source_id, name, platform, kind, created_at, revoked_at FROM sources ORDER BY created_at`;
       return rows.map(toSource);
     },
     async revoke(sourceId) {
@@ -83,14 +94,14 @@ export function createSourceStore(sql: Sql): SourceStore {
         WHERE source_id = ${sourceId} RETURNING source_id`;
       return rows.length > 0;
     },
-    async ensure({ sourceId, name, platform, hash }) {
+    async ensure({ sourceId, name, platform, kind = "public", hash }) {
       const rows = await sql<Row[]>`
-        INSERT INTO sources (source_id, name, platform, write_key_hash)
-        VALUES (${sourceId}, ${name}, ${platform}, ${hash})
+        INSERT INTO sources (source_id, name, platform, kind, write_key_hash)
+        VALUES (${sourceId}, ${name}, ${platform}, ${kind}, ${hash})
         ON CONFLICT (source_id) DO UPDATE
           SET write_key_hash = CASE WHEN sources.revoked_at IS NULL
             THEN excluded.write_key_hash ELSE sources.write_key_hash END
-        RETURNING source_id, name, platform, created_at, revoked_at`;
+        RETURNING source_id, name, platform, kind, created_at, revoked_at`;
       return toSource(rows[0]!);
     },
     async ping() {

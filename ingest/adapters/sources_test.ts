@@ -9,6 +9,7 @@ import {
   type SourceStore,
 } from "./sources.ts";
 import { TEST_DATABASE_URL, testSql } from "../testing/env.ts";
+import { POSTGRES_MIGRATIONS_DIR } from "../../shared/postgres/migrate.ts";
 import { DevKeyRevokedError, isLocalDatabase, runSourcesCommand } from "../cli/sources.ts";
 
 Deno.test("source store creates, finds by key hash, lists and revokes in Postgres", async () => {
@@ -48,7 +49,7 @@ Deno.test("sources CLI create prints a working key once; revoke makes it revoked
     ], {
       devWriteKey: "x",
     });
-    assert.equal(lines[0], `Created source ${id} (web, web).`);
+    assert.equal(lines[0], `Created public source ${id} (web, web).`);
     const key = /: (ef_\S+)$/.exec(lines[1]!)![1]!;
     assert.equal((await store.findByHash(await hashWriteKey(key)))?.sourceId, id);
     await runSourcesCommand(store, ["revoke", id], { devWriteKey: "x" });
@@ -62,6 +63,118 @@ Deno.test("sources CLI create prints a working key once; revoke makes it revoked
   }
 });
 
+Deno.test("migration 0006 gives existing sources a kind by platform and refuses any other kind (#13, 4)", async () => {
+  await using sql = await testSql();
+  // The sources table as 0001 made it, in a schema of this test's own, then 0006 run over it.
+  const schema = `test_kind_${crypto.randomUUID().slice(0, 8)}`;
+  const migration = await Deno.readTextFile(`${POSTGRES_MIGRATIONS_DIR}/0006_source_kind.sql`);
+  try {
+    await sql.begin(async (tx) => {
+      await tx.unsafe(`CREATE SCHEMA ${schema}; SET LOCAL search_path TO ${schema}`);
+      await tx.unsafe(`CREATE TABLE sources (
+        source_id text PRIMARY KEY, name text NOT NULL, platform text NOT NULL DEFAULT 'web',
+        write_key_hash text NOT NULL UNIQUE, created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz)`);
+      await tx.unsafe(`INSERT INTO sources (source_id, name, platform, write_key_hash) VALUES
+        ('w', 'web', 'web', 'h1'), ('i', 'ios', 'ios', 'h2'), ('b', 'api', 'backend', 'h3'),
+        ('s', 'srv', 'server', 'h4'), ('o', 'other', 'other', 'h5')`);
+      await tx.unsafe(migration);
+      const rows = await tx.unsafe(`SELECT source_id, kind FROM sources ORDER BY source_id`);
+      assert.deepEqual(rows.map((r) => `${r.source_id}:${r.kind}`), [
+        "b:server",
+        "i:public",
+        "o:public",
+        "s:server",
+        "w:public",
+      ]);
+      await tx.unsafe(
+        `INSERT INTO sources (source_id, name, write_key_hash) VALUES ('n', 'n', 'h6')`,
+      );
+      assert.equal(
+        (await tx.unsafe(`SELECT kind FROM sources WHERE source_id = 'n'`))[0]!.kind,
+        "public",
+      );
+      await assert.rejects(
+        tx.savepoint((sp) =>
+          sp.unsafe(
+            `INSERT INTO sources (source_id, name, kind, write_key_hash) VALUES ('x', 'x', 'admin', 'h7')`,
+          )
+        ),
+        /sources_kind_check/,
+      );
+      // Running it again changes nothing (the runner records it, but a re-run must be harmless).
+      await tx.unsafe(migration);
+    });
+  } finally {
+    await sql.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  }
+});
+
+Deno.test("sources CLI create --kind server makes a server source; the default is public (#13, 4)", async () => {
+  await using sql = await testSql();
+  const store = createSourceStore(sql);
+  const id = `test_kind_${crypto.randomUUID().slice(0, 8)}`;
+  try {
+    const server = await runSourcesCommand(
+      store,
+      ["create", "--name", "shop api", "--platform", "backend", "--kind", "server", "--id", id],
+      { devWriteKey: "x" },
+    );
+    assert.equal(server[0], `Created server source ${id} (shop api, backend).`);
+    const key = /: (ef_\S+)$/.exec(server[1]!)![1]!;
+    assert.equal((await store.findByHash(await hashWriteKey(key)))?.kind, "server");
+    const web = await runSourcesCommand(store, ["create", "--name", "web", "--id", `${id}_w`], {
+      devWriteKey: "x",
+    });
+    const webKey = /: (ef_\S+)$/.exec(web[1]!)![1]!;
+    assert.equal((await store.findByHash(await hashWriteKey(webKey)))?.kind, "public");
+    await assert.rejects(
+      runSourcesCommand(store, ["create", "--name", "x", "--kind", "admin"], { devWriteKey: "x" }),
+      /--kind must be one of public, server, got "admin"/,
+    );
+  } finally {
+    await sql`DELETE FROM sources WHERE source_id IN (${id}, ${id + "_w"})`;
+  }
+});
+
+Deno.test("ensure-dev --kind server provisions dev_server with the server key and keeps it revoked (#13, 3, 4)", async () => {
+  await using sql = await testSql();
+  const store = createSourceStore(sql);
+  const key = `dev-server-${crypto.randomUUID()}`;
+  const opts = { devWriteKey: "unused", devServerKey: key, databaseUrl: TEST_DATABASE_URL };
+  const before = await sql`
+    SELECT write_key_hash, revoked_at FROM sources WHERE source_id = 'dev_server'`;
+  try {
+    await sql`DELETE FROM sources WHERE source_id = 'dev_server'`;
+    assert.deepEqual(await runSourcesCommand(store, ["ensure-dev", "--kind", "server"], opts), [
+      `Source "dev_server" is active with the local-development server write key "${key}" ` +
+      "(EVENTFLOW_DEV_SERVER_KEY; for this machine only).",
+    ]);
+    const found = await store.findByHash(await hashWriteKey(key));
+    assert.deepEqual([found?.sourceId, found?.kind, found?.revokedAt], [
+      "dev_server",
+      "server",
+      null,
+    ]);
+    await store.revoke("dev_server");
+    await assert.rejects(
+      runSourcesCommand(store, ["ensure-dev", "--kind", "server"], opts),
+      (error) =>
+        error instanceof DevKeyRevokedError &&
+        /^Source "dev_server" was revoked at \S+ and stays revoked; .*--kind server$/.test(
+          error.message,
+        ),
+    );
+    assert.notEqual((await store.findByHash(await hashWriteKey(key)))?.revokedAt, null);
+  } finally {
+    if (before[0]) {
+      await sql`UPDATE sources SET write_key_hash = ${before[0].write_key_hash}, revoked_at = ${
+        before[0].revoked_at
+      } WHERE source_id = 'dev_server'`;
+    } else await sql`DELETE FROM sources WHERE source_id = 'dev_server'`;
+  }
+});
+
 Deno.test("ensure-dev provisions source dev once and never re-activates it after a revoke", async () => {
   await using sql = await testSql();
   const store = createSourceStore(sql);
@@ -71,7 +184,7 @@ Deno.test("ensure-dev provisions source dev once and never re-activates it after
   try {
     await sql`DELETE FROM sources WHERE source_id = 'dev'`;
     assert.deepEqual(await runSourcesCommand(store, ["ensure-dev"], opts), [
-      `Source "dev" is active with the local-development write key "${key}" ` +
+      `Source "dev" is active with the local-development public write key "${key}" ` +
       "(EVENTFLOW_DEV_WRITE_KEY; for this machine only).",
     ]);
     await runSourcesCommand(store, ["ensure-dev"], opts);
@@ -143,6 +256,7 @@ const SOURCE: Source = {
   sourceId: "s",
   name: "n",
   platform: "web",
+  kind: "public",
   createdAt: "",
   revokedAt: null,
 };

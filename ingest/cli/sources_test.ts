@@ -7,24 +7,40 @@ Deno.test("parseSourcesArgs() reads every documented command", () => {
     command: "create",
     name: "web",
     platform: "ios",
+    kind: "public",
     sourceId: null,
   });
   assert.deepEqual(parseSourcesArgs(["create", "--name=shop", "--id", "src_shop"]), {
     command: "create",
     name: "shop",
     platform: "web",
+    kind: "public",
     sourceId: "src_shop",
   });
   assert.deepEqual(parseSourcesArgs(["list"]), { command: "list" });
   assert.deepEqual(parseSourcesArgs(["revoke", "src_1"]), { command: "revoke", sourceId: "src_1" });
+  assert.deepEqual(parseSourcesArgs(["create", "--name", "api", "--kind", "server"]), {
+    command: "create",
+    name: "api",
+    platform: "web",
+    kind: "server",
+    sourceId: null,
+  });
   assert.deepEqual(parseSourcesArgs(["ensure-dev"]), {
     command: "ensure-dev",
+    kind: "public",
     allowDbHost: null,
     revokedOk: false,
   });
   assert.deepEqual(
-    parseSourcesArgs(["ensure-dev", "--allow-db-host", "postgres", "--revoked-ok"]),
-    { command: "ensure-dev", allowDbHost: "postgres", revokedOk: true },
+    parseSourcesArgs([
+      "ensure-dev",
+      "--kind=server",
+      "--allow-db-host",
+      "postgres",
+      "--revoked-ok",
+    ]),
+    { command: "ensure-dev", kind: "server", allowDbHost: "postgres", revokedOk: true },
   );
 });
 
@@ -41,6 +57,11 @@ Deno.test("parseSourcesArgs() names each mistake in a UsageError", () => {
     [["list", "--name", "x"], "--name is an option of create only"],
     [["create", "--name", "x", "--revoked-ok"], "--revoked-ok is an option of ensure-dev only"],
     [["list", "--all"], /Unknown option '--all'/],
+    [
+      ["create", "--name", "x", "--kind", "secret"],
+      '--kind must be one of public, server, got "secret"',
+    ],
+    [["revoke", "a", "--kind", "server"], "--kind is an option of create and ensure-dev only"],
     [[], /^Unknown command ""; use create --name N/],
   ]);
 });

@@ -7,6 +7,15 @@ import { FieldError, type JsonObject, nestedString } from "./fields.ts";
 import { parseIp } from "./ip.ts";
 import { correctTimestamp } from "./time.ts";
 
+/**
+ * Who can read a source's write key: `public` (web and mobile keys, readable by any visitor) or
+ * `server` (back-end keys kept secret). Only server keys may cause business effects downstream.
+ */
+export const SOURCE_KINDS = ["public", "server"] as const;
+
+/** One of {@link SOURCE_KINDS}. */
+export type SourceKind = typeof SOURCE_KINDS[number];
+
 /** Platforms whose requests come from a server acting for end users (see docs: IP and UA). */
 export const SERVER_PLATFORMS = new Set(["backend", "server"]);
 
@@ -19,7 +28,7 @@ export interface RequestFacts {
   /** The request's User-Agent header. */
   userAgent: string | null;
   /** The source owning the write key. */
-  source: { sourceId: string; platform: string };
+  source: { sourceId: string; platform: string; kind: SourceKind };
   /** Events more than this far in the future are clamped to received_at. */
   futureToleranceMs: number;
   /** Makes event ids; `crypto.randomUUID` in production, deterministic in tests. */
@@ -104,6 +113,7 @@ export function buildRawEvent(extracted: ExtractedEvent, facts: RequestFacts): R
     ip: ip === null ? null : ip.slice(0, 64),
     user_agent: ua === null ? null : ua.slice(0, MAX_USER_AGENT),
     source_id: facts.source.sourceId,
+    source_kind: facts.source.kind,
     format: extracted.format,
   };
 }

@@ -36,6 +36,7 @@ Deno.test("mapEventflowEvent() maps the brief's example onto a contract-valid Ra
     ip: "198.51.100.7",
     user_agent: "Mozilla/5.0 (test)",
     source_id: "src_web",
+    source_kind: "public",
     format: "eventflow",
   });
   assert.equal(RawEventSchema.safeParse(result.event).success, true);
@@ -82,7 +83,7 @@ Deno.test("mapEventflowEvent() falls back to the source platform and context.pag
       ...rest,
       context: { page: { url: "https://shop.example/p/1", referrer: "https://x.example/" } },
     },
-    facts({ source: { sourceId: "src_ios", platform: "ios" } }),
+    facts({ source: { sourceId: "src_ios", platform: "ios", kind: "public" } }),
   );
   assert.ok(result.ok);
   assert.equal(result.event.platform, "ios");

@@ -4,7 +4,10 @@ import { facts } from "../testing/fixtures.ts";
 import type { MapResult } from "./result.ts";
 import { mapSegmentEvent } from "./segment_format.ts";
 
-const backend = facts({ source: { sourceId: "src_api", platform: "backend" }, ip: "10.0.0.9" });
+const backend = facts({
+  source: { sourceId: "src_api", platform: "backend", kind: "server" },
+  ip: "10.0.0.9",
+});
 
 function accepted(result: MapResult) {
   assert.ok(result.ok, JSON.stringify(result));

@@ -28,6 +28,24 @@ Deno.test("POST /api/v1/event accepts the brief's example and writes it keyed by
   );
 });
 
+Deno.test("every event is stamped with the kind of the key that sent it (#13, 4)", async () => {
+  const { app, producer } = await testApp();
+  const purchase = { user_id: "u1", event_type: "purchase", event_data: { order_id: "o1" } };
+  for (const key of ["good_key", "backend_key"]) {
+    const res = await app.request("/api/v1/event", post(purchase, { key }), PEER);
+    assert.equal(res.status, 200, await res.text());
+  }
+  const batch = { batch: [{ type: "track", userId: "u2", event: "Order Completed" }] };
+  assert.equal(
+    (await app.request("/v1/batch", post(batch, { key: "backend_key" }), PEER)).status,
+    200,
+  );
+  assert.deepEqual(
+    producer.events().map((e) => [e.source_id, e.source_kind]),
+    [["src_web", "public"], ["src_api", "server"], ["src_api", "server"]],
+  );
+});
+
 Deno.test("write keys are read from X-Write-Key and from the body", async () => {
   const { app, producer } = await testApp();
   const header = await app.request(

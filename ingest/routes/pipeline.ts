@@ -88,7 +88,7 @@ export async function parseRequest(
       receivedAt,
       ip,
       userAgent: headers.get("user-agent"),
-      source: { sourceId: source.sourceId, platform: source.platform },
+      source: { sourceId: source.sourceId, platform: source.platform, kind: source.kind },
       futureToleranceMs: deps.futureToleranceMs,
     },
   };

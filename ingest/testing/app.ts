@@ -29,11 +29,19 @@ export class FakeProducer {
 }
 
 const SOURCES: Record<string, Source> = {
-  good_key: { sourceId: "src_web", name: "web", platform: "web", createdAt: "", revokedAt: null },
+  good_key: {
+    sourceId: "src_web",
+    name: "web",
+    platform: "web",
+    kind: "public",
+    createdAt: "",
+    revokedAt: null,
+  },
   backend_key: {
     sourceId: "src_api",
     name: "api",
     platform: "backend",
+    kind: "server",
     createdAt: "",
     revokedAt: null,
   },
@@ -41,6 +49,7 @@ const SOURCES: Record<string, Source> = {
     sourceId: "src_old",
     name: "old",
     platform: "web",
+    kind: "public",
     createdAt: "",
     revokedAt: "2024-01-01T00:00:00.000Z",
   },

@@ -8,7 +8,7 @@ export function facts(overrides: Partial<RequestFacts> = {}): RequestFacts {
     receivedAt: Date.parse("2024-03-15T10:31:00.000Z"),
     ip: "198.51.100.7",
     userAgent: "Mozilla/5.0 (test)",
-    source: { sourceId: "src_web", platform: "web" },
+    source: { sourceId: "src_web", platform: "web", kind: "public" },
     futureToleranceMs: 600_000,
     newId: () => `generated-${++n}`,
     ...overrides,
