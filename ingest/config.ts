@@ -66,8 +66,16 @@ export const IngestConfigSchema = z.object({
   INGEST_RATE_LIMIT_PREFIX: z.string().min(1).default("eventflow:ingest:rl"),
   /** How long a write key lookup is cached; revocation takes effect within this time. */
   INGEST_SOURCE_CACHE_TTL_MS: positiveInt(30_000),
-  /** A Kafka write not acknowledged within this time answers 503. */
+  /**
+   * A Kafka write not acknowledged within this time answers 503 KAFKA_UNAVAILABLE; events of that
+   * request still waiting for a producer are dropped then, never written behind the client's back.
+   */
   INGEST_KAFKA_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * Most events waiting for (or being written to) Kafka; a request beyond it answers 503
+   * INGEST_OVERLOADED at once with Retry-After. ~20 s of the rate one core sustains.
+   */
+  INGEST_MAX_QUEUED_EVENTS: positiveInt(50_000),
   /**
    * How long an event arriving at an idle producer waits for company (events queued behind an
    * in-flight request do not wait again). 2 ms measured best: 0 sends more, smaller requests

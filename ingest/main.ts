@@ -38,7 +38,8 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from(
         { length: config.INGEST_KAFKA_PRODUCERS },
-        () => createProducer(kafka, { lingerMs: config.INGEST_KAFKA_LINGER_MS }),
+        // The publisher lingers and batches; what it hands over goes at once.
+        () => createProducer(kafka, { lingerMs: 0 }),
       ),
     ),
   );
@@ -67,8 +68,12 @@ async function main(): Promise<void> {
     topic: config.TOPIC_RAW,
     timeoutMs: config.INGEST_KAFKA_TIMEOUT_MS,
     retryAfterSeconds: config.INGEST_RETRY_AFTER_SECONDS,
+    maxQueuedEvents: config.INGEST_MAX_QUEUED_EVENTS,
+    maxInFlight: config.INGEST_KAFKA_PRODUCERS,
+    lingerMs: config.INGEST_KAFKA_LINGER_MS,
     onAck: (seconds) => metrics.kafkaAckDuration.observe(seconds),
     onError: () => metrics.producerErrors.inc(),
+    onFull: () => metrics.overloaded.inc({ reason: "queue" }),
   });
 
   const service = drainingService(config, logger);

@@ -12,6 +12,7 @@ export interface IngestMetrics {
   producerErrors: Counter;
   rateLimited: Counter<"scope">;
   rateLimiterErrors: Counter;
+  overloaded: Counter<"reason">;
 }
 
 /** Creates the ingest metrics on `registry`. */
@@ -68,6 +69,12 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     rateLimiterErrors: new Counter({
       name: "eventflow_ingest_rate_limiter_errors_total",
       help: "Rate-limit checks that failed open because Redis was down or slow",
+      registers,
+    }),
+    overloaded: new Counter({
+      name: "eventflow_ingest_overloaded_total",
+      help: "Requests answered 503 at once because ingest was full (queue, in-flight cap)",
+      labelNames: ["reason"],
       registers,
     }),
   };

@@ -6,13 +6,18 @@ import { IngestError } from "../core/errors.ts";
 import { facts } from "../testing/fixtures.ts";
 import { createPublisher } from "./publisher.ts";
 import { BROKERS, readMessages, testTopic } from "../testing/env.ts";
+import { startKafkaProxy } from "../../shared/testing/kafka_proxy.ts";
+import { readTopicUntil } from "../../shared/testing/kafka.ts";
+import { FakeProducer } from "../testing/app.ts";
 
 function event(userId: string) {
   const result = mapEventflowEvent(
-    { user_id: userId, event_type: "add_to_cart", event_data: { price: 1 } },
-    facts({
-      newId: () => crypto.randomUUID(),
-    }),
+    {
+      user_id: userId,
+      event_type: "add_to_cart",
+      event_data: { price: 1, n: crypto.randomUUID() },
+    },
+    facts(),
   );
   assert.ok(result.ok);
   return result.event;
@@ -27,6 +32,7 @@ Deno.test("publisher writes events to Kafka keyed by user, readable as valid Raw
       topic: topic.name,
       timeoutMs: 15_000,
       retryAfterSeconds: 5,
+      maxQueuedEvents: 100,
       onAck: (s) => acks.push(s),
     });
     const sent = [event("u1"), event("u2"), event("u1")];
@@ -56,6 +62,7 @@ Deno.test("publisher answers 503 KAFKA_UNAVAILABLE when no broker acknowledges i
     topic: "test_ingest_nowhere",
     timeoutMs: 500,
     retryAfterSeconds: 5,
+    maxQueuedEvents: 100,
     onError: (e) => errors.push(e),
   });
   try {
@@ -67,4 +74,76 @@ Deno.test("publisher answers 503 KAFKA_UNAVAILABLE when no broker acknowledges i
   } finally {
     await producer.close().catch(() => {});
   }
+});
+
+Deno.test("a request that timed out waiting for Kafka is never written later (#13, 10)", async () => {
+  await using topic = await testTopic(1);
+  await using proxy = startKafkaProxy(BROKERS[0]!);
+  const producer = await createProducer({ brokers: [proxy.address], clientId: "ingest-test" });
+  const publisher = createPublisher(producer, {
+    topic: topic.name,
+    timeoutMs: 300,
+    retryAfterSeconds: 5,
+    maxQueuedEvents: 100,
+  });
+  try {
+    const [a, b, c, d] = ["a", "b", "c", "d"].map(() => event("same-user"));
+    await publisher.publish([a!]);
+    await proxy.pause();
+    // b is handed to the producer (in flight, past recall); c waits behind it; both time out.
+    const outcomes = await Promise.allSettled([publisher.publish([b!]), publisher.publish([c!])]);
+    assert.deepEqual(
+      outcomes.map((o) => o.status === "rejected" && (o.reason as IngestError).code),
+      ["KAFKA_UNAVAILABLE", "KAFKA_UNAVAILABLE"],
+    );
+    assert.equal(publisher.queuedEvents, 1, "only the in-flight write of b is left");
+    proxy.resume();
+    await publisher.publish([d!]);
+    // One partition, one key: had c been written, it would come before d.
+    const idOf = (m: { value: Uint8Array }) =>
+      JSON.parse(new TextDecoder().decode(m.value)).event_id;
+    const seen = await readTopicUntil(
+      topic.name,
+      (messages) => messages.some((m) => idOf(m) === d!.event_id),
+      { timeoutMs: 20_000 },
+    );
+    const ids = seen.map(idOf);
+    assert.equal(ids[0], a!.event_id);
+    assert.equal(ids.includes(c!.event_id), false, "the abandoned request was written later");
+  } finally {
+    await producer.close().catch(() => {});
+  }
+});
+
+Deno.test("a full queue answers 503 INGEST_OVERLOADED at once, without writing (#13, 10)", async () => {
+  const producer = new FakeProducer();
+  producer.hang = true;
+  const full: number[] = [];
+  const publisher = createPublisher(producer, {
+    topic: "raw_test",
+    timeoutMs: 200,
+    retryAfterSeconds: 3,
+    maxQueuedEvents: 3,
+    onFull: () => full.push(1),
+  });
+  const first = publisher.publish([event("u1"), event("u2")]);
+  const second = publisher.publish([event("u3")]);
+  await assert.rejects(publisher.publish([event("u4")]), (error: IngestError) => {
+    assert.deepEqual(
+      [error.status, error.code, error.retryAfter],
+      [503, "INGEST_OVERLOADED", 3],
+    );
+    assert.match(error.message, /3 events are already waiting for Kafka; retry later/);
+    return true;
+  });
+  assert.deepEqual([full.length, publisher.queuedEvents], [1, 3]);
+  // What was taken keeps its place: the hung producer got the first request only.
+  assert.equal(producer.sent.length, 0);
+  await assert.rejects(first, { code: "KAFKA_UNAVAILABLE" });
+  await assert.rejects(second, { code: "KAFKA_UNAVAILABLE" });
+  assert.equal(
+    publisher.queuedEvents,
+    2,
+    "the hung write still holds its place; the waiting one left",
+  );
 });

@@ -3,6 +3,7 @@
  * event_id, corrected time, client IP and user agent, and produce a contract-valid RawEvent.
  */
 import { RAW_SCHEMA_VERSION, type RawEvent } from "../../shared/events/mod.ts";
+import { derivedEventId } from "./event_id.ts";
 import { FieldError, type JsonObject, nestedString } from "./fields.ts";
 import { parseIp } from "./ip.ts";
 import { correctTimestamp } from "./time.ts";
@@ -31,8 +32,6 @@ export interface RequestFacts {
   source: { sourceId: string; platform: string; kind: SourceKind };
   /** Events more than this far in the future are clamped to received_at. */
   futureToleranceMs: number;
-  /** Makes event ids; `crypto.randomUUID` in production, deterministic in tests. */
-  newId?: () => string;
 }
 
 /** Fields a format mapper extracted from one event. */
@@ -91,7 +90,8 @@ export function buildRawEvent(extracted: ExtractedEvent, facts: RequestFacts): R
   const { ip, ua } = clientOf(extracted.context, facts);
   return {
     schema_version: RAW_SCHEMA_VERSION,
-    event_id: extracted.event_id ?? (facts.newId ?? (() => crypto.randomUUID()))(),
+    // Without a client id, one derived from the content: a retried request keeps its ids.
+    event_id: extracted.event_id ?? derivedEventId(extracted, facts.source.sourceId),
     type: extracted.type,
     event: extracted.event,
     user_id: extracted.user_id,

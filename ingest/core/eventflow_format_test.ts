@@ -14,7 +14,9 @@ Deno.test("mapEventflowEvent() maps the brief's example onto a contract-valid Ra
   assert.ok(result.ok);
   assert.deepEqual(result.event, {
     schema_version: 1,
-    event_id: "generated-1",
+    // Derived from the content (no client event_id); a golden value: changing the derivation
+    // would give retries of old requests new ids.
+    event_id: "ba028021-d748-8e53-8f99-cb8f4fb0bbc4",
     type: "track",
     event: "add_to_cart",
     user_id: "user_789",

@@ -46,6 +46,30 @@ Deno.test("every event is stamped with the kind of the key that sent it (#13, 4)
   );
 });
 
+Deno.test("a retried request without event ids gets the same ids, single and batch (#13, 10)", async () => {
+  const ids: string[][] = [];
+  for (const at of ["2024-03-15T10:31:00.000Z", "2024-03-16T00:00:05.000Z"]) {
+    const { app, producer } = await testApp({ now: () => Date.parse(at) });
+    const single = await app.request(
+      "/api/v1/event",
+      post(BRIEF_EXAMPLE, { key: "good_key" }),
+      PEER,
+    );
+    const batch = {
+      batch: [{ type: "track", userId: "u1", event: "A" }, { type: "page", userId: "u1" }],
+      sentAt: at,
+    };
+    const res = await app.request("/v1/batch", post(batch, { key: "good_key" }), PEER);
+    assert.deepEqual([single.status, res.status], [200, 200]);
+    ids.push([
+      (await single.json()).event_id,
+      ...producer.events().slice(1).map((e) => String(e.event_id)),
+    ]);
+  }
+  assert.equal(new Set(ids[0]).size, 3);
+  assert.deepEqual(ids[1], ids[0]);
+});
+
 Deno.test("write keys are read from X-Write-Key and from the body", async () => {
   const { app, producer } = await testApp();
   const header = await app.request(

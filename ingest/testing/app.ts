@@ -68,6 +68,7 @@ export async function testApp(overrides: Partial<IngestDeps> & { decision?: Rate
       topic: "raw_test",
       timeoutMs: 50,
       retryAfterSeconds: 7,
+      maxQueuedEvents: 1000,
     }),
     registry,
     metrics: createIngestMetrics(registry),
