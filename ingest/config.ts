@@ -56,13 +56,21 @@ export const IngestConfigSchema = z.object({
    * of each settings request.
    */
   INGEST_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * Events per second per client IP (an IPv6 client's /64), counted in memory before the write
+   * key is looked up or the body read (a token bucket holding two seconds' worth); 0 disables.
+   */
+  INGEST_RATE_LIMIT_IP_EVENTS: nonNegativeInt(20_000),
   INGEST_RATE_LIMIT_WINDOW_MS: positiveInt(1000),
-  /** Events per window per write key; 0 disables. */
+  /** Events per window per write key, across instances (through Redis); 0 disables. */
   INGEST_RATE_LIMIT_KEY_EVENTS: nonNegativeInt(20_000),
-  /** Requests per window per client IP; 0 disables. */
-  INGEST_RATE_LIMIT_IP_REQUESTS: nonNegativeInt(2_000),
-  /** Redis slower than this is treated as down and the limiter fails open. */
-  INGEST_RATE_LIMIT_TIMEOUT_MS: positiveInt(50),
+  /**
+   * Events per window per write key from one client IP, so one visitor holding a public key
+   * cannot spend the whole key's quota; 0 disables (and so does a key limit of 0).
+   */
+  INGEST_RATE_LIMIT_KEY_IP_EVENTS: nonNegativeInt(2_000),
+  /** How often each instance exchanges its counts with Redis (ms); limits are decided locally. */
+  INGEST_RATE_LIMIT_SYNC_MS: positiveInt(100),
   INGEST_RATE_LIMIT_PREFIX: z.string().min(1).default("eventflow:ingest:rl"),
   /** How long a write key lookup is cached; revocation takes effect within this time. */
   INGEST_SOURCE_CACHE_TTL_MS: positiveInt(30_000),

@@ -14,7 +14,8 @@ import { drainingService, serveUntilSignal } from "../shared/http/serve.ts";
 import { throttle } from "../shared/time.ts";
 import { createPublisher } from "./adapters/publisher.ts";
 import { poolProducers } from "./adapters/producer_pool.ts";
-import { createRedisRateLimiter } from "./adapters/rate_limiter.ts";
+import { createSyncedRateLimiter } from "./adapters/rate_limiter.ts";
+import { createIpBuckets } from "./core/ip_buckets.ts";
 import { createSourceCache, createSourceStore } from "./adapters/sources.ts";
 import { loadConfig } from "./config.ts";
 import { createIngestMetrics } from "./metrics.ts";
@@ -46,24 +47,29 @@ async function main(): Promise<void> {
   const sql = createPostgres(config.DATABASE_URL, { max: 4 });
   const store = createSourceStore(sql);
   const redis = createRedis(config.REDIS_URL);
-  // Errors surface through the limiter's fail-open path; without a listener ioredis logs each one.
+  // Errors surface through the limiter's sync; without a listener ioredis logs each one.
   redis.on("error", () => {});
 
   // One line per 10 s is enough to notice an outage without flooding the log.
   const limiterWarning = throttle(10_000);
-  const rateLimiter = createRedisRateLimiter(redis, {
+  const rateLimiter = createSyncedRateLimiter(redis, {
     prefix: config.INGEST_RATE_LIMIT_PREFIX,
     windowMs: config.INGEST_RATE_LIMIT_WINDOW_MS,
     keyLimit: config.INGEST_RATE_LIMIT_KEY_EVENTS,
-    ipLimit: config.INGEST_RATE_LIMIT_IP_REQUESTS,
-    timeoutMs: config.INGEST_RATE_LIMIT_TIMEOUT_MS,
+    keyIpLimit: config.INGEST_RATE_LIMIT_KEY_IP_EVENTS,
+    syncMs: config.INGEST_RATE_LIMIT_SYNC_MS,
     onError: (error) => {
       metrics.rateLimiterErrors.inc();
       if (limiterWarning()) {
-        logger.warn("Rate limiter failing open: Redis unavailable", { error: String(error) });
+        logger.warn("Rate limiter counting locally only: Redis unavailable", {
+          error: String(error),
+        });
       }
     },
   });
+  const ipBuckets = config.INGEST_RATE_LIMIT_IP_EVENTS === 0
+    ? null
+    : createIpBuckets({ eventsPerSecond: config.INGEST_RATE_LIMIT_IP_EVENTS });
   const publisher = createPublisher(producer, {
     topic: config.TOPIC_RAW,
     timeoutMs: config.INGEST_KAFKA_TIMEOUT_MS,
@@ -90,6 +96,7 @@ async function main(): Promise<void> {
   const app = createApp({
     sources: createSourceCache(store, { ttlMs: config.INGEST_SOURCE_CACHE_TTL_MS }),
     rateLimiter,
+    ipBuckets,
     publisher,
     registry,
     metrics,
@@ -120,6 +127,7 @@ async function main(): Promise<void> {
     async () => {
       // In-flight requests are done; flush what the producer still holds before closing.
       await producer.close();
+      rateLimiter.close();
       await admin.close();
       await sql.end({ timeout: 5 });
       redis.disconnect();

@@ -62,13 +62,13 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     }),
     rateLimited: new Counter({
       name: "eventflow_ingest_rate_limited_total",
-      help: "Requests answered 429, by limit scope (ip, write_key)",
+      help: "Requests answered 429, by limit scope (ip, write_key, write_key_ip)",
       labelNames: ["scope"],
       registers,
     }),
     rateLimiterErrors: new Counter({
       name: "eventflow_ingest_rate_limiter_errors_total",
-      help: "Rate-limit checks that failed open because Redis was down or slow",
+      help: "Rate-limit syncs with Redis that failed (limits then count this instance only)",
       registers,
     }),
     overloaded: new Counter({

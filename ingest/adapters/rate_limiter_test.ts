@@ -1,171 +1,145 @@
 import assert from "node:assert/strict";
 import { createRedis } from "../../shared/redis/mod.ts";
-import { createRedisRateLimiter } from "./rate_limiter.ts";
+import { createSyncedRateLimiter, type SyncedRateLimiterOptions } from "./rate_limiter.ts";
 
 const REDIS_URL = Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/0";
 
+/** Limiters on the real Redis under a prefix of the test's own, removed afterwards. */
 async function withRedis(
-  fn: (redis: ReturnType<typeof createRedis>, prefix: string) => Promise<void>,
+  fn: (
+    limiter: (opts: Partial<SyncedRateLimiterOptions>) => ReturnType<
+      typeof createSyncedRateLimiter
+    >,
+    redis: ReturnType<typeof createRedis>,
+    prefix: string,
+  ) => Promise<void>,
 ) {
   const redis = createRedis(REDIS_URL);
   const prefix = `test:ingest:rl:${crypto.randomUUID().slice(0, 8)}`;
+  const made: ReturnType<typeof createSyncedRateLimiter>[] = [];
   try {
-    await fn(redis, prefix);
+    await fn(
+      (opts) => {
+        const limiter = createSyncedRateLimiter(redis, {
+          prefix,
+          windowMs: 1000,
+          keyLimit: 10,
+          keyIpLimit: 0,
+          syncMs: 60_000,
+          ...opts,
+        });
+        made.push(limiter);
+        return limiter;
+      },
+      redis,
+      prefix,
+    );
   } finally {
+    for (const limiter of made) limiter.close();
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) await redis.del(...keys);
     redis.disconnect();
   }
 }
 
+const denied = (scope: string, limit: number, retryAfterSeconds = 1) => ({
+  allowed: false,
+  scope,
+  retryAfterSeconds,
+  limit,
+});
+
 Deno.test("rate limiter counts events per write key within a window, resets in the next", async () => {
-  await withRedis(async (redis, prefix) => {
+  await withRedis(async (make, redis, prefix) => {
     let now = 1_000_000_250;
-    const limiter = createRedisRateLimiter(redis, {
-      prefix,
-      windowMs: 1000,
-      keyLimit: 10,
-      ipLimit: 0,
-      timeoutMs: 1000,
-      now: () => now,
-    });
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 6 }), {
+    const limiter = make({ now: () => now });
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 6 }), { allowed: true });
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 4 }), { allowed: true });
+    assert.deepEqual(
+      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 }),
+      denied("write_key", 10),
+    );
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }), {
       allowed: true,
     });
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 4 }), {
-      allowed: true,
-    });
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 }), {
-      allowed: false,
-      scope: "write_key",
-      retryAfterSeconds: 1,
-      limit: 10,
-    });
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }), {
-      allowed: true,
-    });
-    now += 1000;
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 10 }), {
-      allowed: true,
-    });
-    const ttl = await redis.pttl(`${prefix}:src:s:${Math.floor(now / 1000)}`);
+    await limiter.sync();
+    const window = Math.floor(now / 1000);
+    assert.equal(
+      await redis.get(`${prefix}:src:s:${window}`),
+      "10",
+      "denied events are not counted",
+    );
+    const ttl = await redis.pttl(`${prefix}:src:s:${window}`);
     assert.ok(ttl > 0 && ttl <= 2000, `keys expire (pttl ${ttl})`);
+    now += 1000;
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 10 }), { allowed: true });
   });
 });
 
-Deno.test("rate limiter counts requests per IP and reports Retry-After to the window end", async () => {
-  await withRedis(async (redis, prefix) => {
+Deno.test("instances share a write key's count through Redis at each sync (#13, 11)", async () => {
+  await withRedis(async (make) => {
     const now = 1_000_000_000;
-    const limiter = createRedisRateLimiter(redis, {
-      prefix,
-      windowMs: 10_000,
-      keyLimit: 0,
-      ipLimit: 2,
-      timeoutMs: 1000,
-      now: () => now,
-    });
-    await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 50 });
-    await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 50 });
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 }), {
-      allowed: false,
-      scope: "ip",
-      retryAfterSeconds: 10,
-      limit: 2,
-    });
-    assert.deepEqual(await limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 1 }), {
+    const a = make({ now: () => now });
+    const b = make({ now: () => now });
+    assert.deepEqual(a.check({ ip: "1.1.1.1", sourceId: "s", cost: 8 }), { allowed: true });
+    await a.sync();
+    await b.sync(); // b has nothing of its own yet, but learns nothing either: it syncs what it saw
+    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", cost: 1 }), { allowed: true });
+    await b.sync(); // now b's counter exists and carries a's 8
+    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", cost: 2 }), denied("write_key", 10));
+    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", cost: 1 }), { allowed: true });
+  });
+});
+
+Deno.test("one IP gets only its sub-quota of a write key; other IPs keep theirs (#13, 11)", async () => {
+  await withRedis((make) => {
+    const now = 1_000_000_000;
+    const limiter = make({ now: () => now, keyLimit: 100, keyIpLimit: 5 });
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 5 }), { allowed: true });
+    assert.deepEqual(
+      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 }),
+      denied("write_key_ip", 5),
+    );
+    // The same IP on another key, another IP on the same key: their own quotas.
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "t", cost: 5 }), { allowed: true });
+    assert.deepEqual(limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 5 }), { allowed: true });
+    // An IPv6 client's whole /64 shares one sub-quota.
+    assert.deepEqual(limiter.check({ ip: "2001:db8:1:2::1", sourceId: "s", cost: 3 }), {
       allowed: true,
     });
+    assert.deepEqual(
+      limiter.check({ ip: "2001:db8:1:2:aaaa::9", sourceId: "s", cost: 3 }),
+      denied("write_key_ip", 5),
+    );
+    // No sub-quota when the key limit is off (the bench's and operators' opt-out).
+    const off = make({ now: () => now, keyLimit: 0, keyIpLimit: 5 });
+    assert.deepEqual(off.check({ ip: "1.1.1.1", sourceId: "s", cost: 500 }), { allowed: true });
+    return Promise.resolve();
   });
 });
 
-Deno.test("rate limiter decides concurrent checks as if they ran one after another in arrival order", async () => {
-  await withRedis(async (redis, prefix) => {
-    const now = 1_000_000_000;
-    const limiter = createRedisRateLimiter(redis, {
-      prefix,
-      windowMs: 10_000,
-      keyLimit: 10,
-      ipLimit: 3,
-      timeoutMs: 1000,
-      now: () => now,
-    });
-    // The first check goes alone; the others queue behind it and share one script call.
-    const decisions = await Promise.all([
-      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 3 }),
-      limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 3 }),
-      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 3 }),
-      limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }),
-      limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 3 }),
-      limiter.check({ ip: "3.3.3.3", sourceId: "s", cost: 1 }),
-    ]);
-    const ipDenied = { allowed: false, scope: "ip", retryAfterSeconds: 10, limit: 3 };
-    const keyDenied = { allowed: false, scope: "write_key", retryAfterSeconds: 10, limit: 10 };
-    assert.deepEqual(decisions, [
-      { allowed: true }, // s: 3, ip1: 1
-      { allowed: true }, // s: 6, ip2: 1
-      { allowed: true }, // s: 9, ip1: 2
-      { allowed: true }, // other: 1, ip1: 3
-      keyDenied, // s: 12, ip2: 2
-      keyDenied, // s: 13, ip3: 1
-    ]);
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }), ipDenied);
-    const window = Math.floor(now / 10_000);
-    assert.equal(await redis.get(`${prefix}:src:s:${window}`), "13");
-    assert.equal(await redis.get(`${prefix}:ip:1.1.1.1:${window}`), "4");
-    const ttl = await redis.pttl(`${prefix}:ip:2.2.2.2:${window}`);
-    assert.ok(ttl > 0 && ttl <= 20_000, `keys expire (pttl ${ttl})`);
-  });
-});
-
-Deno.test("rate limiter fails open and reports the error when Redis is unreachable", async () => {
+Deno.test("with Redis down or slow the limiter keeps limiting on local counts, never failing open (#13, 11)", async () => {
   const redis = createRedis("redis://127.0.0.1:1/0", { lazyConnect: true });
   redis.on("error", () => {});
   const errors: unknown[] = [];
-  const limiter = createRedisRateLimiter(redis, {
+  const limiter = createSyncedRateLimiter(redis, {
     prefix: "test:ingest:rl:down",
-    windowMs: 1000,
-    keyLimit: 1,
-    ipLimit: 1,
-    timeoutMs: 200,
+    windowMs: 60_000,
+    keyLimit: 5,
+    keyIpLimit: 0,
+    syncMs: 60_000,
     onError: (error) => errors.push(error),
   });
   try {
-    assert.deepEqual(await limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 5 }), {
-      allowed: true,
-    });
+    // The decision is made at once: no Redis round-trip a busy event loop could time out.
+    const first = limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 5 });
+    assert.deepEqual(first, { allowed: true });
+    await limiter.sync();
     assert.equal(errors.length, 1);
+    const decision = limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 });
+    assert.equal(decision.allowed, false);
   } finally {
+    limiter.close();
     redis.disconnect();
   }
-});
-
-Deno.test("rate limiter counts an IPv6 client's whole /64, so rotating addresses does not escape it", async () => {
-  await withRedis(async (redis, prefix) => {
-    const now = 1_000_000_000;
-    const limiter = createRedisRateLimiter(redis, {
-      prefix,
-      windowMs: 1000,
-      keyLimit: 0,
-      ipLimit: 2,
-      timeoutMs: 1000,
-      now: () => now,
-    });
-    const check = (ip: string) => limiter.check({ ip, sourceId: "s", cost: 1 });
-    assert.deepEqual(await check("2001:db8:1:2::1"), { allowed: true });
-    assert.deepEqual(await check("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), { allowed: true });
-    assert.deepEqual(await check("2001:0db8:0001:0002:ffff::9"), {
-      allowed: false,
-      scope: "ip",
-      retryAfterSeconds: 1,
-      limit: 2,
-    });
-    // The neighbouring /64 is another subscriber; IPv4 clients are still counted per address.
-    assert.deepEqual(await check("2001:db8:1:3::1"), { allowed: true });
-    assert.deepEqual(await check("198.51.100.7"), { allowed: true });
-    assert.deepEqual(await check("198.51.100.8"), { allowed: true });
-    assert.deepEqual(
-      await redis.get(`${prefix}:ip:2001:db8:1:2::/64:${Math.floor(now / 1000)}`),
-      "3",
-    );
-  });
 });

@@ -9,6 +9,7 @@ import { statusRoutes } from "../../shared/http/ops.ts";
 import { IngestError } from "../core/errors.ts";
 import { createKeyHasher } from "../core/write_key.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
+import { admitIp } from "./pipeline.ts";
 import { clientConfigRoutes } from "./client_config.ts";
 import { eventflowRoutes } from "./eventflow.ts";
 import { sdkRoutes } from "./sdk.ts";
@@ -67,6 +68,12 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
       c.header("Access-Control-Expose-Headers", "Retry-After");
     }
     if (!allowAll) c.header("Vary", "Origin", { append: true });
+  });
+
+  // The per-IP limit runs before any route reads a key or a body (#13, 11).
+  app.use("*", async function limitIp(c, next) {
+    if (c.req.method === "POST") admitIp(c, deps);
+    await next();
   });
 
   app.route("/api/v1", eventflowRoutes(deps));

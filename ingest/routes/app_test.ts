@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { RawEventSchema } from "../../shared/events/mod.ts";
 import { FakeProducer, post, testApp } from "../testing/app.ts";
 import { BRIEF_EXAMPLE } from "../testing/fixtures.ts";
+import { createIpBuckets } from "../core/ip_buckets.ts";
 
 const PEER = { remoteAddr: "203.0.113.50" };
 
@@ -321,6 +322,55 @@ Deno.test("rate-limited requests answer 429 with Retry-After", async () => {
     "Rate limit exceeded: more than 100 events for this write key per window; retry after 3 s",
   );
   assert.equal(producer.sent.length, 0);
+});
+
+Deno.test("the per-IP limit stops a flood before key lookup and body read, and counts events (#13, 11)", async () => {
+  let lookups = 0;
+  let now = 0;
+  const byHash = (await testApp()).deps.sources;
+  const { app, producer } = await testApp({
+    ipBuckets: createIpBuckets({ eventsPerSecond: 2, burst: 4, now: () => now }),
+    sources: {
+      findByHash: (hash) => {
+        lookups++;
+        return byHash.findByHash(hash);
+      },
+    },
+  });
+  // Random keys: each costs a lookup until the IP's bucket (4 events) is empty.
+  for (let i = 0; i < 4; i++) {
+    const res = await app.request("/v1/track", post({}, { key: `random-${i}` }), PEER);
+    assert.equal(res.status, 401);
+  }
+  let pulled = false;
+  // highWaterMark 0: the stream is pulled only when someone reads the body.
+  const body = new ReadableStream({
+    pull() {
+      pulled = true;
+    },
+  }, { highWaterMark: 0 });
+  const res = await app.request("/v1/track", {
+    method: "POST",
+    headers: { authorization: `Basic ${btoa("random-5:")}`, "content-type": "application/json" },
+    body,
+  }, PEER);
+  assert.equal(res.status, 429);
+  assert.equal(res.headers.get("retry-after"), "1");
+  assert.match((await res.json()).error.message, /more than 2 events per second from this IP/);
+  assert.deepEqual([lookups, pulled], [4, false]);
+  // Another IP is not affected; a batch counts each of its events against its IP.
+  const other = { remoteAddr: "203.0.113.51" };
+  const three = { batch: [1, 2, 3].map((n) => ({ type: "track", userId: `u${n}`, event: "E" })) };
+  assert.equal(
+    (await app.request("/v1/batch", post(three, { key: "good_key" }), other)).status,
+    200,
+  );
+  const two = { batch: three.batch.slice(0, 2) };
+  const over = await app.request("/v1/batch", post(two, { key: "good_key" }), other);
+  assert.equal(over.status, 429, "1 token left: a 2-event batch is over");
+  now = 2000;
+  assert.equal((await app.request("/v1/batch", post(two, { key: "good_key" }), other)).status, 200);
+  assert.equal(producer.events().length, 5);
 });
 
 Deno.test("Kafka errors and timeouts answer 503 with Retry-After and count producer errors", async () => {

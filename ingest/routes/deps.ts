@@ -6,10 +6,17 @@ import type { Publisher } from "../adapters/publisher.ts";
 import type { RateLimiter } from "../adapters/rate_limiter.ts";
 import type { SourceLookup } from "../adapters/sources.ts";
 import type { Cidr } from "../core/ip.ts";
+import type { IpBuckets } from "../core/ip_buckets.ts";
 import type { IngestMetrics } from "../metrics.ts";
 
-/** Hono bindings: the TCP peer address, passed by `main.ts` from Deno.serve's info. */
-export type IngestEnv = { Bindings: { remoteAddr?: string } };
+/**
+ * Hono bindings: the TCP peer address, passed by `main.ts` from Deno.serve's info; variables: the
+ * client IP, resolved once by the per-IP limit at the door.
+ */
+export type IngestEnv = {
+  Bindings: { remoteAddr?: string };
+  Variables: { clientIp?: string | null };
+};
 
 /** Size limits in bytes / events. */
 export interface IngestLimits {
@@ -23,6 +30,8 @@ export interface IngestLimits {
 export interface IngestDeps {
   sources: SourceLookup;
   rateLimiter: RateLimiter;
+  /** The in-memory per-IP event limit applied before authentication; null disables. */
+  ipBuckets: IpBuckets | null;
   publisher: Publisher;
   registry: Registry;
   metrics: IngestMetrics;

@@ -13,7 +13,7 @@ export function eventflowRoutes(deps: IngestDeps): Hono<IngestEnv> {
 
   app.post("/event", async (c) => {
     const parsed = await parseRequest(c, deps, { batch: false });
-    await enforceRateLimit(deps, parsed, 1);
+    enforceRateLimit(deps, parsed, 1);
     const result = mapEventflowEvent(parsed.body, parsed.facts);
     if (!result.ok) {
       const { code, field, message } = result.rejection;
@@ -31,7 +31,7 @@ export function eventflowRoutes(deps: IngestDeps): Hono<IngestEnv> {
       listKey: "events",
       maxEvents: deps.limits.maxBatchEvents,
     });
-    await enforceRateLimit(deps, parsed, items.length);
+    enforceRateLimit(deps, parsed, items.length);
     const batchSentAt = readBatchSentAt(envelope);
     const outcome = mapBatch(
       items,

@@ -77,10 +77,7 @@ export async function parseRequest(
     }
     source = await authenticate(deps, bodyKey);
   }
-  const ip = clientIp(c.env?.remoteAddr ?? null, {
-    forwardedFor: headers.get("x-forwarded-for"),
-    trusted: deps.trustedProxies,
-  });
+  const ip = c.var.clientIp !== undefined ? c.var.clientIp : requestIp(c, deps);
   return {
     body,
     source,
@@ -94,16 +91,58 @@ export async function parseRequest(
   };
 }
 
+/** The client IP of a request: the peer, or X-Forwarded-For when the peer is a trusted proxy. */
+export function requestIp(c: Context<IngestEnv>, deps: IngestDeps): string | null {
+  return clientIp(c.env?.remoteAddr ?? null, {
+    forwardedFor: c.req.raw.headers.get("x-forwarded-for"),
+    trusted: deps.trustedProxies,
+  });
+}
+
+/**
+ * The per-IP limit at the door, before the key is looked up or the body read: one token per
+ * request now, the rest of its events in {@link enforceRateLimit}. Throws 429 when over.
+ */
+export function admitIp(c: Context<IngestEnv>, deps: IngestDeps): void {
+  if (deps.ipBuckets === null) return;
+  const ip = requestIp(c, deps);
+  c.set("clientIp", ip);
+  if (ip !== null) takeIpTokens(deps, ip, 1);
+}
+
+function takeIpTokens(deps: IngestDeps, ip: string, n: number): void {
+  const wait = deps.ipBuckets!.take(ip, n);
+  if (wait === 0) return;
+  deps.metrics.rateLimited.inc({ scope: "ip" });
+  throw new IngestError(
+    429,
+    "RATE_LIMITED",
+    `Rate limit exceeded: more than ${
+      deps.ipBuckets!.eventsPerSecond
+    } events per second from this IP; retry after ${wait} s`,
+    { retryAfter: wait },
+  );
+}
+
+const SCOPE_TEXT = {
+  write_key: "events for this write key",
+  write_key_ip: "events for this write key from this IP",
+} as const;
+
 /** Applies the rate limits for `cost` events; throws 429 with Retry-After when over. */
-export async function enforceRateLimit(deps: IngestDeps, parsed: ParsedRequest, cost: number) {
-  const decision = await deps.rateLimiter.check({
+export function enforceRateLimit(deps: IngestDeps, parsed: ParsedRequest, cost: number): void {
+  // The door took one token; the request's other events count against the IP too.
+  if (deps.ipBuckets !== null && parsed.facts.ip !== null && cost > 1) {
+    takeIpTokens(deps, parsed.facts.ip, cost - 1);
+  }
+  const decision = deps.rateLimiter.check({
     ip: parsed.facts.ip,
     sourceId: parsed.source.sourceId,
     cost,
   });
   if (decision.allowed) return;
   deps.metrics.rateLimited.inc({ scope: decision.scope });
-  const what = decision.scope === "ip" ? "requests from this IP" : "events for this write key";
+  const what = decision.scope === "ip" ? "events from this IP" : SCOPE_TEXT[decision.scope];
   throw new IngestError(
     429,
     "RATE_LIMITED",

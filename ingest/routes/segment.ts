@@ -23,7 +23,7 @@ function segmentBatch(deps: IngestDeps) {
       listKey: "batch",
       maxEvents: deps.limits.maxBatchEvents,
     });
-    await enforceRateLimit(deps, parsed, items.length);
+    enforceRateLimit(deps, parsed, items.length);
     let sentAt: string | null;
     try {
       sentAt = readTimestamp(envelope, "sentAt");
@@ -47,7 +47,7 @@ export function segmentRoutes(deps: IngestDeps): Hono<IngestEnv> {
   for (const type of SINGLE_TYPES) {
     const single = async (c: Context<IngestEnv>) => {
       const parsed = await parseRequest(c, deps, { batch: false });
-      await enforceRateLimit(deps, parsed, 1);
+      enforceRateLimit(deps, parsed, 1);
       const result = mapSegmentEvent(parsed.body, parsed.facts, { type });
       if (!result.ok) {
         const { code, field, message } = result.rejection;

@@ -63,7 +63,8 @@ export async function testApp(overrides: Partial<IngestDeps> & { decision?: Rate
   const registry = createRegistry("ingest", { processMetrics: false });
   const deps: IngestDeps = {
     sources: { findByHash: (hash) => Promise.resolve(byHash.get(hash) ?? null) },
-    rateLimiter: { check: () => Promise.resolve(overrides.decision ?? { allowed: true }) },
+    rateLimiter: { check: () => overrides.decision ?? { allowed: true } },
+    ipBuckets: null,
     publisher: createPublisher(producer, {
       topic: "raw_test",
       timeoutMs: 50,
