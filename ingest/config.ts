@@ -44,6 +44,13 @@ export const IngestConfigSchema = z.object({
   /** Largest request body on the wire when gzip-encoded. */
   INGEST_MAX_COMPRESSED_BYTES: positiveInt(512 * 1024),
   INGEST_MAX_BATCH_EVENTS: positiveInt(1000),
+  /**
+   * A request body not fully received this long after its headers answers 408 REQUEST_TIMEOUT
+   * and the connection is closed (slow-loris bodies).
+   */
+  INGEST_BODY_TIMEOUT_MS: positiveInt(10_000),
+  /** Requests handled at once; beyond, 503 INGEST_OVERLOADED with Retry-After at once. */
+  INGEST_MAX_INFLIGHT_REQUESTS: positiveInt(4096),
   /** Events further than this in the future (after skew correction) are clamped. */
   INGEST_FUTURE_TOLERANCE_SECONDS: positiveInt(600),
   /** Peers whose X-Forwarded-For is believed (CIDRs, comma-separated). */

@@ -106,6 +106,8 @@ async function main(): Promise<void> {
       maxBatchBytes: config.INGEST_MAX_BATCH_BYTES,
       maxCompressedBytes: config.INGEST_MAX_COMPRESSED_BYTES,
       maxBatchEvents: config.INGEST_MAX_BATCH_EVENTS,
+      bodyTimeoutMs: config.INGEST_BODY_TIMEOUT_MS,
+      maxInflightRequests: config.INGEST_MAX_INFLIGHT_REQUESTS,
     },
     trustedProxies: config.INGEST_TRUSTED_PROXIES,
     corsOrigins: config.INGEST_CORS_ORIGINS,

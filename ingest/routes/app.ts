@@ -8,6 +8,7 @@ import { cors } from "hono/cors";
 import { statusRoutes } from "../../shared/http/ops.ts";
 import { IngestError } from "../core/errors.ts";
 import { createKeyHasher } from "../core/write_key.ts";
+import { createDeadlines } from "../adapters/deadlines.ts";
 import type { IngestDeps, IngestEnv } from "./deps.ts";
 import { admitIp } from "./pipeline.ts";
 import { clientConfigRoutes } from "./client_config.ts";
@@ -20,17 +21,38 @@ const OPS_PATHS = new Set(["/metrics", "/healthz", "/readyz"]);
 /** Builds the whole ingest app from its dependencies. */
 export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
   // Hashing each request's key costs more than the rest of authentication; memoize it per app.
-  const deps: IngestDeps = { ...appDeps, hashKey: appDeps.hashKey ?? createKeyHasher() };
+  const deps: IngestDeps = {
+    ...appDeps,
+    hashKey: appDeps.hashKey ?? createKeyHasher(),
+    // One timer for every body read (deadlines.ts), not one per request.
+    bodyDeadlines: appDeps.bodyDeadlines ?? createDeadlines(appDeps.limits.bodyTimeoutMs),
+  };
   const app = new Hono<IngestEnv>();
   const { metrics } = deps;
+  let inflight = 0;
 
   app.use("*", async (c, next) => {
     if (OPS_PATHS.has(c.req.path)) return next();
+    if (inflight >= deps.limits.maxInflightRequests) {
+      // Refused before anything is read: a flood of slow requests cannot queue up without bound.
+      metrics.overloaded.inc({ reason: "inflight" });
+      metrics.requests.inc({ route: "overloaded", status: "503" });
+      c.header("Retry-After", "1");
+      return c.json({
+        error: {
+          code: "INGEST_OVERLOADED",
+          message:
+            `Ingest is overloaded: ${inflight} requests are in progress (INGEST_MAX_INFLIGHT_REQUESTS); retry later`,
+        },
+      }, 503);
+    }
+    inflight++;
     metrics.inflight.inc();
     const started = performance.now();
     try {
       await next();
     } finally {
+      inflight--;
       metrics.inflight.dec();
       // routePath keeps label cardinality bounded (unknown paths all count as "*").
       const route = c.req.routePath === "/*" ? "unmatched" : c.req.routePath;
@@ -104,6 +126,8 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
         metrics.validationFailures.inc({ reason: error.code });
       }
       if (error.retryAfter !== undefined) c.header("Retry-After", String(error.retryAfter));
+      // A client too slow to send its body does not get to keep the connection.
+      if (error.status === 408) c.header("Connection", "close");
       if (error.status >= 500) {
         deps.logger.warn(error.message, { code: error.code, cause: String(error.cause) });
       }

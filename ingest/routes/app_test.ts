@@ -512,6 +512,8 @@ Deno.test("bodies nested deeper than 32 levels answer 400 naming the field on ev
     maxBatchBytes: 1_000_000,
     maxCompressedBytes: 1_000_000,
     maxBatchEvents: 20,
+    bodyTimeoutMs: 10_000,
+    maxInflightRequests: 100,
   };
   const { app, producer } = await testApp({ limits });
   const nested = (depth: number) => {
@@ -567,6 +569,8 @@ Deno.test("order and product ids over 256 characters answer 400 naming the field
     maxBatchBytes: 100_000,
     maxCompressedBytes: 100_000,
     maxBatchEvents: 20,
+    bodyTimeoutMs: 10_000,
+    maxInflightRequests: 100,
   };
   const { app, producer } = await testApp({ limits });
   const long = "o".repeat(10_000);

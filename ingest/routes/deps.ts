@@ -2,6 +2,7 @@
 import type { Logger } from "../../shared/log.ts";
 import type { ReadinessCheck } from "../../shared/http/ops.ts";
 import type { Registry } from "../../shared/metrics.ts";
+import type { Deadlines } from "../adapters/deadlines.ts";
 import type { Publisher } from "../adapters/publisher.ts";
 import type { RateLimiter } from "../adapters/rate_limiter.ts";
 import type { SourceLookup } from "../adapters/sources.ts";
@@ -24,6 +25,10 @@ export interface IngestLimits {
   maxBatchBytes: number;
   maxCompressedBytes: number;
   maxBatchEvents: number;
+  /** A request body not fully received this long after its headers answers 408 (ms). */
+  bodyTimeoutMs: number;
+  /** Requests handled at once; beyond, 503 INGEST_OVERLOADED at once. */
+  maxInflightRequests: number;
 }
 
 /** Everything the app is built from. */
@@ -52,4 +57,6 @@ export interface IngestDeps {
   now?: () => number;
   /** Write key → SHA-256 hex; `createApp` defaults it to a bounded memo (`createKeyHasher`). */
   hashKey?: (key: string) => string;
+  /** Bounds body reads by `limits.bodyTimeoutMs`; `createApp` builds it. */
+  bodyDeadlines?: Deadlines;
 }

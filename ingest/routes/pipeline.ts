@@ -57,12 +57,22 @@ export async function parseRequest(
   const headerKey = writeKeyFromHeaders(headers) ?? (c.req.query("writeKey")?.trim() || null);
   // Authenticating before reading spares the body read for bad keys sent in headers.
   const early = headerKey === null ? null : await authenticate(deps, headerKey);
-  const text = await readRequestBody(c.req.raw, {
+  const reading = readRequestBody(c.req.raw, {
     maxBytes: opts.batch ? deps.limits.maxBatchBytes : deps.limits.maxEventBytes,
     maxWireBytes: deps.limits.maxCompressedBytes,
     contentEncoding: headers.get("content-encoding"),
     contentLength: headers.get("content-length"),
   });
+  const text = deps.bodyDeadlines === undefined ? await reading : await deps.bodyDeadlines.race(
+    reading,
+    () =>
+      new IngestError(
+        408,
+        "REQUEST_TIMEOUT",
+        `The request body did not arrive within ${deps.limits.bodyTimeoutMs} ms; send it at once`,
+        { field: "body" },
+      ),
+  );
   const body = parseBody(text, headers.get("content-type"));
   let source = early;
   if (source === null) {

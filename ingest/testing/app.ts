@@ -79,6 +79,8 @@ export async function testApp(overrides: Partial<IngestDeps> & { decision?: Rate
       maxBatchBytes: 8192,
       maxCompressedBytes: 4096,
       maxBatchEvents: 20,
+      bodyTimeoutMs: 10_000,
+      maxInflightRequests: 100,
     },
     trustedProxies: ["127.0.0.0/8", "::1/128"].map(parseCidr),
     corsOrigins: ["*"],
