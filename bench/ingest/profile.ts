@@ -10,11 +10,12 @@
  */
 import { runCli } from "../../shared/cli.ts";
 import { INGEST_PROFILE_USAGE, type IngestProfileArgs, parseIngestProfileArgs } from "../args.ts";
-import { httpOk, spawnChild, waitChildReady } from "../../shared/process/mod.ts";
+import { freePort, httpOk, spawnChild, waitChildReady } from "../../shared/process/mod.ts";
 import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../../ingest/testing/env.ts";
 import { BRIEF_EXAMPLE } from "../../ingest/testing/fixtures.ts";
 import { cpuSeconds } from "../suite/proc.ts";
-import { runWrk, wrkScript } from "../suite/wrk.ts";
+import { runWrk } from "../suite/wrk.ts";
+import { freshUserScript } from "./_wrk.ts";
 import { benchSource } from "./_source.ts";
 
 const PORT = 18180;
@@ -80,12 +81,14 @@ async function main(args: IngestProfileArgs): Promise<void> {
       TOPIC_RAW: topic.name,
       DATABASE_URL: TEST_DATABASE_URL,
       PORT: String(PORT),
+      OPS_PORT: String(freePort()),
       LOG_LEVEL: "warn",
       INGEST_ENSURE_TOPIC: "false",
       INGEST_RATE_LIMIT_PREFIX: `test:ingest:prof:${source.sourceId}`,
-      // "on": limits too high to throttle, but the Redis check runs per request.
+      // "on": limits too high to throttle, but every check runs (and syncs to Redis).
       INGEST_RATE_LIMIT_KEY_EVENTS: limits,
-      INGEST_RATE_LIMIT_IP_REQUESTS: limits,
+      INGEST_RATE_LIMIT_KEY_IP_EVENTS: limits,
+      INGEST_RATE_LIMIT_IP_EVENTS: limits,
     },
     stderrOnly: true,
   });
@@ -98,7 +101,7 @@ async function main(args: IngestProfileArgs): Promise<void> {
     const cpuBefore = await cpuSeconds(ingest.pid);
     const result = await runWrk(
       `http://127.0.0.1:${PORT}/api/v1/event`,
-      wrkScript(body, { Authorization: source.authorization }),
+      freshUserScript(body, { Authorization: source.authorization }),
       { threads: 1, connections: args.connections, durationS: args.durationS },
     );
     const cpu = (await cpuSeconds(ingest.pid)) - cpuBefore;

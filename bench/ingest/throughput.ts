@@ -12,16 +12,11 @@ import {
   type IngestThroughputArgs,
   parseIngestThroughputArgs,
 } from "../args.ts";
-import {
-  freePort,
-  spawnChild,
-  tcpOpen,
-  waitChildReady,
-  waitListeningPort,
-} from "../../shared/process/mod.ts";
+import { freePort, httpOk, spawnChild, tcpOpen, waitChildReady } from "../../shared/process/mod.ts";
 import { BROKERS, TEST_DATABASE_URL, testSql, testTopic } from "../../ingest/testing/env.ts";
 import { BRIEF_EXAMPLE } from "../../ingest/testing/fixtures.ts";
-import { runWrk, type WrkResult, wrkScript } from "../suite/wrk.ts";
+import { runWrk, type WrkResult } from "../suite/wrk.ts";
+import { freshUserScript } from "./_wrk.ts";
 import { benchSource } from "./_source.ts";
 
 const BARE_SERVER = new URL("../suite/bare_server.ts", import.meta.url).pathname;
@@ -31,8 +26,8 @@ const ms = (n: number) => `${n.toFixed(2)}ms`;
 
 async function main(args: IngestThroughputArgs): Promise<void> {
   const wrk = (url: string, body: string, authorization: string): Promise<WrkResult> =>
-    runWrk(url, wrkScript(body, { Authorization: authorization }), {
-      threads: 2,
+    runWrk(url, freshUserScript(body, { Authorization: authorization }), {
+      threads: 1,
       connections: args.connections,
       durationS: args.durationS,
     });
@@ -55,6 +50,9 @@ async function main(args: IngestThroughputArgs): Promise<void> {
     bare = await wrk(`http://127.0.0.1:${barePort}/`, event, source.authorization);
   }
 
+  // Both ports named: the ops server logs "Listening" first, so waiting for the log would find it.
+  const port = freePort();
+  const opsPort = freePort();
   await using ingest = spawnChild(Deno.execPath(), {
     name: "ingest",
     args: ["run", "-A", INGEST_MAIN],
@@ -63,20 +61,29 @@ async function main(args: IngestThroughputArgs): Promise<void> {
       TOPIC_RAW: topic.name,
       DATABASE_URL: TEST_DATABASE_URL,
       INGEST_RATE_LIMIT_PREFIX: `test:ingest:bench:${source.sourceId}`,
-      // Limits high enough not to throttle the benchmark, but the Redis check still runs per request.
+      // Limits high enough not to throttle the benchmark, but every check still runs.
       INGEST_RATE_LIMIT_KEY_EVENTS: "100000000",
-      INGEST_RATE_LIMIT_IP_REQUESTS: "100000000",
-      PORT: "0",
+      INGEST_RATE_LIMIT_KEY_IP_EVENTS: "100000000",
+      INGEST_RATE_LIMIT_IP_EVENTS: "100000000",
+      PORT: String(port),
+      OPS_PORT: String(opsPort),
     },
     stderrOnly: true,
   });
-  const base = `http://127.0.0.1:${await waitListeningPort(ingest)}`;
+  await waitChildReady(ingest, () => httpOk(`http://127.0.0.1:${port}/readyz`), {
+    timeoutMs: 60_000,
+    what: "ingest /readyz",
+  });
+  const base = `http://127.0.0.1:${port}`;
   const single = await wrk(`${base}/api/v1/event`, event, source.authorization);
   const batchBody = JSON.stringify({
     events: Array.from({ length: args.batch }, () => BRIEF_EXAMPLE),
   });
   const batch = await wrk(`${base}/api/v1/events`, batchBody, source.authorization);
-  const metricLines = (await (await fetch(`${base}/metrics`)).text()).split("\n");
+  // Metrics are on the ops port only (the public one serves status).
+  const metricLines = (await (await fetch(`http://127.0.0.1:${opsPort}/metrics`)).text()).split(
+    "\n",
+  );
   const statuses = metricLines.filter((line) => line.startsWith("eventflow_ingest_requests_total{"))
     .map((line) => line.replace(/,service="ingest"\}/, "}"));
   const metricValue = (name: string) =>
@@ -86,7 +93,7 @@ async function main(args: IngestThroughputArgs): Promise<void> {
 
   const { connections, durationS } = args;
   console.log(
-    `wrk -t2 -c${connections} -d${durationS}s --latency, ${navigator.hardwareConcurrency} cores, wrk + Deno + Kafka + Redis on one machine`,
+    `wrk -t1 -c${connections} -d${durationS}s --latency, ${navigator.hardwareConcurrency} cores, wrk + Deno + Kafka + Redis on one machine`,
   );
   console.log(
     `bare Deno.serve JSON   : ${bare.requestsPerSec.toFixed(0)} req/s  p50 ${
