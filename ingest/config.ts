@@ -72,8 +72,9 @@ export const IngestConfigSchema = z.object({
   /** Events per window per write key, across instances (through Redis); 0 disables. */
   INGEST_RATE_LIMIT_KEY_EVENTS: nonNegativeInt(20_000),
   /**
-   * Events per window per write key from one client IP, so one visitor holding a public key
-   * cannot spend the whole key's quota; 0 disables (and so does a key limit of 0).
+   * Events per window per public write key from one client IP, so one visitor holding a public
+   * key cannot spend the whole key's quota (server keys have none); 0 disables (and so does a key
+   * limit of 0).
    */
   INGEST_RATE_LIMIT_KEY_IP_EVENTS: nonNegativeInt(2_000),
   /** How often each instance exchanges its counts with Redis (ms); limits are decided locally. */

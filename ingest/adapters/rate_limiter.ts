@@ -13,6 +13,7 @@
  * instances a window can overshoot by at most what the others admitted since the last sync.
  */
 import type { Redis } from "../../shared/redis/mod.ts";
+import type { SourceKind } from "../core/event.ts";
 import { rateLimitSubject } from "../core/ip.ts";
 
 /** The verdict for one request. */
@@ -28,10 +29,12 @@ export type RateDecision =
 /** Checks and counts one request's events. */
 export interface RateLimiter {
   /**
-   * Counts `cost` events for `sourceId` and for `sourceId` from `ip` (its /64 when IPv6), then
-   * decides; denied events are not counted.
+   * Counts `cost` events for `sourceId` and, for a public key, for `sourceId` from `ip` (its /64
+   * when IPv6), then decides; denied events are not counted.
    */
-  check(request: { ip: string | null; sourceId: string; cost: number }): RateDecision;
+  check(
+    request: { ip: string | null; sourceId: string; kind: SourceKind; cost: number },
+  ): RateDecision;
 }
 
 /** Options for {@link createSyncedRateLimiter}. */
@@ -41,7 +44,10 @@ export interface SyncedRateLimiterOptions {
   windowMs: number;
   /** Events per window per write key; 0 disables (and the per-IP share with it). */
   keyLimit: number;
-  /** Events per window per write key from one client IP; 0 disables. */
+  /**
+   * Events per window per public write key from one client IP; 0 disables. Server keys have no
+   * sub-quota: a shop's back end sends for all its users from a few IPs.
+   */
   keyIpLimit: number;
   /** How often counts are exchanged with Redis (ms). */
   syncMs: number;
@@ -138,7 +144,7 @@ export function createSyncedRateLimiter(
   }
 
   const limiter: SyncedRateLimiter = {
-    check({ ip, sourceId, cost }) {
+    check({ ip, sourceId, kind, cost }) {
       if (keyLimit === 0) return { allowed: true };
       const at = now();
       const window = Math.floor(at / opts.windowMs);
@@ -147,7 +153,7 @@ export function createSyncedRateLimiter(
       if (byKey.global + byKey.local + cost > keyLimit) {
         return { allowed: false, scope: "write_key", retryAfterSeconds, limit: keyLimit };
       }
-      if (keyIpLimit > 0 && ip !== null) {
+      if (keyIpLimit > 0 && ip !== null && kind === "public") {
         const subject = ip.includes(":") ? rateLimitSubject(ip) : ip;
         const byKeyIp = counter(`${opts.prefix}:kip:${sourceId}:${subject}`, window);
         if (byKeyIp.global + byKeyIp.local + cost > keyIpLimit) {

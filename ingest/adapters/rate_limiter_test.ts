@@ -53,13 +53,17 @@ Deno.test("rate limiter counts events per write key within a window, resets in t
   await withRedis(async (make, redis, prefix) => {
     let now = 1_000_000_250;
     const limiter = make({ now: () => now });
-    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 6 }), { allowed: true });
-    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 4 }), { allowed: true });
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 6 }), {
+      allowed: true,
+    });
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 4 }), {
+      allowed: true,
+    });
     assert.deepEqual(
-      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 }),
+      limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 1 }),
       denied("write_key", 10),
     );
-    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "other", cost: 1 }), {
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "other", kind: "public", cost: 1 }), {
       allowed: true,
     });
     await limiter.sync();
@@ -72,7 +76,9 @@ Deno.test("rate limiter counts events per write key within a window, resets in t
     const ttl = await redis.pttl(`${prefix}:src:s:${window}`);
     assert.ok(ttl > 0 && ttl <= 2000, `keys expire (pttl ${ttl})`);
     now += 1000;
-    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 10 }), { allowed: true });
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 10 }), {
+      allowed: true,
+    });
   });
 });
 
@@ -81,39 +87,63 @@ Deno.test("instances share a write key's count through Redis at each sync (#13, 
     const now = 1_000_000_000;
     const a = make({ now: () => now });
     const b = make({ now: () => now });
-    assert.deepEqual(a.check({ ip: "1.1.1.1", sourceId: "s", cost: 8 }), { allowed: true });
+    assert.deepEqual(a.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 8 }), {
+      allowed: true,
+    });
     await a.sync();
     await b.sync(); // b has nothing of its own yet, but learns nothing either: it syncs what it saw
-    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", cost: 1 }), { allowed: true });
+    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", kind: "public", cost: 1 }), {
+      allowed: true,
+    });
     await b.sync(); // now b's counter exists and carries a's 8
-    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", cost: 2 }), denied("write_key", 10));
-    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", cost: 1 }), { allowed: true });
+    assert.deepEqual(
+      b.check({ ip: "2.2.2.2", sourceId: "s", kind: "public", cost: 2 }),
+      denied("write_key", 10),
+    );
+    assert.deepEqual(b.check({ ip: "2.2.2.2", sourceId: "s", kind: "public", cost: 1 }), {
+      allowed: true,
+    });
   });
 });
 
-Deno.test("one IP gets only its sub-quota of a write key; other IPs keep theirs (#13, 11)", async () => {
+Deno.test("one IP gets only its sub-quota of a public write key; other IPs keep theirs (#13, 11)", async () => {
   await withRedis((make) => {
     const now = 1_000_000_000;
     const limiter = make({ now: () => now, keyLimit: 100, keyIpLimit: 5 });
-    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 5 }), { allowed: true });
-    assert.deepEqual(
-      limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 }),
-      denied("write_key_ip", 5),
-    );
-    // The same IP on another key, another IP on the same key: their own quotas.
-    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "t", cost: 5 }), { allowed: true });
-    assert.deepEqual(limiter.check({ ip: "2.2.2.2", sourceId: "s", cost: 5 }), { allowed: true });
-    // An IPv6 client's whole /64 shares one sub-quota.
-    assert.deepEqual(limiter.check({ ip: "2001:db8:1:2::1", sourceId: "s", cost: 3 }), {
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 5 }), {
       allowed: true,
     });
     assert.deepEqual(
-      limiter.check({ ip: "2001:db8:1:2:aaaa::9", sourceId: "s", cost: 3 }),
+      limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 1 }),
       denied("write_key_ip", 5),
     );
+    // The same IP on another key, another IP on the same key: their own quotas.
+    assert.deepEqual(limiter.check({ ip: "1.1.1.1", sourceId: "t", kind: "public", cost: 5 }), {
+      allowed: true,
+    });
+    assert.deepEqual(limiter.check({ ip: "2.2.2.2", sourceId: "s", kind: "public", cost: 5 }), {
+      allowed: true,
+    });
+    // An IPv6 client's whole /64 shares one sub-quota.
+    assert.deepEqual(
+      limiter.check({ ip: "2001:db8:1:2::1", sourceId: "s", kind: "public", cost: 3 }),
+      {
+        allowed: true,
+      },
+    );
+    assert.deepEqual(
+      limiter.check({ ip: "2001:db8:1:2:aaaa::9", sourceId: "s", kind: "public", cost: 3 }),
+      denied("write_key_ip", 5),
+    );
+    // Server keys have no sub-quota: a back end sends for all its users from one IP.
+    assert.deepEqual(limiter.check({ ip: "3.3.3.3", sourceId: "api", kind: "server", cost: 50 }), {
+      allowed: true,
+    });
     // No sub-quota when the key limit is off (the bench's and operators' opt-out).
     const off = make({ now: () => now, keyLimit: 0, keyIpLimit: 5 });
-    assert.deepEqual(off.check({ ip: "1.1.1.1", sourceId: "s", cost: 500 }), { allowed: true });
+    assert.deepEqual(off.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 500 }), {
+      allowed: true,
+    });
     return Promise.resolve();
   });
 });
@@ -132,11 +162,11 @@ Deno.test("with Redis down or slow the limiter keeps limiting on local counts, n
   });
   try {
     // The decision is made at once: no Redis round-trip a busy event loop could time out.
-    const first = limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 5 });
+    const first = limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 5 });
     assert.deepEqual(first, { allowed: true });
     await limiter.sync();
     assert.equal(errors.length, 1);
-    const decision = limiter.check({ ip: "1.1.1.1", sourceId: "s", cost: 1 });
+    const decision = limiter.check({ ip: "1.1.1.1", sourceId: "s", kind: "public", cost: 1 });
     assert.equal(decision.allowed, false);
   } finally {
     limiter.close();

@@ -148,6 +148,7 @@ export function enforceRateLimit(deps: IngestDeps, parsed: ParsedRequest, cost: 
   const decision = deps.rateLimiter.check({
     ip: parsed.facts.ip,
     sourceId: parsed.source.sourceId,
+    kind: parsed.source.kind,
     cost,
   });
   if (decision.allowed) return;
