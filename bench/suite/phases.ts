@@ -35,7 +35,7 @@ export async function startIngest(env: BenchEnv, topic: string): Promise<BenchCh
       TOPIC_RAW: topic,
       INGEST_ENSURE_TOPIC: "false",
       INGEST_RATE_LIMIT_KEY_EVENTS: "0",
-      INGEST_RATE_LIMIT_IP_REQUESTS: "0",
+      INGEST_RATE_LIMIT_IP_EVENTS: "0",
     },
   });
   await waitReady(`http://127.0.0.1:${PORTS.ingest}/readyz`, child);
