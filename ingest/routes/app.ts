@@ -33,19 +33,6 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
 
   app.use("*", async (c, next) => {
     if (OPS_PATHS.has(c.req.path)) return next();
-    if (inflight >= deps.limits.maxInflightRequests) {
-      // Refused before anything is read: a flood of slow requests cannot queue up without bound.
-      metrics.overloaded.inc({ reason: "inflight" });
-      metrics.requests.inc({ route: "overloaded", status: "503" });
-      c.header("Retry-After", "1");
-      return c.json({
-        error: {
-          code: "INGEST_OVERLOADED",
-          message:
-            `Ingest is overloaded: ${inflight} requests are in progress (INGEST_MAX_INFLIGHT_REQUESTS); retry later`,
-        },
-      }, 503);
-    }
     inflight++;
     metrics.inflight.inc();
     const started = performance.now();
@@ -90,6 +77,25 @@ export function createApp(appDeps: IngestDeps): Hono<IngestEnv> {
       c.header("Access-Control-Expose-Headers", "Retry-After");
     }
     if (!allowAll) c.header("Vary", "Origin", { append: true });
+  });
+
+  // After CORS, so a browser can read the 503; before anything is read, so a flood of slow
+  // requests cannot queue up without bound (#13, 12).
+  app.use("*", async function capInflight(c, next) {
+    if (inflight <= deps.limits.maxInflightRequests || OPS_PATHS.has(c.req.path)) {
+      await next();
+      return;
+    }
+    metrics.overloaded.inc({ reason: "inflight" });
+    c.header("Retry-After", "1");
+    return c.json({
+      error: {
+        code: "INGEST_OVERLOADED",
+        message: `Ingest is overloaded: ${
+          inflight - 1
+        } requests are in progress (INGEST_MAX_INFLIGHT_REQUESTS); retry later`,
+      },
+    }, 503);
   });
 
   // The per-IP limit runs before any route reads a key or a body (#13, 11).

@@ -93,6 +93,7 @@ Deno.test("beyond the in-flight cap requests are answered 503 INGEST_OVERLOADED 
   }
   assert.equal(res!.status, 503);
   assert.equal(res!.headers.get("retry-after"), "1");
+  assert.equal(res!.headers.get("access-control-allow-origin"), "*", "a browser can read it");
   const body = await res!.json();
   assert.equal(body.error.code, "INGEST_OVERLOADED");
   assert.match(body.error.message, /2 requests are in progress/);
