@@ -113,6 +113,30 @@ export function parseSinkThroughputArgs(args: string[]): { events: number; batch
   };
 }
 
+/** Usage of bench/sink/cpu.ts. */
+export const SINK_CPU_USAGE = "Usage: deno run -A bench/sink/cpu.ts [--events 20000] [--rounds 3]";
+
+/** Parses the sink CPU breakdown's flags. */
+export function parseSinkCpuArgs(args: string[]): { events: number; rounds: number } {
+  const { values } = parseCli({
+    args,
+    options: { events: { type: "string" }, rounds: { type: "string" } },
+  });
+  return {
+    events: intOption(values.events, "events", { fallback: 20_000 }),
+    rounds: intOption(values.rounds, "rounds", { fallback: 3 }),
+  };
+}
+
+/** Usage of bench/sink/profile.ts. */
+export const SINK_PROFILE_USAGE = "Usage: deno run -A bench/sink/profile.ts [--events 30000]";
+
+/** Parses the sink profile's flags. */
+export function parseSinkProfileArgs(args: string[]): { events: number } {
+  const { values } = parseCli({ args, options: { events: { type: "string" } } });
+  return { events: intOption(values.events, "events", { fallback: 30_000 }) };
+}
+
 /** Usage of bench/clickhouse/insert.ts. */
 export const CLICKHOUSE_INSERT_USAGE =
   "Usage: deno run -A bench/clickhouse/insert.ts [--rows 30000] [--runs 3]";

@@ -10,10 +10,7 @@
 import { runCli } from "../shared/cli.ts";
 import { createAdmin } from "../shared/kafka/mod.ts";
 import { parseSuiteArgs, SUITE_USAGE, type SuitePhase } from "./args.ts";
-import { migrateAll } from "../shared/migrate.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
-import { ensureClickHouseCredentials } from "../infra/stack/clickhouse_users.ts";
-import { loadStackConfig } from "../infra/stack/config.ts";
 import { KAFKA_TOOLS_VERSION } from "./suite/kafka_perf.ts";
 import { describeMachine } from "./suite/machine.ts";
 import { renderMarkdown, spliceSection } from "./suite/markdown.ts";
@@ -26,6 +23,7 @@ import {
 } from "./suite/phases.ts";
 import { measureWholePipeline } from "./suite/pipeline.ts";
 import { repoRoot, runCommand } from "./suite/proc.ts";
+import { benchStores } from "./suite/stores.ts";
 import type { BenchResults } from "./suite/results.ts";
 import { evaluate, summarizeRuns } from "./suite/targets.ts";
 
@@ -49,19 +47,7 @@ async function main(args: string[]): Promise<number> {
     await runCommand(deno, ["run", "-A", "infra/stack/cli.ts", "up"]);
   }
   const brokers = Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092";
-  const clickhouseUrl = Deno.env.get("CLICKHOUSE_URL") ?? "http://127.0.0.1:8123";
-  const databaseUrl = Deno.env.get("BENCH_DATABASE_URL") ??
-    "postgres://postgres@127.0.0.1:5432/eventflow_bench";
-  // The stack's ClickHouse writer: the bench migrates and its sink inserts.
-  const stack = loadStackConfig(Deno.env.toObject());
-  const { writer } = await ensureClickHouseCredentials(stack.dir, stack.clickhouse);
-  await migrateAll({
-    databaseUrl,
-    clickhouseUrl,
-    clickhouseDatabase: "eventflow_bench",
-    clickhouseUser: writer.username,
-    clickhousePassword: writer.password,
-  });
+  const { clickhouseUrl, databaseUrl, writer } = await benchStores(Deno.env.toObject());
   const writeKey = "bench_write_key";
   await runCommand(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
     env: { DATABASE_URL: databaseUrl, EVENTFLOW_DEV_WRITE_KEY: writeKey },

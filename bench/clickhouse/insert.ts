@@ -28,7 +28,7 @@ import {
   waitClickHouseReady,
 } from "../../infra/clickhouse/mod.ts";
 import { toEventRow } from "../../sink/core/clickhouse_row.ts";
-import { enrichedEvent } from "../../sink/testing/events.ts";
+import { streamEvent } from "../../sink/testing/events.ts";
 
 const MIGRATION = new URL("../../shared/clickhouse/migrations/0001_events.sql", import.meta.url);
 
@@ -44,27 +44,7 @@ async function eventsDdl(): Promise<(table: string) => string> {
 export function eventsBody(count: number): Uint8Array {
   const lines: string[] = [];
   for (let i = 0; i < count; i++) {
-    const event = enrichedEvent({
-      event_id: `bench-${i}`,
-      event: i % 10 === 0 ? "purchase" : "page_view",
-      user_id: `u${i % 5000}`,
-      anonymous_id: `a${i % 5000}`,
-      session_id: `s${i % 10000}`,
-      properties: {
-        order_id: `o${i}`,
-        items: [{ product_id: `p${i % 300}`, quantity: 1, price: 19.9, name: "Shirt" }],
-      },
-      context: {
-        locale: "en-US",
-        page: {
-          path: `/p/${i % 500}`,
-          title: "Product page",
-          url: `https://shop.example.com/p/${i}`,
-        },
-        library: { name: "eventflow.js", version: "1.4.0" },
-      },
-      revenue: { amount: 29.9, currency: "EUR", amount_base: 32.1, base_currency: "USD" },
-    }, { at: new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString() });
+    const event = streamEvent(i, { prefix: "bench-" });
     lines.push(
       JSON.stringify(toEventRow(event, { topic: "bench", partition: i % 6, offset: String(i) })),
     );

@@ -163,7 +163,12 @@ async function sustainStep(
   const expected = rate * durationS;
   const reasons: string[] = [];
   if (load.accepted < expected * 0.99) {
-    reasons.push(`ingest accepted ${load.accepted} of ${Math.round(expected)}`);
+    const why = load.errorSamples[0];
+    reasons.push(
+      `ingest accepted ${load.accepted} of ${Math.round(expected)}${
+        why ? ` (${why.slice(0, 120)})` : ""
+      }`,
+    );
   }
   if (p95 === null || p95 > 2) reasons.push(`freshness p95 ${p95?.toFixed(2) ?? "–"} s > 2 s`);
   // Bounded: never more than 2 s of events behind, the same bound as freshness.
