@@ -127,6 +127,19 @@ Deno.test("evaluate() judges each issue 16 target and marks unmeasured ones", ()
   assert.equal(ratio(null, 3), null);
 });
 
+Deno.test("evaluate() counts a search where no rate was sustained as not met, not unmeasured", () => {
+  const r = run();
+  r.sustain!.steps = r.sustain!.steps.slice(0, 1);
+  r.sustain!.maxSustainedRate = null;
+  const [headline] = evaluate(r);
+  assert.deepEqual([headline!.measured, headline!.status], [
+    "none sustained (lowest tried 10,000 events/s)",
+    "not met",
+  ]);
+  r.sustain = null;
+  assert.equal(evaluate(r)[0]!.status, "not measured");
+});
+
 Deno.test("summarizeRuns() keeps the median run's verdict and shows the spread", () => {
   const runs = [0.5, 0.95, 0.92].map((r) => {
     const result = run();
