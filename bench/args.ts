@@ -113,17 +113,44 @@ export function parseSinkThroughputArgs(args: string[]): { events: number; batch
   };
 }
 
+/** Usage of bench/sink/cpu.ts. */
+export const SINK_CPU_USAGE = "Usage: deno run -A bench/sink/cpu.ts [--events 20000] [--rounds 3]";
+
+/** Parses the sink CPU breakdown's flags. */
+export function parseSinkCpuArgs(args: string[]): { events: number; rounds: number } {
+  const { values } = parseCli({
+    args,
+    options: { events: { type: "string" }, rounds: { type: "string" } },
+  });
+  return {
+    events: intOption(values.events, "events", { fallback: 20_000 }),
+    rounds: intOption(values.rounds, "rounds", { fallback: 3 }),
+  };
+}
+
+/** Usage of bench/sink/profile.ts. */
+export const SINK_PROFILE_USAGE = "Usage: deno run -A bench/sink/profile.ts [--events 30000]";
+
+/** Parses the sink profile's flags. */
+export function parseSinkProfileArgs(args: string[]): { events: number } {
+  const { values } = parseCli({ args, options: { events: { type: "string" } } });
+  return { events: intOption(values.events, "events", { fallback: 30_000 }) };
+}
+
 /** Usage of bench/clickhouse/insert.ts. */
 export const CLICKHOUSE_INSERT_USAGE =
-  "Usage: deno run -A bench/clickhouse/insert.ts [rows=100000]";
+  "Usage: deno run -A bench/clickhouse/insert.ts [--rows 30000] [--runs 3]";
 
-/** Parses `[rows]`. */
-export function parseClickHouseInsertArgs(args: string[]): { rows: number } {
-  const { positionals } = parseCli({ args, options: {}, allowPositionals: true });
-  if (positionals.length > 1) {
-    throw new UsageError(`Expected at most 1 argument, got ${positionals.length}`);
-  }
-  return { rows: intOption(positionals[0], "rows", { fallback: 100_000 }) };
+/** Parses the stand-in insert benchmark's flags. */
+export function parseClickHouseInsertArgs(args: string[]): { rows: number; runs: number } {
+  const { values } = parseCli({
+    args,
+    options: { rows: { type: "string" }, runs: { type: "string" } },
+  });
+  return {
+    rows: intOption(values.rows, "rows", { fallback: 30_000 }),
+    runs: intOption(values.runs, "runs", { fallback: 3 }),
+  };
 }
 
 /** Usage of bench/kafka/clients.ts. */
@@ -152,18 +179,49 @@ export function parseKafkaClientsArgs(
 }
 
 /** The suite's phases, in run order. */
-export const SUITE_PHASES = ["single", "batch", "sink", "pipeline"] as const;
+export const SUITE_PHASES = ["single", "batch", "sink", "standin", "pipeline"] as const;
 
 /** One phase of the suite. */
 export type SuitePhase = typeof SUITE_PHASES[number];
 
 /** Usage of bench/suite.ts (`deno task bench`). */
-export const SUITE_USAGE = `Usage: deno task bench [--only ${SUITE_PHASES.join(",")}]`;
+export const SUITE_USAGE = `Usage: deno task bench [--only ${SUITE_PHASES.join(",")}] [--runs 1]
+       [--sustain 60] [--start-rate 10000] [--note "loaded machine"]
 
-/** Parses `[--only a,b]`: the phases to run (default all). */
-export function parseSuiteArgs(args: string[]): { only: Set<SuitePhase> } {
-  const { values } = parseCli({ args, options: { only: { type: "string" } } });
-  if (values.only === undefined) return { only: new Set(SUITE_PHASES) };
+  --only        run a subset of the phases (the others are reported as not measured)
+  --runs        repeat the phases; the table shows the median run and the spread
+  --sustain     seconds of each open-loop step of the max-sustained-rate search (issue 16: 60)
+  --start-rate  first rate of that search, events/s; each step not sustained is followed by 0.6×
+  --note        conditions stated beside the figures`;
+
+/** The suite's settings, from the command line. */
+export interface SuiteArgs {
+  only: Set<SuitePhase>;
+  runs: number;
+  sustainS: number;
+  startRate: number;
+  note: string | null;
+}
+
+/** Parses the suite's flags (default: every phase once); a bad flag throws a UsageError. */
+export function parseSuiteArgs(args: string[]): SuiteArgs {
+  const { values } = parseCli({
+    args,
+    options: {
+      only: { type: "string" },
+      runs: { type: "string" },
+      sustain: { type: "string" },
+      "start-rate": { type: "string" },
+      note: { type: "string" },
+    },
+  });
+  const rest = {
+    runs: intOption(values.runs, "runs", { fallback: 1, min: 1 }),
+    sustainS: intOption(values.sustain, "sustain", { fallback: 60, min: 1 }),
+    startRate: intOption(values["start-rate"], "start-rate", { fallback: 10_000, min: 1 }),
+    note: values.note ?? null,
+  };
+  if (values.only === undefined) return { only: new Set(SUITE_PHASES), ...rest };
   const only = new Set<SuitePhase>();
   for (const phase of values.only.split(",")) {
     if (!(SUITE_PHASES as readonly string[]).includes(phase)) {
@@ -171,7 +229,7 @@ export function parseSuiteArgs(args: string[]): { only: Set<SuitePhase> } {
     }
     only.add(phase as SuitePhase);
   }
-  return { only };
+  return { only, ...rest };
 }
 
 /** Usage of bench/suite/bare_server.ts. */

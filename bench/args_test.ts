@@ -54,8 +54,11 @@ Deno.test("the sink, ClickHouse and Kafka benchmarks keep their flags and defaul
     events: 10,
     batch: 2,
   });
-  assert.deepEqual(parseClickHouseInsertArgs([]), { rows: 100_000 });
-  assert.deepEqual(parseClickHouseInsertArgs(["500"]), { rows: 500 });
+  assert.deepEqual(parseClickHouseInsertArgs([]), { rows: 30_000, runs: 3 });
+  assert.deepEqual(parseClickHouseInsertArgs(["--rows", "500", "--runs", "1"]), {
+    rows: 500,
+    runs: 1,
+  });
   assert.deepEqual(parseKafkaClientsArgs([]), {
     records: 200_000,
     batch: 1000,
@@ -69,12 +72,20 @@ Deno.test("the sink, ClickHouse and Kafka benchmarks keep their flags and defaul
 });
 
 Deno.test("parseSuiteArgs() runs every phase unless --only names some, and rejects unknown ones", () => {
-  assert.deepEqual([...parseSuiteArgs([]).only], ["single", "batch", "sink", "pipeline"]);
-  assert.deepEqual([...parseSuiteArgs(["--only", "sink,single"]).only], ["sink", "single"]);
+  const all = parseSuiteArgs([]);
+  assert.deepEqual([...all.only], ["single", "batch", "sink", "standin", "pipeline"]);
+  assert.deepEqual([all.runs, all.sustainS, all.startRate, all.note], [1, 60, 10_000, null]);
+  const some = parseSuiteArgs(["--only", "sink,single", "--runs", "3", "--note", "loaded machine"]);
+  assert.deepEqual([[...some.only], some.runs, some.note], [
+    ["sink", "single"],
+    3,
+    "loaded machine",
+  ]);
   assert.throws(() => parseSuiteArgs(["--only", "sink,wrk"]), {
     name: "UsageError",
-    message: 'Unknown phase "wrk"; choose from single, batch, sink, pipeline',
+    message: 'Unknown phase "wrk"; choose from single, batch, sink, standin, pipeline',
   });
+  assert.throws(() => parseSuiteArgs(["--runs", "0"]), /--runs must be an integer of at least 1/);
   assert.deepEqual(parseBareServerArgs([]), { port: 18090 });
   assert.deepEqual(parseBareServerArgs(["18191"]), { port: 18191 });
   assert.throws(() => parseBareServerArgs(["http"]), /--port must be an integer/);

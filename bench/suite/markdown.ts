@@ -1,6 +1,6 @@
 /** Renders a run as markdown and splices it between markers in docs/benchmarks.md. */
 import type { BenchResults } from "./results.ts";
-import { evaluate, int, pct, ratio } from "./targets.ts";
+import { evaluate, int, pct, ratio, summarizeRuns, type Summary } from "./targets.ts";
 
 /** Markers delimiting the generated section. */
 export const START = "<!-- bench:start -->";
@@ -14,14 +14,21 @@ component beside a baseline run back to back on the same machine. The section be
 markers is rewritten by every run; the raw figures are in \`bench/results/latest.json\`.
 `;
 
-/** The markdown of one run. */
-export function renderMarkdown(r: BenchResults): string {
+/**
+ * The markdown of a run: its measurements, then issue 16's target table. With several runs
+ * (`--runs`), `r` is the last run and `summaries` judge each target on the median run, with the
+ * spread over all of them.
+ */
+export function renderMarkdown(
+  r: BenchResults,
+  summaries: Summary[] = summarizeRuns([evaluate(r)]),
+): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(
     `Measured ${r.generatedAt} at commit \`${r.commit}\` with \`${r.command}\` (${
       Math.round(r.durationS)
-    } s).`,
+    } s)${r.note ? ` — **${r.note}**` : ""}.`,
   );
   out.push("");
   out.push(
@@ -68,6 +75,41 @@ export function renderMarkdown(r: BenchResults): string {
       } (${f.baseline}) | ${pct(ratio(f.sinkRowsPerSec, f.baselineRowsPerSec))} |`,
     );
   }
+  const st = r.standIn;
+  if (st) {
+    out.push(
+      `| ClickHouse stand-in insert, rows/s (${
+        int(st.rows)
+      } events rows, JSONEachRow; CPU µs/row ${st.standInCpuUsPerRow} vs ${st.baselineCpuUsPerRow}) | ${
+        int(st.standInRowsPerSec)
+      } | ${int(st.baselineRowsPerSec)} (chdb in-process, best of raw insert and FROM INFILE) | ${
+        pct(ratio(st.standInRowsPerSec, st.baselineRowsPerSec))
+      } |`,
+    );
+  }
+  const loaded = r.loadedSingle;
+  if (loaded) {
+    out.push(
+      `| Single-event ingest, whole pipeline running, req/s (wrk, 1 thread, ${loaded.connections} connections, ${loaded.durationS} s, fresh user id per request; p50 / p99) | ${
+        int(loaded.ingest.requestsPerSec)
+      } (${ms(loaded.ingest.latencyMs.p50)} / ${ms(loaded.ingest.latencyMs.p99)}; ${
+        loaded.drainS === null
+          ? "not drained within 60 s"
+          : `drained ${loaded.drainS.toFixed(1)} s after`
+      }) | ${s ? `${int(s.bare.requestsPerSec)} (bare \`Deno.serve\`)` : "–"} | ${
+        pct(ratio(loaded.ingest.requestsPerSec, s?.bare.requestsPerSec))
+      } |`,
+    );
+  }
+  for (const step of r.sustain?.steps ?? []) {
+    out.push(
+      `| Open loop ${int(step.rate)} events/s for ${step.durationS} s: accepted ${
+        int(step.accepted)
+      }, freshness p95 ${sec(step.freshnessP95S)}, max lag ${int(step.maxLag)}, drained ${
+        step.drainS === null ? "no" : `${step.drainS.toFixed(1)} s`
+      } | ${step.sustained ? "sustained" : `not sustained: ${step.reason}`} | | |`,
+    );
+  }
   const f = r.freshness;
   if (f) {
     out.push(
@@ -83,8 +125,16 @@ export function renderMarkdown(r: BenchResults): string {
       } | | |`,
     );
   }
-  out.push("", "| Target | Measured | Status |", "| --- | --- | --- |");
-  for (const v of evaluate(r)) out.push(`| ${v.target} | ${v.measured} | ${v.status} |`);
+  out.push(
+    "",
+    "| Target (issue 16) | Measured | Baseline, same run | Target | Status | Spread |",
+    "| --- | --- | --- | --- | --- | --- |",
+  );
+  for (const v of summaries) {
+    out.push(
+      `| ${v.measure} | ${v.measured} | ${v.baseline} | ${v.target} | ${v.status} | ${v.spread} |`,
+    );
+  }
   const errors = Object.entries(r.errors);
   if (errors.length > 0) {
     out.push("", "Not measured in this run:", "");

@@ -21,12 +21,50 @@ export interface StoreFigures {
   rows: number;
 }
 
+/** The stand-in's insert beside chdb in-process, same rows (bench/clickhouse/insert.ts). */
+export interface StandInFigures {
+  standInRowsPerSec: number;
+  baselineRowsPerSec: number;
+  rows: number;
+  /** CPU µs per row: the stand-in process, and chdb in the bench process. */
+  standInCpuUsPerRow: number;
+  baselineCpuUsPerRow: number;
+}
+
+/** Single-event ingest (wrk) while ingest, enrich, sink and alerts all run with limits on. */
+export interface LoadedSingle {
+  ingest: WrkResult;
+  connections: number;
+  durationS: number;
+  /** Seconds after wrk stopped until ClickHouse held every accepted event; null: not within 60 s. */
+  drainS: number | null;
+}
+
+/** One open-loop step of the max-sustained-rate search. */
+export interface SustainStep {
+  rate: number;
+  durationS: number;
+  accepted: number;
+  /** Events written to ClickHouse / PostgreSQL rows by the end of the drain window. */
+  storedClickhouse: number;
+  freshnessP95S: number | null;
+  /** Largest consumer lag of any group sampled during the step, in messages. */
+  maxLag: number;
+  /** Seconds after the load stopped until ClickHouse held every accepted event. */
+  drainS: number | null;
+  sustained: boolean;
+  /** Why not, when not. */
+  reason: string | null;
+}
+
 /** Everything one suite run measured. */
 export interface BenchResults {
   generatedAt: string;
   commit: string;
   command: string;
   durationS: number;
+  /** Conditions worth stating beside the figures (`--note`, e.g. "loaded machine"). */
+  note: string | null;
   machine: Machine;
   ingestSingle:
     | { ingest: WrkResult; bare: WrkResult; connections: number; durationS: number }
@@ -54,6 +92,11 @@ export interface BenchResults {
     p95S: number | null;
     p99S: number | null;
   } | null;
+  standIn: StandInFigures | null;
+  /** Single-event ingest with the whole pipeline running (bare baseline: `ingestSingle.bare`). */
+  loadedSingle: LoadedSingle | null;
+  /** The max-sustained-rate search, in the order run; the headline is the best sustained step. */
+  sustain: { steps: SustainStep[]; maxSustainedRate: number | null } | null;
   /** CPU seconds per 1,000 events, per service, under the freshness run's load. */
   cpuPer1000: Record<string, number> | null;
   /** Phases that failed, with the reason. */

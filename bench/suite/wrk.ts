@@ -13,8 +13,16 @@ export interface WrkResult {
   socketErrors: number;
 }
 
-/** A wrk Lua script sending `body` as a JSON POST with `headers` on every request. */
-export function wrkScript(body: string, headers: Record<string, string>): string {
+/**
+ * A wrk Lua script sending `body` as a JSON POST with `headers` on every request. With
+ * `counter`, each occurrence of that text in the body becomes the request's sequence number
+ * (1, 2, …), so every request carries, say, a fresh user id.
+ */
+export function wrkScript(
+  body: string,
+  headers: Record<string, string>,
+  opts: { counter?: string } = {},
+): string {
   const lines = [
     'wrk.method = "POST"',
     `wrk.body = ${luaString(body)}`,
@@ -22,6 +30,16 @@ export function wrkScript(body: string, headers: Record<string, string>): string
   ];
   for (const [k, v] of Object.entries(headers)) {
     lines.push(`wrk.headers[ ${luaString(k)} ] = ${luaString(v)}`);
+  }
+  if (opts.counter !== undefined && body.includes(opts.counter)) {
+    const parts = body.split(opts.counter).map(luaString);
+    lines.push(
+      "local n = 0",
+      "request = function()",
+      "  n = n + 1",
+      `  return wrk.format(nil, nil, nil, ${parts.join(" .. n .. ")})`,
+      "end",
+    );
   }
   return lines.join("\n") + "\n";
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseDuration, parseWrk, wrkScript } from "./wrk.ts";
+import { parseDuration, parseWrk, runWrk, wrkScript } from "./wrk.ts";
 
 const OUTPUT = `Running 3s test @ http://127.0.0.1:18090/api/v1/event
   1 threads and 50 connections
@@ -50,4 +50,24 @@ Deno.test("wrkScript() embeds the body so that no text can close the Lua string 
     'wrk.method = "POST"\nwrk.body = [=[{"a":"]]"}]=]\nwrk.headers["Content-Type"] = "application/json"\n' +
       "wrk.headers[ [[Authorization]] ] = [[Basic eDo=]]\n",
   );
+});
+
+Deno.test("wrkScript() with a counter sends every request with its own number (real wrk)", async () => {
+  const seen: string[] = [];
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (req) => {
+    seen.push((await req.json()).user_id);
+    return new Response("{}");
+  });
+  try {
+    const script = wrkScript(JSON.stringify({ user_id: "u_@N@" }), {}, { counter: "@N@" });
+    const result = await runWrk(`http://127.0.0.1:${server.addr.port}/`, script, {
+      connections: 2,
+      durationS: 1,
+    });
+    assert.ok(seen.length >= result.requests && result.requests > 0);
+    assert.equal(new Set(seen).size, seen.length, "no user id repeats");
+    assert.ok(seen.every((id) => /^u_\d+$/.test(id)), seen.slice(0, 3).join());
+  } finally {
+    await server.shutdown();
+  }
 });

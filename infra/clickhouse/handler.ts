@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkStatement, guardInlineData } from "./statement.ts";
+import { checkStatement, guardInlineData, infileInsert } from "./statement.ts";
 import {
   type AccessPolicy,
   authenticate,
@@ -22,19 +22,23 @@ import {
   toClickHouseException,
 } from "./errors.ts";
 import { chunkLines, countRows } from "./lines.ts";
+import type { Spool, SpoolFile } from "./spool.ts";
 import {
+  type BodyInsert,
+  bodyInsert,
   type ChRequest,
   contentTypeFor,
   joinQuery,
   outputFormat,
   parseRequest,
   planContext,
-  splittableInsert,
   summaryHeader,
 } from "./request.ts";
 
 /** Options for {@link createHandler}. */
 export interface HandlerOptions {
+  /** Where INSERT bodies are spooled for the engine to read (see spool.ts); the stand-in's own. */
+  spool: Spool;
   /** Sent as `X-ClickHouse-Server-Display-Name`; defaults to "eventflow-clickhouse". */
   displayName?: string;
   /** Generates query ids for requests without one; defaults to `crypto.randomUUID`. */
@@ -69,7 +73,7 @@ interface Caller {
 export function createHandler(
   engine: Engine,
   access: AccessPolicy,
-  options: HandlerOptions = {},
+  options: HandlerOptions,
 ): (request: Request) => Promise<Response> {
   const displayName = options.displayName ?? "eventflow-clickhouse";
   const newQueryId = options.newQueryId ?? (() => crypto.randomUUID());
@@ -105,6 +109,7 @@ export function createHandler(
         insertChunkBytes,
         caller,
         access,
+        spool: options.spool,
       });
       return success(req, outcome, baseHeaders);
     } catch (error) {
@@ -120,6 +125,7 @@ export function createHandler(
 
 interface ExecuteOptions {
   insertChunkBytes: number;
+  spool: Spool;
   caller: Caller;
   access: AccessPolicy;
 }
@@ -153,9 +159,9 @@ async function execute(
   body: ReadableStream<Uint8Array> | null,
   opts: ExecuteOptions,
 ): Promise<Outcome> {
-  const insertPrefix = body === null ? undefined : splittableInsert(req);
-  if (body !== null && insertPrefix !== undefined) {
-    return await insertInChunks(engine, req, body, insertPrefix, opts);
+  const insert = body === null ? undefined : bodyInsert(req);
+  if (body !== null && insert !== undefined) {
+    return await insertFromSpool(engine, req, body, insert, opts);
   }
   const bodyBytes = body === null ? new Uint8Array() : await new Response(body).bytes();
   const sql = joinQuery(req.urlQuery, decoder.decode(bodyBytes));
@@ -177,13 +183,15 @@ async function execute(
   };
 }
 
-// Each chunk takes the engine on its own, so other clients' queries interleave with a long
-// insert and only one chunk of the body is held in memory.
-async function insertInChunks(
+// The body goes to a spool file the engine reads itself (see spool.ts). A splittable body is cut
+// into chunks of about insertChunkBytes, each taking the engine on its own, so other clients'
+// queries interleave with a long insert and only one chunk is held in memory; a whole body
+// (deduplication token, non-line format) streams to one file.
+async function insertFromSpool(
   engine: Engine,
   req: ChRequest,
   body: ReadableStream<Uint8Array>,
-  prefix: string,
+  insert: BodyInsert,
   opts: ExecuteOptions,
 ): Promise<Outcome> {
   const started = performance.now();
@@ -191,17 +199,29 @@ async function insertInChunks(
   let writtenBytes = 0;
   let last: EngineResult | undefined;
   let formatted: string | undefined;
-  for await (const chunk of chunkLines(body, opts.insertChunkBytes)) {
-    const rows = countRows(chunk);
-    if (rows === 0) continue;
-    const sql = `${prefix}\n${decoder.decode(chunk)}`;
+  const run = async (file: SpoolFile | null) => {
     last = await engine.exclusive(async (runner) => {
-      formatted ??= await runner.formatQuery(prefix);
+      formatted ??= await runner.formatQuery(insert.statement);
       checkStatement(formatted, { ...opts.caller, limits: opts.access.limits });
-      return await inContext(runner, req, guardInlineData(sql, formatted), req.defaultFormat);
-    }, exclusiveOptions(opts));
-    writtenRows += rows;
-    writtenBytes += chunk.length;
+      // An empty body inserts nothing, but its statement is still checked.
+      if (file === null) return undefined;
+      const sql = infileInsert(formatted, file.path) ??
+        guardInlineData(`${insert.statement}\n${await Deno.readTextFile(file.path)}`, formatted);
+      return await inContext(runner, req, sql, req.defaultFormat);
+    }, exclusiveOptions(opts)) ?? last;
+    writtenRows += file?.rows ?? 0;
+    writtenBytes += file?.bytes ?? 0;
+  };
+  const pieces = insert.splittable ? chunkLines(body, opts.insertChunkBytes) : null;
+  if (pieces === null) {
+    await using file = await opts.spool.write(body);
+    await run(file.bytes === 0 ? null : file);
+  } else {
+    for await (const chunk of pieces) {
+      await using file = await opts.spool.write([chunk]);
+      await run(file.rows === 0 ? null : file);
+    }
+    if (formatted === undefined) await run(null);
   }
   const result = last ?? { bytes: new Uint8Array(), rowsRead: 0, bytesRead: 0, elapsedSec: 0 };
   return {

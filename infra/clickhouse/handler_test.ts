@@ -3,6 +3,7 @@ import { createLock, type Engine, type EngineResult } from "./engine.ts";
 import { ClickHouseException } from "./errors.ts";
 import { createHandler } from "./handler.ts";
 import type { AccessPolicy } from "./access.ts";
+import { openSpool, type Spool } from "./spool.ts";
 
 // User "default" with the empty password (its SHA-256), so requests without credentials pass.
 const TEST_ACCESS: AccessPolicy = {
@@ -28,7 +29,14 @@ function fakeEngine(answer: (sql: string) => string = () => "1\n") {
         work({
           async query(sql: string): Promise<EngineResult> {
             await busy;
-            statements.push(sql);
+            // What the engine reads from a spooled body, in place of the file name.
+            const infile = /FROM INFILE '([^']+)'/.exec(sql)?.[1];
+            statements.push(
+              infile === undefined
+                ? sql
+                : sql.replace(/FROM INFILE '[^']+'/, "FROM INFILE <spool>") + "\n" +
+                  Deno.readTextFileSync(infile),
+            );
             if (sql.startsWith("FAIL")) {
               throw new Error(
                 "Query failed: Code: 62. DB::Exception: Syntax error. (SYNTAX_ERROR)",
@@ -56,9 +64,21 @@ function fakeEngine(answer: (sql: string) => string = () => "1\n") {
   };
 }
 
+// A spool in a temp dir of the test's own, removed with it.
+async function testSpool(): Promise<Spool & AsyncDisposable> {
+  const root = await Deno.makeTempDir({ prefix: "clickhouse_handler_test_" });
+  const spool = await openSpool(`${root}/spool`);
+  return { ...spool, [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }) };
+}
+
+async function spoolFiles(spool: Spool): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(spool.dir))).map((e) => e.name);
+}
+
 Deno.test("handler answers /ping while the engine is busy", async () => {
+  await using spool = await testSpool();
   const fake = fakeEngine();
-  const handler = createHandler(fake.engine, TEST_ACCESS);
+  const handler = createHandler(fake.engine, TEST_ACCESS, { spool });
   fake.hold();
   const pending = handler(new Request("http://h/?query=SELECT+1"));
   const ping = await handler(new Request("http://h/ping"));
@@ -68,8 +88,9 @@ Deno.test("handler answers /ping while the engine is busy", async () => {
 });
 
 Deno.test("handler wraps the SQL in its settings, parameters and database", async () => {
+  await using spool = await testSpool();
   const fake = fakeEngine();
-  const handler = createHandler(fake.engine, TEST_ACCESS, { newQueryId: () => "qid" });
+  const handler = createHandler(fake.engine, TEST_ACCESS, { newQueryId: () => "qid", spool });
   const response = await handler(
     new Request("http://h/?database=db&param_x=1&max_threads=2", {
       method: "POST",
@@ -90,9 +111,10 @@ Deno.test("handler wraps the SQL in its settings, parameters and database", asyn
   ]);
 });
 
-Deno.test("handler splits a JSONEachRow insert body into whole-row statements", async () => {
+Deno.test("handler splits a JSONEachRow insert body into whole-row spooled inserts", async () => {
+  await using spool = await testSpool();
   const fake = fakeEngine(() => "");
-  const handler = createHandler(fake.engine, TEST_ACCESS, { insertChunkBytes: 10 });
+  const handler = createHandler(fake.engine, TEST_ACCESS, { insertChunkBytes: 10, spool });
   const rows = Array.from({ length: 6 }, (_, i) => `{"i":${i}}\n`).join("");
   const query = encodeURIComponent("INSERT INTO t FORMAT JSONEachRow");
   const response = await handler(
@@ -104,16 +126,64 @@ Deno.test("handler splits a JSONEachRow insert body into whole-row statements", 
   );
   const summary = JSON.parse(response.headers.get("x-clickhouse-summary") ?? "{}");
   assert.deepEqual(summary.written_rows, "6");
-  assert.deepEqual(fake.statements.length > 1, true);
-  assert.deepEqual(
-    fake.statements.filter((s) => !s.startsWith("SET "))
-      .map((s) => s.replace("INSERT INTO t FORMAT JSONEachRow\n", "")).join(""),
-    rows,
+  const inserts = fake.statements.filter((s) => !s.startsWith("SET "));
+  assert.deepEqual(inserts.length > 1, true);
+  const prefix = "INSERT INTO t FROM INFILE <spool> COMPRESSION 'none' FORMAT JSONEachRow\n";
+  assert.deepEqual(inserts.every((s) => s.startsWith(prefix)), true);
+  assert.deepEqual(inserts.map((s) => s.slice(prefix.length)).join(""), rows);
+  assert.deepEqual(await spoolFiles(spool), [], "every spooled chunk is removed");
+});
+
+Deno.test("handler inserts a body with a deduplication token from one spooled file", async () => {
+  await using spool = await testSpool();
+  const fake = fakeEngine(() => "");
+  const handler = createHandler(fake.engine, TEST_ACCESS, { insertChunkBytes: 10, spool });
+  const rows = Array.from({ length: 6 }, (_, i) => `{"i":${i}}\n`).join("");
+  const query = encodeURIComponent("INSERT INTO db.`t 2` (i) FORMAT JSONEachRow");
+  const response = await handler(
+    new Request(`http://h/?query=${query}&insert_deduplication_token=tok`, {
+      method: "POST",
+      body: rows,
+    }),
   );
+  assert.deepEqual(response.status, 200);
+  assert.deepEqual(fake.statements.filter((s) => s.startsWith("INSERT")), [
+    `INSERT INTO db.\`t 2\` (i) FROM INFILE <spool> COMPRESSION 'none' FORMAT JSONEachRow\n${rows}`,
+  ]);
+  assert.deepEqual(await spoolFiles(spool), []);
+});
+
+Deno.test("handler checks the statement of an insert whose body is empty", async () => {
+  await using spool = await testSpool();
+  const fake = fakeEngine(() => "");
+  const handler = createHandler(fake.engine, TEST_ACCESS, { spool });
+  const query = encodeURIComponent(
+    "INSERT INTO FUNCTION file('/tmp/x', 'TSV', 'a UInt8') FORMAT TSV",
+  );
+  const response = await handler(
+    new Request(`http://h/?query=${query}`, { method: "POST", body: "" }),
+  );
+  assert.deepEqual([response.status, response.headers.get("x-clickhouse-exception-code")], [
+    403,
+    "497",
+  ]);
+  assert.deepEqual(fake.statements, []);
+});
+
+Deno.test("handler removes the spooled file when the engine refuses the insert", async () => {
+  await using spool = await testSpool();
+  const handler = createHandler(fakeEngine().engine, TEST_ACCESS, { spool });
+  const query = encodeURIComponent("INSERT INTO t FORMAT RowBinary");
+  const response = await handler(
+    new Request(`http://h/?query=${query}&readonly=1`, { method: "POST", body: "\x01\x02" }),
+  );
+  assert.deepEqual(response.headers.get("x-clickhouse-exception-code"), "164");
+  assert.deepEqual(await spoolFiles(spool), []);
 });
 
 Deno.test("handler reports engine errors with status, code header and versioned body", async () => {
-  const handler = createHandler(fakeEngine().engine, TEST_ACCESS);
+  await using spool = await testSpool();
+  const handler = createHandler(fakeEngine().engine, TEST_ACCESS, { spool });
   const response = await handler(new Request("http://h/", { method: "POST", body: "FAIL" }));
   assert.deepEqual(response.status, 400);
   assert.deepEqual(response.headers.get("x-clickhouse-exception-code"), "62");
@@ -124,7 +194,8 @@ Deno.test("handler reports engine errors with status, code header and versioned 
 });
 
 Deno.test("handler rejects an empty query as clickhouse-server does", async () => {
-  const handler = createHandler(fakeEngine().engine, TEST_ACCESS);
+  await using spool = await testSpool();
+  const handler = createHandler(fakeEngine().engine, TEST_ACCESS, { spool });
   const response = await handler(new Request("http://h/", { method: "POST", body: "" }));
   assert.deepEqual([response.status, response.headers.get("x-clickhouse-exception-code")], [
     400,

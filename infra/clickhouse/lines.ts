@@ -48,17 +48,46 @@ export async function* chunkLines(
 
 /** Counts rows in a line-delimited chunk: lines that hold anything but whitespace. */
 export function countRows(chunk: Uint8Array): number {
+  const counter = createRowCounter();
+  counter.add(chunk);
+  return counter.rows();
+}
+
+/** A row count kept across the pieces of one stream (see {@link createRowCounter}). */
+export interface RowCounter {
+  /** Counts the rows of the next piece; a row may span pieces. */
+  add(piece: Uint8Array): void;
+  /** Rows so far, an unterminated last row included. */
+  rows(): number;
+}
+
+/**
+ * Counts the lines that hold anything but whitespace in a stream fed piece by piece. Jumps from
+ * newline to newline and looks at a line's bytes only until the first non-blank one, so a row
+ * costs a few comparisons, not one per byte.
+ */
+export function createRowCounter(): RowCounter {
   let rows = 0;
   let lineHasData = false;
-  for (const byte of chunk) {
-    if (byte === NEWLINE) {
-      if (lineHasData) rows++;
-      lineHasData = false;
-    } else if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) {
-      lineHasData = true;
-    }
-  }
-  return lineHasData ? rows + 1 : rows;
+  return {
+    add(piece) {
+      let start = 0;
+      while (start <= piece.length) {
+        let end = piece.indexOf(NEWLINE, start);
+        const terminated = end !== -1;
+        if (!terminated) end = piece.length;
+        for (let i = start; !lineHasData && i < end; i++) {
+          const byte = piece[i]!;
+          if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) lineHasData = true;
+        }
+        if (!terminated) return;
+        if (lineHasData) rows++;
+        lineHasData = false;
+        start = end + 1;
+      }
+    },
+    rows: () => lineHasData ? rows + 1 : rows,
+  };
 }
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {

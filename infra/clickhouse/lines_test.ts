@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chunkLines, countRows } from "./lines.ts";
+import { chunkLines, countRows, createRowCounter } from "./lines.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -34,4 +34,12 @@ Deno.test("chunkLines() keeps every byte across many chunks", async () => {
 Deno.test("countRows() ignores blank lines and counts an unterminated last row", () => {
   assert.deepEqual(countRows(enc.encode('{"a":1}\n\n  \n{"a":2}')), 2);
   assert.deepEqual(countRows(enc.encode("")), 0);
+});
+
+Deno.test("createRowCounter() counts rows that span pieces once", () => {
+  const counter = createRowCounter();
+  for (const piece of ['{"a"', ":1}\n", "\n", '  {"a":2}\n{', '"a":3}']) {
+    counter.add(enc.encode(piece));
+  }
+  assert.deepEqual(counter.rows(), 3);
 });

@@ -197,17 +197,29 @@ const LINE_FORMATS = new Set([
   "tsv",
 ]);
 
+/** An INSERT whose rows come in the request body (see {@link bodyInsert}). */
+export interface BodyInsert {
+  /** The statement, from the URL. */
+  statement: string;
+  /**
+   * Whether the body may be cut at any newline into several inserts: a line format without a
+   * deduplication token (a token must cover the whole body in one insert).
+   */
+  splittable: boolean;
+}
+
 /**
- * When the URL query is an `INSERT ... FORMAT <line format>` whose rows come in the body, returns
- * the statement to prefix each chunk of rows with; otherwise undefined (insert in one piece).
- * A deduplication token needs the whole body in one statement, so it disables splitting.
+ * When the URL query is an `INSERT ... FORMAT <format>` (not VALUES, whose data is SQL) whose
+ * rows come in the body, says how the body may be handed to the engine; otherwise undefined.
  */
-export function splittableInsert(req: ChRequest): string | undefined {
-  if (req.settings.insert_deduplication_token !== undefined) return undefined;
+export function bodyInsert(req: ChRequest): BodyInsert | undefined {
   if (!LEADING_INSERT.test(req.urlQuery)) return undefined;
   const format = TRAILING_FORMAT.exec(req.urlQuery)?.[1]?.toLowerCase();
-  if (format === undefined || !LINE_FORMATS.has(format)) return undefined;
-  return req.urlQuery.trim();
+  if (format === undefined || format === "values") return undefined;
+  return {
+    statement: req.urlQuery.trim(),
+    splittable: LINE_FORMATS.has(format) && req.settings.insert_deduplication_token === undefined,
+  };
 }
 
 const CONTENT_TYPES: Array<[RegExp, string]> = [

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { ClickHouseException } from "./errors.ts";
 import {
+  bodyInsert,
   contentTypeFor,
   joinQuery,
   outputFormat,
   parseRequest,
   planContext,
   quoteString,
-  splittableInsert,
 } from "./request.ts";
 
 const newQueryId = () => "generated-id";
@@ -116,13 +116,22 @@ Deno.test("outputFormat() reads a trailing FORMAT clause but not an INSERT's inp
   );
 });
 
-Deno.test("splittableInsert() splits line formats unless a deduplication token is set", () => {
+Deno.test("bodyInsert() splits line formats unless a deduplication token is set", () => {
   const insert = "query=" + encodeURIComponent("INSERT INTO t (a) FORMAT JSONEachRow");
-  assert.deepEqual(splittableInsert(req(insert)), "INSERT INTO t (a) FORMAT JSONEachRow");
-  assert.deepEqual(splittableInsert(req(`${insert}&insert_deduplication_token=abc`)), undefined);
+  const statement = "INSERT INTO t (a) FORMAT JSONEachRow";
+  assert.deepEqual(bodyInsert(req(insert)), { statement, splittable: true });
+  assert.deepEqual(bodyInsert(req(`${insert}&insert_deduplication_token=abc`)), {
+    statement,
+    splittable: false,
+  });
   const csv = "query=" + encodeURIComponent("INSERT INTO t FORMAT CSV");
-  assert.deepEqual(splittableInsert(req(csv)), undefined);
-  assert.deepEqual(splittableInsert(req("query=SELECT+1")), undefined);
+  assert.deepEqual(bodyInsert(req(csv)), {
+    statement: "INSERT INTO t FORMAT CSV",
+    splittable: false,
+  });
+  const values = "query=" + encodeURIComponent("INSERT INTO t FORMAT Values");
+  assert.deepEqual(bodyInsert(req(values)), undefined);
+  assert.deepEqual(bodyInsert(req("query=SELECT+1")), undefined);
 });
 
 Deno.test("contentTypeFor() follows clickhouse-server's content types", () => {

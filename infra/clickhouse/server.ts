@@ -10,6 +10,7 @@ import { loadServerConfig, readUsersFile, type ServerConfig } from "./config.ts"
 import { openChdbEngine } from "./engine.ts";
 import { createHandler } from "./handler.ts";
 import { metricsHandler } from "./metrics.ts";
+import { openSpool } from "./spool.ts";
 
 /** A running server; `shutdown` stops accepting, finishes queued work and closes the engine. */
 export interface RunningServer {
@@ -26,11 +27,13 @@ export async function serve(config: ServerConfig): Promise<RunningServer> {
   const users = await readUsersFile(await Deno.readTextFile(config.usersFile), config.usersFile);
   await Deno.mkdir(config.dataDir, { recursive: true });
   const engine = openChdbEngine(config.dataDir, { maxQueued: config.maxQueued });
+  // Beside the engine's own files, emptied at every start (a crash may leave bodies behind).
+  const spool = await openSpool(`${config.dataDir}/eventflow_spool`);
   const handler = createHandler(engine, {
     users,
     limits: { maxExecutionTime: config.maxExecutionTime, maxMemoryUsage: config.maxMemoryUsage },
     allowedHosts: config.allowedHosts,
-  }, { displayName: Deno.hostname() });
+  }, { displayName: Deno.hostname(), spool });
   const server = Deno.serve({
     hostname: config.hostname,
     port: config.port,
@@ -49,6 +52,7 @@ export async function serve(config: ServerConfig): Promise<RunningServer> {
       stopping ??= (async () => {
         await Promise.all([server.shutdown(), metrics?.shutdown()]);
         await engine.close();
+        await Deno.remove(spool.dir, { recursive: true }).catch(() => {});
       })();
       return stopping;
     },

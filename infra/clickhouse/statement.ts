@@ -14,6 +14,7 @@ import {
   type User,
 } from "./access.ts";
 import { ClickHouseException } from "./errors.ts";
+import { quoteString } from "./request.ts";
 
 // Table functions, table/database engines and dictionary sources that read or write files, reach
 // URLs or other servers, or run programs. The engine runs as the developer (often root).
@@ -218,4 +219,27 @@ export function guardInlineData(sql: string, formatted: string): string {
     `Blank lines in ${format} INSERT data are refused by this stand-in (the embedded engine ends ` +
       "the data there and runs what follows as SQL); remove them or send JSONEachRow",
   );
+}
+
+const NAME = "(?:[A-Za-z_][A-Za-z0-9_]*|`(?:[^`\\\\]|\\\\.)*`)";
+// Exactly a plain INSERT of body data, as the engine's parser prints it: a table, optionally a
+// list of plain column names, and the format. Anything else (SETTINGS, FUNCTION, SELECT, `*`)
+// keeps the inline path.
+const PLAIN_BODY_INSERT = new RegExp(
+  `^INSERT INTO (${NAME}(?:\\.${NAME})?(?: \\(${NAME}(?:, ${NAME})*\\))?) FORMAT ([A-Za-z0-9_]+)$`,
+);
+
+/**
+ * The stand-in's own statement that inserts the rows of the spooled file `path` as `formatted`
+ * (the user's vetted `INSERT INTO t [(cols)] FORMAT F`, as the engine parsed it) would insert them
+ * inline: same table, columns, format and settings, parsed by the format's reader, not the SQL
+ * lexer. Undefined for any other statement shape and for VALUES (whose inline data is SQL).
+ * Never built from user text: user SQL with `FROM INFILE` is refused by {@link checkStatement}.
+ */
+export function infileInsert(formatted: string, path: string): string | undefined {
+  const match = PLAIN_BODY_INSERT.exec(formatted.trim());
+  if (match === null || /^Values$/i.test(match[2]!)) return undefined;
+  return `INSERT INTO ${match[1]} FROM INFILE ${quoteString(path)} COMPRESSION 'none' FORMAT ${
+    match[2]
+  }`;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { sha256Hex, type User } from "./access.ts";
 import { ClickHouseException } from "./errors.ts";
-import { checkStatement, guardInlineData } from "./statement.ts";
+import { checkStatement, guardInlineData, infileInsert } from "./statement.ts";
 
 const LIMITS = { maxExecutionTime: 60, maxMemoryUsage: 1_000_000 };
 const writer: User = { name: "w", passwordSha256: await sha256Hex("secret"), readonly: 0 };
@@ -59,4 +59,21 @@ Deno.test("guardInlineData() keeps INSERT data from turning into statements", ()
     "SELECT 1\n\n",
     "not an INSERT with data",
   );
+});
+
+Deno.test("infileInsert() reads a plain body insert from the spool file, nothing else", () => {
+  assert.deepEqual(
+    infileInsert("INSERT INTO db.`t 2` (a, `b c`) FORMAT JSONEachRow", "/s/x.rows"),
+    "INSERT INTO db.`t 2` (a, `b c`) FROM INFILE '/s/x.rows' COMPRESSION 'none' FORMAT JSONEachRow",
+  );
+  for (
+    const other of [
+      "INSERT INTO t FORMAT Values",
+      "INSERT INTO t SETTINGS x = 1 FORMAT TSV",
+      "INSERT INTO FUNCTION `null`('a UInt8') FORMAT TSV",
+      "INSERT INTO t (*) FORMAT TSV",
+      "INSERT INTO t (a) SELECT 1 FORMAT TSV",
+      "INSERT INTO t FROM INFILE '/etc/passwd' FORMAT TSV",
+    ]
+  ) assert.deepEqual(infileInsert(other, "/s/x.rows"), undefined, other);
 });

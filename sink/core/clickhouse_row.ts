@@ -148,12 +148,30 @@ export const EVENT_COLUMNS = [
   "kafka_offset",
 ] as const satisfies readonly (keyof EventRow)[];
 
+// `toISOString()` output, which is what enrich writes: already UTC with milliseconds.
+const CANONICAL_ISO = /^\d{4}-(\d{2})-(\d{2})T(\d{2}):\d{2}:\d{2}\.\d{3}Z$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 /**
  * Formats an ISO-8601 time as ClickHouse's `YYYY-MM-DD hh:mm:ss.sss` in UTC, which every
  * `date_time_input_format` accepts; null for null or text that is not a time.
  */
 export function toDateTime64(iso: string | null): string | null {
   if (iso === null) return null;
+  // The common case, a canonical UTC time, only changes its separators (no Date round trip,
+  // a third of the sink's row mapping); values the Date parser would roll over (31 April,
+  // 24:00) take the general path, so they come out the same as before.
+  const m = CANONICAL_ISO.exec(iso);
+  if (m !== null) {
+    const month = Number(m[1]);
+    const day = Number(m[2]);
+    const year = Number(iso.slice(0, 4));
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+    if (days !== undefined && day >= 1 && day <= days && Number(m[3]) < 24) {
+      return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+    }
+  }
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return null;
   return new Date(ms).toISOString().replace("T", " ").replace("Z", "");

@@ -84,3 +84,24 @@ Deno.test("toDateTime64() converts offsets to UTC", () => {
   assert.equal(toDateTime64("2026-03-01T14:00:00.5+02:00"), "2026-03-01 12:00:00.500");
   assert.equal(toDateTime64(null), null);
 });
+
+Deno.test("toDateTime64() gives canonical UTC times the same value as a Date round trip", () => {
+  const viaDate = (iso: string) => {
+    const ms = Date.parse(iso);
+    return Number.isNaN(ms) ? null : new Date(ms).toISOString().replace("T", " ").replace("Z", "");
+  };
+  const times = [
+    "2026-03-01T12:00:00.000Z",
+    "2024-02-29T23:59:59.999Z",
+    "2026-02-29T00:00:00.000Z", // no 29 February in 2026: the Date parser rolls over
+    "2026-04-31T10:00:00.000Z",
+    "2026-01-01T24:00:00.000Z",
+    "1900-02-29T00:00:00.000Z",
+    "2000-02-29T00:00:00.000Z",
+    "2026-13-01T00:00:00.000Z",
+    "2026-00-10T00:00:00.000Z",
+    "2026-03-00T00:00:00.000Z",
+  ];
+  for (const iso of times) assert.equal(toDateTime64(iso), viaDate(iso), iso);
+  assert.equal(toDateTime64("2026-03-01T12:00:00.123Z"), "2026-03-01 12:00:00.123");
+});

@@ -160,3 +160,41 @@ export function shopperSession(prefix: string): EnrichedEvent[] {
     }, { at: at(6) }),
   ];
 }
+
+/**
+ * The `i`-th event of a realistic stream for the benchmarks: 1 in 10 a purchase with an order
+ * line and revenue, the rest page views, over `users` users (default 5,000) and twice as many
+ * sessions, one second apart from 2026-03-01 (or all at `at`); ids start with `prefix`.
+ */
+export function streamEvent(
+  i: number,
+  opts: { prefix?: string; users?: number; at?: string; platform?: string } = {},
+): EnrichedEvent {
+  const prefix = opts.prefix ?? "";
+  const users = opts.users ?? 5000;
+  const purchase = i % 10 === 0;
+  return enrichedEvent({
+    event_id: `${prefix}${i}`,
+    event: purchase ? "purchase" : "page_view",
+    user_id: `${prefix}u${i % users}`,
+    anonymous_id: `${prefix}a${i % users}`,
+    session_id: `${prefix}s${i % (users * 2)}`,
+    platform: opts.platform ?? "web",
+    properties: {
+      order_id: `${prefix}o${i}`,
+      items: [{ product_id: `${prefix}p${i % 300}`, quantity: 1, price: 19.9, name: "Shirt" }],
+    },
+    context: {
+      locale: "en-US",
+      page: {
+        path: `/p/${i % 500}`,
+        title: "Product page",
+        url: `https://shop.example.com/p/${i}`,
+      },
+      library: { name: "eventflow.js", version: "1.4.0" },
+    },
+    revenue: purchase
+      ? { amount: 29.9, currency: "EUR", amount_base: 32.1, base_currency: "USD" }
+      : null,
+  }, { at: opts.at ?? new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString() });
+}
