@@ -54,9 +54,10 @@ async function main(args: string[]): Promise<number> {
   });
   // The load generator speaks for many simulated clients, as a server-side source does: ingest
   // honours context.ip / context.userAgent only from backend sources, and geo and device
-  // enrichment should see the simulated clients, not 127.0.0.1.
+  // enrichment should see the simulated clients, not 127.0.0.1. It is a server key too, so its
+  // purchases reach PostgreSQL (public keys' business events never do, docs/security.md §4).
   const sql = createPostgres(databaseUrl, { max: 1 });
-  await sql`UPDATE sources SET platform = 'backend' WHERE source_id = 'dev'`;
+  await sql`UPDATE sources SET platform = 'backend', kind = 'server' WHERE source_id = 'dev'`;
   await sql.end();
   const env: BenchEnv = {
     id,

@@ -154,7 +154,9 @@ Deno.test("compose: dev-source creates the dev write key as `npm start` does, be
   ]);
   // infra/start.ts (`npm start`) runs the same command; if it changes, both change.
   const start = Deno.readTextFileSync(ROOT + "infra/start.ts");
-  assert(start.includes(JSON.stringify(args).replaceAll(",", ", ")), "infra/start.ts runs it");
+  // (start.ts runs it once per kind: `…, "ensure-dev", "--kind", kind]`).
+  const prefix = JSON.stringify(args).replaceAll(",", ", ").slice(0, -1);
+  assert(start.includes(prefix), "infra/start.ts runs it");
   // The key the README's examples use unless the user sets another.
   assert.equal(
     devSource.environment?.EVENTFLOW_DEV_WRITE_KEY,
@@ -167,6 +169,31 @@ Deno.test("compose: dev-source creates the dev write key as `npm start` does, be
   assert.deepEqual(devSource.depends_on?.migrate, { condition: "service_completed_successfully" });
   // Ingest starts only once the key exists, so the first curl after `up` is not a 401.
   assert.deepEqual(compose.services.ingest?.depends_on?.["dev-source"], {
+    condition: "service_completed_successfully",
+  });
+});
+
+Deno.test("compose: dev-server-source creates the server dev key as `npm start` does", () => {
+  const source = compose.services["dev-server-source"];
+  assert(source !== undefined, "compose has no dev-server-source service");
+  assert(oneShot(source), "dev-server-source runs once per `up`");
+  assert.deepEqual(source.command, [
+    "deno",
+    "run",
+    "-A",
+    "ingest/cli/sources.ts",
+    "ensure-dev",
+    "--kind",
+    "server",
+    "--allow-db-host",
+    new URL(source.environment!.DATABASE_URL!).hostname,
+    "--revoked-ok",
+  ]);
+  assert.equal(
+    source.environment?.EVENTFLOW_DEV_SERVER_KEY,
+    "${EVENTFLOW_DEV_SERVER_KEY:-dev_server_key}",
+  );
+  assert.deepEqual(compose.services.ingest?.depends_on?.["dev-server-source"], {
     condition: "service_completed_successfully",
   });
 });
