@@ -82,9 +82,11 @@ export function scrub(
   if (Array.isArray(value)) return value.map((item) => scrub(item, opts, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    const lower = key.toLowerCase();
     let masked: unknown;
-    if (opts.fields.has(lower) && inner !== null && typeof inner !== "object") {
+    if (
+      opts.fields.size > 0 && opts.fields.has(key.toLowerCase()) && inner !== null &&
+      typeof inner !== "object"
+    ) {
       masked = pseudonym(inner, opts.salt);
     } else if (PHONE_KEYS.test(key) && (typeof inner === "number" || typeof inner === "string")) {
       // Under a phone-named key even a bare digit run is a phone number.
