@@ -9,7 +9,7 @@
 import type { Child } from "../../shared/process/mod.ts";
 import { Counter, Gauge, type Registry } from "../../shared/metrics.ts";
 import { type Clock, sleep, systemClock } from "../../shared/time.ts";
-import { decideRestart, type RestartPolicy } from "./restart_policy.ts";
+import { decideRestart, DEFAULT_RESTART_POLICY, type RestartPolicy } from "./restart_policy.ts";
 import type { ServiceStatus, SupervisorStatus } from "./supervisor_status.ts";
 
 /** A service the supervisor keeps running. */
@@ -57,6 +57,7 @@ export function supervise(units: SupervisedUnit[], opts: SupervisorOptions = {})
   const clock = opts.clock ?? systemClock;
   const log = opts.log ?? ((line: string) => console.error(line));
   const graceMs = opts.graceMs ?? 20_000;
+  const resetAfterMs = opts.policy?.resetAfterMs ?? DEFAULT_RESTART_POLICY.resetAfterMs;
   const registers = opts.registry ? [opts.registry] : [];
   const restarts = new Counter({
     name: "eventflow_supervisor_restarts_total",
@@ -72,7 +73,8 @@ export function supervise(units: SupervisedUnit[], opts: SupervisorOptions = {})
   });
   const crashLooping = new Gauge({
     name: "eventflow_supervisor_crash_looping",
-    help: "1 while the service exits again and again without a healthy run (backing off).",
+    help:
+      "1 from a crash loop (exits in a row without a healthy run) until a run lasts long enough.",
     labelNames: ["service"],
     registers,
   });
@@ -117,7 +119,12 @@ export function supervise(units: SupervisedUnit[], opts: SupervisorOptions = {})
         });
         up.set({ service: unit.name }, 1);
         changed();
-        const ended = await child.exited;
+        // A run this long is healthy: the crash loop, if there was one, is over.
+        const healthy = clock.setTimeout(
+          () => crashLooping.set({ service: unit.name }, 0),
+          resetAfterMs,
+        );
+        const ended = await child.exited.finally(() => clock.clearTimeout(healthy));
         exit = { code: ended.code, signal: ended.signal };
       } catch (error) {
         log(`${unit.name} could not be started: ${(error as Error).message}`);

@@ -135,3 +135,31 @@ Deno.test("supervise() backs a crash loop off with doubling delays up to the cap
     "nothing restarts after stop()",
   );
 });
+
+Deno.test("supervise() clears the crash loop once a restarted service runs long enough", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "supervisor_test_" });
+  // Crashes on its first three starts, then stays up: a dependency that came back.
+  const flaky = `const f = ${JSON.stringify(`${dir}/starts`)}; ` +
+    `const n = Number(await Deno.readTextFile(f).catch(() => "0")) + 1; ` +
+    `await Deno.writeTextFile(f, String(n)); if (n <= 3) Deno.exit(1); ` +
+    `setInterval(() => {}, 1e6); console.log("up");`;
+  const registry = new Registry();
+  const supervisor = supervise([script("flaky", flaky)], {
+    policy: { baseMs: 50, maxMs: 100, crashLoopAfter: 2, resetAfterMs: 5_000 },
+    registry,
+    log: () => {},
+  });
+  const looping = async () =>
+    /eventflow_supervisor_crash_looping\{service="flaky"\} 1\n/.test(await metricsText(registry));
+  try {
+    await until(() => supervisor.status().services[0]?.restarts === 3, "three restarts");
+    assert.equal(await looping(), true, "reported while it kept exiting");
+    await until(() => supervisor.current("flaky")?.output().includes("up") ?? false, "a good run");
+    await waitFor(async () => !(await looping()), { timeoutMs: 60_000, what: "the all-clear" });
+    assert.equal(supervisor.status().services[0]?.state, "running");
+    assert.equal(supervisor.status().services[0]?.restarts, 3);
+  } finally {
+    await supervisor.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
