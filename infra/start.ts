@@ -2,9 +2,10 @@
  * `deno task start` (what `npm start` runs): the whole product on this machine.
  *
  * Brings the stack up, applies migrations, provisions the dev write key, runs every service that
- * exists as a child process with prefixed output, waits for their /readyz and prints where
- * everything is. Ctrl-C (or SIGTERM) stops the services gracefully, then the components this run
- * started; components that were already running are left alone.
+ * exists as a supervised child process with prefixed output (one that exits unasked is restarted
+ * with backoff: stack/supervisor.ts), waits for their /readyz and prints where everything is and
+ * the service table. Ctrl-C (or SIGTERM) stops the services gracefully without restarts, then the
+ * components this run started; components that were already running are left alone.
  */
 import { exists, run, runInherited } from "../shared/process/mod.ts";
 import {
@@ -14,13 +15,12 @@ import {
 } from "./stack/clickhouse_users.ts";
 import { ensureReceiverToken } from "./alertmanager/config.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
-import {
-  type RunningService,
-  startService,
-  stopService,
-  waitServiceReady,
-} from "./stack/services.ts";
+import { serviceUnit, waitServiceReady } from "./stack/services.ts";
 import { migrateStack, reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
+import { supervise, type Supervisor } from "./stack/supervisor.ts";
+import { supervisorApp } from "./stack/supervisor_http.ts";
+import { formatServiceTable, statusFileWriter } from "./stack/supervisor_status.ts";
+import { createRegistry } from "../shared/metrics.ts";
 
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 20_000;
@@ -120,12 +120,16 @@ async function main(): Promise<number> {
 
   console.log(`Stack directory: ${config.dir}`);
   const up = await stackUp(config, { onProgress: (line) => console.log(line) });
-  const services: RunningService[] = [];
+  const statusFile = statusFileWriter(config.supervisor.statusFile);
+  let supervisor: Supervisor | null = null;
+  let supervisorServer: Deno.HttpServer | null = null;
   let stopping: Promise<void> | null = null;
   const shutdown = () => {
     stopping ??= (async () => {
       console.log("\nStopping services…");
-      await Promise.all(services.map((s) => stopService(s, STOP_TIMEOUT_MS)));
+      await supervisor?.stop();
+      await statusFile.flushed();
+      await supervisorServer?.shutdown();
       if (up.started.length > 0) {
         console.log(`Stopping components this run started: ${up.started.join(", ")}`);
         await stackDown(config, { names: up.started }).catch((error) => {
@@ -202,23 +206,39 @@ async function main(): Promise<number> {
   }
   const width = Math.max(...present.map((s) => s.name.length), 0);
   if (interrupted) return await shutdown().then(() => 130);
-  for (const spec of present) {
-    const own = {
-      ...env,
-      ...clickhouseEnv(clickhouse, spec.clickhouse),
-      ...(spec.name === "alerts" ? { ALERTMANAGER_TOKEN: alertmanagerToken } : {}),
-    };
-    services.push(startService(spec, { deno, cwd, env: own, width }));
-  }
+  const registry = createRegistry("supervisor");
+  const units = present.map((spec) =>
+    serviceUnit(spec, {
+      deno,
+      cwd,
+      width,
+      env: {
+        ...env,
+        ...clickhouseEnv(clickhouse, spec.clickhouse),
+        ...(spec.name === "alerts" ? { ALERTMANAGER_TOKEN: alertmanagerToken } : {}),
+      },
+    })
+  );
+  const running = supervise(units, {
+    registry,
+    graceMs: STOP_TIMEOUT_MS,
+    onChange: statusFile.write,
+    log: (line) => console.error(`[supervisor] ${line}`),
+  });
+  supervisor = running;
+  supervisorServer = serveSupervisor(
+    config.supervisor.port,
+    supervisorApp({ registry, status: running.status }).fetch,
+  );
 
   const readiness = await Promise.allSettled(
-    services.map((s) => waitServiceReady(s, READY_TIMEOUT_MS)),
+    present.map((spec) => waitServiceReady(spec, running, READY_TIMEOUT_MS)),
   );
   const ready: ServiceSpec[] = [];
   readiness.forEach((result, i) => {
-    const service = services[i];
-    if (service === undefined) return;
-    if (result.status === "fulfilled") ready.push(service.spec);
+    const spec = present[i];
+    if (spec === undefined) return;
+    if (result.status === "fulfilled") ready.push(spec);
     else console.error(`error: ${(result.reason as Error).message}`);
   });
   if (interrupted) return await shutdown().then(() => 130);
@@ -230,22 +250,41 @@ async function main(): Promise<number> {
       queryToken: queryTokenReady ? queryToken : undefined,
     }),
   );
+  console.log(
+    `\n${formatServiceTable(running.status().services)}\n\n` +
+      `  Supervisor: a service that exits is restarted with backoff; restarts at ` +
+      `http://127.0.0.1:${config.supervisor.port}/metrics,\n  current pids at /status and in ` +
+      `${config.supervisor.statusFile}\n`,
+  );
   if (adminNotice !== "") console.log(`\n${adminNotice}\n`);
 
-  // Run until a signal, or until every service has exited on its own.
-  await Promise.race([
-    services.length > 0 ? Promise.all(services.map((s) => s.exited)) : new Promise(() => {}),
-    new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (stopping !== null) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 200);
-    }),
-  ]);
+  // Run until a signal: the supervisor restarts services that exit.
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (stopping !== null) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 200);
+  });
   await shutdown();
-  return interrupted ? 0 : 1;
+  return 0;
+}
+
+/** Serves the supervisor's endpoint on loopback; a taken port is a warning, not a failure. */
+function serveSupervisor(
+  port: number,
+  handler: (request: Request) => Response | Promise<Response>,
+): Deno.HttpServer | null {
+  try {
+    return Deno.serve({ hostname: "127.0.0.1", port, onListen: () => {} }, handler);
+  } catch (error) {
+    console.error(
+      `warning: the supervisor's endpoint cannot listen on 127.0.0.1:${port} ` +
+        `(${(error as Error).message}); set SUPERVISOR_PORT. Its status file still works.`,
+    );
+    return null;
+  }
 }
 
 if (import.meta.main) Deno.exit(await main());

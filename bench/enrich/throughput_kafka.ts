@@ -8,7 +8,9 @@
  *
  * Reports the steady rate (first to last acknowledged batch, the figure that matters for keeping
  * up) and the rate from the service's start (includes joining the consumer group).
- * Extra service settings come from the environment, e.g. `ENRICH_BATCH_SIZE=1000`.
+ * Extra service settings come from the environment, e.g. `ENRICH_BATCH_SIZE=1000`. Also reports
+ * the service's CPU seconds (user + system, /proc) per 1,000 events over the steady part;
+ * `BENCH_CPU_PROF_DIR=<dir>` runs it with `--cpu-prof` and writes the profile there.
  */
 import { partitionKey } from "../../shared/events/mod.ts";
 import { createRedis } from "../../shared/redis/mod.ts";
@@ -19,6 +21,7 @@ import { benchEvents } from "./_events.ts";
 import { argsOrExit } from "../../shared/cli.ts";
 import { ENRICH_THROUGHPUT_USAGE, parseEnrichThroughputArgs } from "../args.ts";
 import { sleep } from "../../shared/time.ts";
+import { cpuSeconds } from "../suite/proc.ts";
 
 const { total, visitors } = argsOrExit(
   ENRICH_THROUGHPUT_USAGE,
@@ -56,7 +59,12 @@ const env: Record<string, string> = {
 for (const [name, value] of Object.entries(Deno.env.toObject())) {
   if (name.startsWith("ENRICH_")) env[name.slice("ENRICH_".length)] = value;
 }
-const service = await startService(serviceEntry("enrich"), { env });
+const profileDir = Deno.env.get("BENCH_CPU_PROF_DIR");
+const service = await startService(serviceEntry("enrich"), {
+  env,
+  denoArgs: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
+});
+const cpuAtStart = await cpuSeconds(service.pid);
 const started = performance.now();
 const metricsUrl = `${service.url}/metrics`;
 const counter = (text: string, name: string) =>
@@ -66,18 +74,26 @@ const counter = (text: string, name: string) =>
 let first = 0;
 let atFirst = 0;
 let last = 0;
+let cpuAtFirst = 0;
+let cpuAtLast = 0;
 let metrics = "";
 while (performance.now() - started < 600_000) {
   metrics = await (await fetch(metricsUrl)).text();
   const produced = counter(metrics, "eventflow_enrich_produced_total");
-  if (produced > 0 && first === 0) [first, atFirst] = [performance.now(), produced];
+  if (produced > 0 && first === 0) {
+    [first, atFirst, cpuAtFirst] = [performance.now(), produced, await cpuSeconds(service.pid)];
+  }
   if (produced >= total) {
     last = performance.now();
+    cpuAtLast = await cpuSeconds(service.pid);
     break;
   }
   // A failing batch is redelivered forever; stop and show why instead of waiting for the limit.
   if (service.log().includes('"level":"error"')) break;
-  await sleep(20);
+  // Not more often: a scrape costs the service milliseconds of CPU (the process metrics' event
+  // loop histogram, the dependency checks), which at 50 scrapes a second was a tenth of what this
+  // bench charged to enrich (Prometheus scrapes every 5 s). The steady window is ±1 s.
+  await sleep(1_000);
 }
 await service.stop();
 const errors = [...metrics.matchAll(/eventflow_enrich_step_errors_total\{.*step="(\w+)"\} (\d+)/g)]
@@ -98,6 +114,12 @@ if (last === 0) {
       `${Math.round(total / overall)} events/s from start (${
         overall.toFixed(2)
       } s incl. group join)`,
+  );
+  const perThousand = (cpu: number, events: number) => (cpu / events * 1000).toFixed(3);
+  console.log(
+    `enrich CPU: steady ${perThousand(cpuAtLast - cpuAtFirst, total - atFirst)} s per 1,000 ` +
+      `events; ${perThousand(cpuAtLast - cpuAtStart, total)} s per 1,000 from start ` +
+      `(${(cpuAtLast - cpuAtStart).toFixed(2)} s incl. group join)`,
   );
 }
 const redis = createRedis(TEST_ENV.REDIS_URL);

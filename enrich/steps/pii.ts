@@ -49,14 +49,44 @@ export function maskPhones(text: string): string {
   });
 }
 
+/**
+ * Whether `text` can hold anything {@link maskText} masks: an email needs an `@`, a card 13
+ * digits and a phone 7. Most strings (names, ids, prices, user agents) have neither, and one scan
+ * is far cheaper than the three regular expressions.
+ */
+export function mayHoldPii(text: string): boolean {
+  let digits = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 64) return true; // "@"
+    if (c >= 48 && c <= 57 && ++digits >= 7) return true;
+  }
+  return false;
+}
+
 /** Masks every email, card number and phone number in `text`. */
 export function maskText(text: string): string {
+  if (!mayHoldPii(text)) return text;
   // Cards first: a spaced card number also looks like a phone number.
   return maskPhones(maskCards(maskEmails(text)));
 }
 
+// Pages repeat (the same product page for every visitor), and parsing a URL is most of the cost
+// of masking it: answers are kept, the whole map dropped when it is full.
+const MASKED_URLS_MAX = 4_096;
+const maskedUrls = new Map<string, string>();
+
 /** Masks personal data in a URL, including percent-encoded query values. */
 export function maskUrl(value: string): string {
+  const known = maskedUrls.get(value);
+  if (known !== undefined) return known;
+  const masked = maskUrlUncached(value);
+  if (maskedUrls.size >= MASKED_URLS_MAX) maskedUrls.clear();
+  maskedUrls.set(value, masked);
+  return masked;
+}
+
+function maskUrlUncached(value: string): string {
   // Bare paths too: their query strings carry PII percent-encoded, out of maskText's sight.
   const page = parsePageUrl(value);
   if (page === null) return maskText(value);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { luhnValid, maskText, maskUrl } from "./pii.ts";
+import { luhnValid, maskText, maskUrl, mayHoldPii } from "./pii.ts";
 
 Deno.test("luhnValid() accepts test card numbers and rejects a changed digit", () => {
   assert.deepEqual(luhnValid("4111111111111111"), true);
@@ -57,4 +57,20 @@ Deno.test("maskUrl() masks percent-encoded emails in path segments and query key
     "https://x.io/?***%40example.com=subscribed",
   );
   assert.equal(maskUrl("https://x.io/a%20b/c?q=shoes"), "https://x.io/a%20b/c?q=shoes");
+});
+
+Deno.test("mayHoldPii() lets through every string with an @ or 7 digits, and only those", () => {
+  for (const text of ["a@b", "+49 30 1234567", "4111 1111 1111 1111", "1234567", "x%40y@"]) {
+    assert.equal(mayHoldPii(text), true, text);
+  }
+  for (const text of ["shoes", "order 123456", "85.21.13", "CriOS Mobile", ""]) {
+    assert.equal(mayHoldPii(text), false, text);
+  }
+});
+
+Deno.test("maskUrl() answers a repeated URL the same from its memo, masked", () => {
+  const url = "https://shop.io/p?email=jane%40example.com&n=1";
+  const first = maskUrl(url);
+  assert.equal(first, "https://shop.io/p?email=***%40example.com&n=1");
+  assert.equal(maskUrl(url), first);
 });

@@ -46,25 +46,29 @@ export function initialEvent(raw: RawEvent, now: Date): EnrichedEvent {
 export function createPipeline(steps: Step[], opts: PipelineOptions = {}): Pipeline {
   const now = opts.now ?? Date.now;
   return async (raw) => {
-    let event = initialEvent(raw, new Date(now()));
+    // The event is this call's own object, so each patch is merged into it in place: a copy of
+    // its ~40 fields per step was most of the pipeline's garbage.
+    const event = initialEvent(raw, new Date(now()));
+    let started = performance.now();
     for (const step of steps) {
-      const started = performance.now();
       let error: string | undefined;
       try {
-        const result = await step.run(event);
-        event = { ...event, ...result.patch };
+        // Most steps answer synchronously; awaiting only promises saves a microtask per step.
+        const pending = step.run(event);
+        const result = pending instanceof Promise ? await pending : pending;
+        Object.assign(event, result.patch);
         error = result.error;
       } catch (thrown) {
         // A throwing step is a bug; the event still goes on, degraded (unless it fails closed).
         error = `Step crashed: ${errorMessage(thrown)}`;
       }
       if (error !== undefined) {
-        event = {
-          ...event,
-          enrichment_errors: [...event.enrichment_errors, { step: step.name, reason: error }],
-        };
+        event.enrichment_errors = [...event.enrichment_errors, { step: step.name, reason: error }];
       }
-      opts.observe?.(step.name, (performance.now() - started) / 1000, error !== undefined);
+      // One clock read per step: this step's end is the next one's start.
+      const ended = performance.now();
+      opts.observe?.(step.name, (ended - started) / 1000, error !== undefined);
+      started = ended;
       if (error !== undefined && step.failClosed) {
         throw new FailClosedError(
           `${step.name.toUpperCase()}_FAILED`,

@@ -64,7 +64,11 @@ function uniqueKey(out: Record<string, unknown>, key: string): string {
  */
 export const MAX_SCRUB_DEPTH = 64;
 
-/** Walks a JSON value masking strings (object keys too: apps key maps by email); configured keys are pseudonymized instead. */
+/**
+ * Walks a JSON value masking strings (object keys too: apps key maps by email); configured keys
+ * are pseudonymized instead. Copy on write: an object or array with nothing to mask comes back
+ * as it is, so the common event allocates nothing here.
+ */
 export function scrub(
   value: unknown,
   opts: { fields: Set<string>; salt: string },
@@ -79,12 +83,26 @@ export function scrub(
       `value nests deeper than ${MAX_SCRUB_DEPTH} levels of objects and arrays; cannot mask it`,
     );
   }
-  if (Array.isArray(value)) return value.map((item) => scrub(item, opts, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, inner] of Object.entries(value)) {
-    const lower = key.toLowerCase();
+  if (Array.isArray(value)) {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const masked = scrub(value[i], opts, depth + 1);
+      if (copy === null && masked !== value[i]) copy = value.slice(0, i);
+      copy?.push(masked);
+    }
+    return copy ?? value;
+  }
+  const object = value as Record<string, unknown>;
+  const keys = Object.keys(object);
+  let out: Record<string, unknown> | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const inner = object[key];
     let masked: unknown;
-    if (opts.fields.has(lower) && inner !== null && typeof inner !== "object") {
+    if (
+      opts.fields.size > 0 && opts.fields.has(key.toLowerCase()) && inner !== null &&
+      typeof inner !== "object"
+    ) {
       masked = pseudonym(inner, opts.salt);
     } else if (PHONE_KEYS.test(key) && (typeof inner === "number" || typeof inner === "string")) {
       // Under a phone-named key even a bare digit run is a phone number.
@@ -92,9 +110,15 @@ export function scrub(
         ? "[phone]"
         : scrub(inner, opts, depth + 1);
     } else masked = scrub(inner, opts, depth + 1);
-    out[uniqueKey(out, maskText(key))] = masked;
+    const maskedKey = maskText(key);
+    if (out === null && (masked !== inner || maskedKey !== key)) {
+      // The keys before this one were kept as they are; distinct keys cannot collide.
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = object[keys[j]!];
+    }
+    if (out !== null) out[uniqueKey(out, maskedKey)] = masked;
   }
-  return out;
+  return out ?? object;
 }
 
 /** Masks PII in properties, traits, context and URLs; applies the IP policy. */
@@ -110,9 +134,10 @@ export function privacyStep(opts: PrivacyOptions = {}): Step {
       const walk = { fields, salt };
       const applyPolicy = (value: string | null) =>
         value === null || policy === "drop" ? null : policy === "keep" ? value : truncateIp(value);
-      const context = scrub(event.context, walk) as Record<string, unknown>;
-      // Segment clients repeat the IP in context.ip; it gets the same policy.
-      if (typeof context.ip === "string") context.ip = applyPolicy(context.ip);
+      let context = scrub(event.context, walk) as Record<string, unknown>;
+      // Segment clients repeat the IP in context.ip; it gets the same policy. A copy: scrub()
+      // hands back the event's own object when it had nothing to mask.
+      if (typeof context.ip === "string") context = { ...context, ip: applyPolicy(context.ip) };
       return {
         patch: {
           properties: scrub(event.properties, walk) as Record<string, unknown>,

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { draft } from "../testing/events.ts";
-import { privacyStep, pseudonym, truncateIp } from "./privacy.ts";
+import { privacyStep, pseudonym, scrub, truncateIp } from "./privacy.ts";
 
 Deno.test("truncateIp() zeroes the last IPv4 octet and IPv6 after /48", () => {
   assert.deepEqual(truncateIp("85.214.132.64"), "85.214.132.0");
@@ -94,4 +94,26 @@ Deno.test("privacyStep() keeps every value when two keys mask to the same text",
   const event = draft({ properties: { votes: { "a@example.com": 1, "b@example.com": 2 } } });
   const { patch } = await privacyStep().run(event);
   assert.deepEqual(patch.properties, { votes: { "***@example.com": 1, "***@example.com#2": 2 } });
+});
+
+Deno.test("scrub() hands back what has nothing to mask and copies, never changes, what has", () => {
+  const opts = { fields: new Set<string>(), salt: "" };
+  const clean = { product_id: "123", items: [{ sku: "a", price: 19.99 }], tags: ["x", "y"] };
+  assert.equal(scrub(clean, opts), clean);
+  const dirty = { product_id: "123", items: [{ sku: "a" }, { note: "jane@example.com" }] };
+  const snapshot = structuredClone(dirty);
+  const masked = scrub(dirty, opts) as typeof dirty;
+  assert.deepEqual(masked, {
+    product_id: "123",
+    items: [{ sku: "a" }, { note: "***@example.com" }],
+  });
+  assert.deepEqual(dirty, snapshot, "the input is not modified");
+  assert.equal(masked.items[0], dirty.items[0], "unchanged parts are shared, not copied");
+});
+
+Deno.test("privacyStep() truncates context.ip without touching the event's own context", async () => {
+  const event = draft({ context: { ip: "85.214.132.64", locale: "de-DE" } });
+  const { patch } = await privacyStep().run(event);
+  assert.deepEqual(patch.context, { ip: "85.214.132.0", locale: "de-DE" });
+  assert.equal(event.context.ip, "85.214.132.64");
 });

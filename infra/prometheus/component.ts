@@ -33,6 +33,8 @@ export function prometheusComponent(config: StackConfig): Component {
           { job: "postgres", port: config.exporters.postgres },
           { job: "redis", port: config.exporters.redis },
           { job: "alertmanager", port: config.alertmanager.port },
+          // Up only while `deno task start` runs; its `service` label names the restarted service.
+          { job: "supervisor", port: config.supervisor.port, honorLabels: true },
         ], {
           ruleFiles: [`${config.repoRoot}/infra/prometheus/alerts.yml`],
           alertmanagers: [`127.0.0.1:${config.alertmanager.port}`],

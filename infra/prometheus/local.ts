@@ -7,6 +7,11 @@
 export interface ScrapeTarget {
   job: string;
   port: number;
+  /**
+   * Keep the scraped `service` label instead of the job's (default false): for an exporter that
+   * reports about several services, as the supervisor's restarts per service.
+   */
+  honorLabels?: boolean;
 }
 
 /** Options of {@linkcode localPrometheusConfig}. */
@@ -60,6 +65,7 @@ export function localPrometheusConfig(
     lines.push(
       `  - job_name: ${target.job}`,
       "    metrics_path: /metrics",
+      ...(target.honorLabels ? ["    honor_labels: true"] : []),
       "    static_configs:",
       `      - targets: ["${host}:${target.port}"]`,
       `        labels: { service: ${target.job} }`,

@@ -56,3 +56,16 @@ Deno.test("localPrometheusConfig() loads rule files and sends alerts to Alertman
   });
   assert.equal(localPrometheusConfig([]).includes("rule_files"), false);
 });
+
+Deno.test("localPrometheusConfig() keeps the scraped service label of an honorLabels target", () => {
+  const config = parse(
+    localPrometheusConfig([{ job: "sink", port: 8082 }, {
+      job: "supervisor",
+      port: 8089,
+      honorLabels: true,
+    }]),
+  );
+  assert.equal(config.scrape_configs[0].honor_labels, undefined);
+  assert.equal(config.scrape_configs[1].honor_labels, true);
+  assert.deepEqual(config.scrape_configs[1].static_configs[0].targets, ["127.0.0.1:8089"]);
+});

@@ -3,13 +3,16 @@
  *
  * `up` starts what is missing in the background (reusing anything already listening), ensures
  * the Kafka topics, applies migrations and returns; `down` stops only what `up` started (the pid
- * files under the stack directory); `status` prints a table and fails if anything is down.
+ * files under the stack directory); `status` prints a table and fails if anything is down, then
+ * the services `deno task start` supervises, while it runs.
  */
 import { parseCli, runCli, UsageError } from "../../shared/cli.ts";
 import { COMPONENT_NAMES, type ComponentName } from "./component.ts";
 import { loadStackConfig, type StackConfig } from "./config.ts";
 import { migrateStack, reportUpFailures, stackDown, stackStatus, stackUp } from "./stack.ts";
 import { formatStatusTable } from "./table.ts";
+import { formatServiceTable, readSupervisorStatus } from "./supervisor_status.ts";
+import { isAlive } from "../../shared/process/mod.ts";
 
 const USAGE = `Usage: deno task stack <up|down|status> [component...]
   up      start missing components in the background, ensure topics, apply migrations
@@ -96,6 +99,11 @@ async function main(args: string[]): Promise<number> {
     case "status": {
       const rows = (await stackStatus(config)).filter((r) => names.includes(r.name));
       console.log(formatStatusTable(rows));
+      const services = await readSupervisorStatus(config.supervisor.statusFile);
+      if (services !== null && isAlive(services.pid)) {
+        console.log(`\nServices supervised by \`deno task start\` (pid ${services.pid}):`);
+        console.log(formatServiceTable(services.services));
+      }
       return rows.every((r) => r.state === "up") ? 0 : 1;
     }
   }

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { infraEnv, list, parseConfig, port, positiveInt, topicEnv } from "../../shared/config.ts";
 import type { ClickHouseRole } from "./clickhouse_users.ts";
+import { supervisorStatusPath } from "./supervisor_status.ts";
 
 const schema = z.object({
   ...infraEnv,
@@ -30,6 +31,8 @@ const schema = z.object({
   CLICKHOUSE_WRITER_PASSWORD: z.string().min(1).optional(),
   CLICKHOUSE_READER_PASSWORD: z.string().min(1).optional(),
   QUERY_PORT: port(8084),
+  /** `deno task start`'s supervisor: `/metrics` (restarts) and `/status` (pids), loopback only. */
+  SUPERVISOR_PORT: port(8089),
 });
 
 /** A service the stack scrapes and `start` runs. */
@@ -80,6 +83,8 @@ export interface StackConfig {
   /** Alertmanager, and the alerts service's receiver it posts to with the token in `tokenFile`. */
   alertmanager: { port: number; receiverUrl: string; tokenFile: string };
   services: ServiceSpec[];
+  /** `deno task start`'s supervisor: its loopback port and its status file (supervisor_status.ts). */
+  supervisor: { port: number; statusFile: string };
 }
 
 /** Absolute path of the repository root (two levels above this file). */
@@ -95,8 +100,9 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
   const [kafkaHost, kafkaPort] = splitHostPort(bootstrap, 9092);
   const chUrl = new URL(c.CLICKHOUSE_URL);
   const dir = c.EVENTFLOW_STACK_DIR ?? `${REPO_ROOT}/.stack`;
+  const absDir = dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`;
   return {
-    dir: dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`,
+    dir: absDir,
     repoRoot: REPO_ROOT,
     kafka: {
       host: kafkaHost,
@@ -122,9 +128,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
     alertmanager: {
       port: c.ALERTMANAGER_PORT,
       receiverUrl: `http://127.0.0.1:${c.ALERTS_PORT}/api/v1/alertmanager`,
-      tokenFile: `${
-        dir.startsWith("/") ? dir : `${Deno.cwd()}/${dir}`
-      }/alertmanager/receiver_token`,
+      tokenFile: `${absDir}/alertmanager/receiver_token`,
     },
     services: [
       { name: "ingest", port: c.INGEST_PORT, opsPort: c.INGEST_OPS_PORT },
@@ -134,6 +138,7 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       { name: "alerts", port: c.ALERTS_PORT },
       { name: "query", port: c.QUERY_PORT, clickhouse: "reader" },
     ],
+    supervisor: { port: c.SUPERVISOR_PORT, statusFile: supervisorStatusPath(absDir) },
   };
 }
 

@@ -27,8 +27,17 @@ Deno.test("loadStackConfig() gives every local component and service its own por
     c.alertmanager.port,
     c.exporters.postgres,
     c.exporters.redis,
+    c.supervisor.port,
     ...c.services.flatMap((s) => [s.port, ...(s.opsPort === undefined ? [] : [s.opsPort])]),
   ];
   const taken = ports.filter((port, i) => ports.indexOf(port) !== i);
   assert.deepEqual(taken, [], "ports used twice");
+});
+
+Deno.test("loadStackConfig() puts the supervisor's status file in the stack directory", () => {
+  const c = loadStackConfig({ EVENTFLOW_STACK_DIR: "/tmp/ef-stack", SUPERVISOR_PORT: "18089" });
+  assert.deepEqual(c.supervisor, {
+    port: 18089,
+    statusFile: "/tmp/ef-stack/supervisor/status.json",
+  });
 });

@@ -10,6 +10,8 @@ export interface StartServiceOptions {
   env?: Record<string, string>;
   /** Longest wait for `/healthz`, in ms (default 30 000). */
   timeoutMs?: number;
+  /** Deno flags before the entry, e.g. `["--cpu-prof", "--cpu-prof-dir=/tmp/p"]` (default none). */
+  denoArgs?: string[];
 }
 
 /** A running service process; `await using` stops it. */
@@ -20,6 +22,8 @@ export interface ServiceProcess extends AsyncDisposable {
   readonly url: string;
   /** `http://127.0.0.1:<OPS_PORT>`: ingest's ops port (`/metrics`, detailed `/readyz`). */
   readonly opsUrl: string;
+  /** Its process id (for /proc CPU figures in benchmarks). */
+  readonly pid: number;
   /** Everything it wrote to stderr so far (its JSON log). */
   log(): string;
   /** Sends SIGTERM (graceful), waits for exit, returns the status. */
@@ -44,7 +48,7 @@ export async function startService(
   const opsPort = Number(opts.env?.OPS_PORT ?? freePort());
   const child = spawnChild(Deno.execPath(), {
     name: entry,
-    args: ["run", "-A", entry],
+    args: ["run", "-A", ...opts.denoArgs ?? [], entry],
     env: { ...opts.env, PORT: String(port), OPS_PORT: String(opsPort) },
     stderrOnly: true,
     // A graceful drain that takes longer is a failure the test sees as SIGKILL.
@@ -64,6 +68,7 @@ export async function startService(
     port,
     url,
     opsUrl: `http://127.0.0.1:${opsPort}`,
+    pid: child.pid,
     log: () => child.output(),
     stop: () => child.stop(),
     kill: () => child.kill(),
