@@ -57,6 +57,11 @@ export const RawEventSchema = z.object({
   user_agent: z.string().max(2048).nullable(),
   /** The source (write key owner) that sent the event. */
   source_id: z.string().min(1).max(128),
+  /**
+   * Whether the source's write key is public (web/mobile: readable by anyone) or server-side.
+   * Absent (messages from before the field existed) means public.
+   */
+  source_kind: z.enum(["public", "server"]).optional(),
   /** Which input format the event arrived in. */
   format: z.enum(["eventflow", "segment"]),
 });
