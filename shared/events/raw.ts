@@ -58,8 +58,8 @@ export const RawEventSchema = z.object({
   /** The source (write key owner) that sent the event. */
   source_id: z.string().min(1).max(128),
   /**
-   * Whether the source's write key is public (web/mobile: readable by anyone) or server-side.
-   * Absent (messages from before the field existed) means public.
+   * Kind of the write key that sent the event; absent in messages written before it existed:
+   * readers treat absent as public.
    */
   source_kind: z.enum(["public", "server"]).optional(),
   /** Which input format the event arrived in. */
