@@ -12,6 +12,9 @@ import {
   topicEnv,
 } from "../shared/config.ts";
 
+/** The dead_letter topic's retention in compose (retention.ms 2592000000): 30 days. */
+export const DEAD_LETTER_RETENTION_SECONDS = 30 * 86_400;
+
 /** One webhook destination: where to POST and the secret its signature is made with. */
 export const WebhookSpecSchema = z.object({
   url: z.string().url().refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"),
@@ -99,9 +102,15 @@ export const AlertsEnvSchema = z.object({
   DELIVERY_MAX_DELAY_MS: positiveInt(30_000),
   /** Deliveries in flight at once within one batch. */
   DELIVERY_CONCURRENCY: positiveInt(16),
-  /** How long a delivered alert is remembered so a redelivered event is not sent again. */
-  IDEMPOTENCY_TTL_SECONDS: positiveInt(7 * 86_400),
-  REDIS_TIMEOUT_MS: positiveInt(200),
+  /**
+   * How long a delivered alert is remembered (PostgreSQL `alert_deliveries`, pruned hourly) so a
+   * redelivered or replayed event is not sent again; at least DEAD_LETTER_RETENTION_SECONDS.
+   */
+  IDEMPOTENCY_TTL_SECONDS: positiveInt(35 * 86_400),
+  /** The dead_letter topic's retention: a replayable dead letter must find its records. */
+  DEAD_LETTER_RETENTION_SECONDS: positiveInt(DEAD_LETTER_RETENTION_SECONDS),
+  /** Timeout of one ledger command (PostgreSQL delivery records, Redis throttles). */
+  LEDGER_TIMEOUT_MS: positiveInt(2000),
 }).refine(
   (env) => (env.TELEGRAM_BOT_TOKEN === undefined) === (env.TELEGRAM_CHAT_ID === undefined),
   {
@@ -111,6 +120,10 @@ export const AlertsEnvSchema = z.object({
 ).refine((env) => env.TELEGRAM_CHATS === undefined || env.TELEGRAM_BOT_TOKEN !== undefined, {
   path: ["TELEGRAM_CHATS"],
   message: "needs TELEGRAM_BOT_TOKEN",
+}).refine((env) => env.IDEMPOTENCY_TTL_SECONDS >= env.DEAD_LETTER_RETENTION_SECONDS, {
+  path: ["IDEMPOTENCY_TTL_SECONDS"],
+  message: "must be at least DEAD_LETTER_RETENTION_SECONDS: a replayed dead letter whose " +
+    "delivery record was already pruned would be alerted twice",
 });
 
 /** alerts' resolved configuration. */

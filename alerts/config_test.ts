@@ -8,7 +8,9 @@ Deno.test("loadConfig() gives the documented defaults", () => {
   assert.equal(config.TOPIC_ENRICHED, "enriched_events");
   assert.equal(config.ALERT_RULES_FILE, "alerts/rules.json");
   assert.equal(config.TELEGRAM_API_URL, "https://api.telegram.org");
-  assert.equal(config.IDEMPOTENCY_TTL_SECONDS, 604_800);
+  assert.equal(config.IDEMPOTENCY_TTL_SECONDS, 35 * 86_400);
+  assert.equal(config.DEAD_LETTER_RETENTION_SECONDS, 30 * 86_400);
+  assert.equal(config.LEDGER_TIMEOUT_MS, 2000);
   assert.equal(config.DELIVERY_ATTEMPTS, 5);
   assert.equal(config.FROM_BEGINNING, false);
   assert.equal(config.ALERT_WEBHOOKS, undefined);
@@ -53,4 +55,16 @@ Deno.test("loadConfig() lists every bad variable with the failing path", () => {
     () => loadConfig({ TELEGRAM_BOT_TOKEN: "123456:ABC-def" }),
     /TELEGRAM_CHAT_ID is not set: TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID must be set together/,
   );
+});
+
+Deno.test("loadConfig() refuses to forget deliveries before their dead letters expire (#13, 13)", () => {
+  assert.throws(
+    () => loadConfig({ IDEMPOTENCY_TTL_SECONDS: String(7 * 86_400) }),
+    /IDEMPOTENCY_TTL_SECONDS.*must be at least DEAD_LETTER_RETENTION_SECONDS/,
+  );
+  const longer = loadConfig({
+    IDEMPOTENCY_TTL_SECONDS: String(90 * 86_400),
+    DEAD_LETTER_RETENTION_SECONDS: String(60 * 86_400),
+  });
+  assert.equal(longer.IDEMPOTENCY_TTL_SECONDS, 90 * 86_400);
 });

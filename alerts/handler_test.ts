@@ -1,5 +1,5 @@
 /**
- * The batch handler with real Redis and local stand-in destinations; the producer records what
+ * The batch handler with the real ledger (PostgreSQL, Redis) and local stand-in destinations; the producer records what
  * would go to the dead-letter topic (main_test.ts runs the same path through real Kafka).
  */
 import assert from "node:assert/strict";
@@ -9,9 +9,9 @@ import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { FakeClock } from "../shared/time.ts";
 import { createDestinations } from "./adapters/destination.ts";
-import { createRedisLedger } from "./adapters/ledger.ts";
 import { bigPurchase, enrichedEvent, instantClock, standIn } from "./testing/fixtures.ts";
-import { testRedis } from "./testing/env.ts";
+import { testLedger } from "./testing/env.ts";
+import type { Ledger } from "./adapters/ledger.ts";
 import { createAlertHandler } from "./handler.ts";
 import { createAlertsMetrics } from "./metrics.ts";
 
@@ -36,7 +36,7 @@ function batchOf(values: string[]): Batch {
   };
 }
 
-function setup(redis: ReturnType<typeof testRedis>, urls: Record<string, string>) {
+function setup(stores: { ledger: Ledger }, urls: Record<string, string>) {
   const registry = createRegistry("alerts", { processMetrics: false });
   const metrics = createAlertsMetrics(registry);
   const sent: OutgoingMessage[] = [];
@@ -54,7 +54,7 @@ function setup(redis: ReturnType<typeof testRedis>, urls: Record<string, string>
       }),
     ],
     destinations: createDestinations({ webhooks }, { delivery: { clock, attempts: 2 } }),
-    ledger: createRedisLedger(redis.redis, { prefix: redis.prefix }),
+    ledger: stores.ledger,
     producer: { send: (_topic, messages) => (sent.push(...messages), Promise.resolve()) },
     deadLetterTopic: "dead_letter",
     metrics,
@@ -67,10 +67,10 @@ Deno.test(
   "handler delivers, dead-letters a refused alert and garbage, and skips redeliveries",
   opts,
   async () => {
-    await using redis = testRedis();
+    await using stores = await testLedger();
     await using ok = standIn(() => new Response("ok"));
     await using strict = standIn(() => Response.json({ error: "no" }, { status: 400 }));
-    const { handler, sent, registry } = setup(redis, {
+    const { handler, sent, registry } = setup(stores, {
       default: ok.url,
       strict: strict.url,
     });
@@ -119,9 +119,9 @@ Deno.test(
   "handler throttles a rule per user and alerts once per event within a batch",
   opts,
   async () => {
-    await using redis = testRedis();
+    await using stores = await testLedger();
     await using hook = standIn(() => new Response("ok"));
-    const { handler, registry } = setup(redis, { default: hook.url });
+    const { handler, registry } = setup(stores, { default: hook.url });
     const cart = (user_id: string) => enrichedEvent({ event: "add_to_cart", user_id });
     const first = cart("user_789");
     await handler(
@@ -140,9 +140,9 @@ Deno.test(
 );
 
 Deno.test("handler dead-letters an exhausted delivery with the last failure", opts, async () => {
-  await using redis = testRedis();
+  await using stores = await testLedger();
   await using down = standIn(() => new Response("maintenance", { status: 503 }));
-  const { handler, sent } = setup(redis, { default: down.url });
+  const { handler, sent } = setup(stores, { default: down.url });
   const event = enrichedEvent();
   await handler(batchOf([JSON.stringify(event)]));
   assert.equal(down.received.length, 2);
@@ -158,7 +158,7 @@ Deno.test(
   "handler stops retrying on shutdown and rejects the batch instead of dead-lettering it",
   opts,
   async () => {
-    await using redis = testRedis();
+    await using stores = await testLedger();
     await using down = standIn(() =>
       new Response("busy", { status: 503, headers: { "retry-after": "30" } })
     );
@@ -176,7 +176,7 @@ Deno.test(
           onRetry: () => queueMicrotask(() => shutdown.abort()),
         },
       ),
-      ledger: createRedisLedger(redis.redis, { prefix: redis.prefix }),
+      ledger: stores.ledger,
       producer: { send: (_topic, messages) => (sent.push(...messages), Promise.resolve()) },
       deadLetterTopic: "dead_letter",
       metrics: createAlertsMetrics(createRegistry("alerts", { processMetrics: false })),
@@ -192,5 +192,28 @@ Deno.test(
     assert.equal(clock.pending(), 0, "the wait's timer is cleared");
     assert.equal(down.received.length, 1, "no attempt after the abort");
     assert.deepEqual(sent, [], "an interrupted alert is not dead-lettered");
+  },
+);
+
+Deno.test(
+  "handler does not send a redelivered alert again after Redis lost its keys (#13, 13)",
+  opts,
+  async () => {
+    await using stores = await testLedger();
+    await using hook = standIn(() => new Response("ok"));
+    const { handler, registry } = setup(stores, { default: hook.url });
+    const batch = batchOf([JSON.stringify(enrichedEvent())]);
+    await handler(batch);
+    assert.equal(hook.received.length, 1);
+    // Evicted or flushed: every key the alerts service has in Redis is gone.
+    const keys = await stores.redis.keys(`${stores.prefix}*`);
+    if (keys.length > 0) await stores.redis.del(...keys);
+    await handler(batch);
+    assert.equal(hook.received.length, 1, "no second webhook call");
+    assert.ok(
+      (await registry.metrics()).includes(
+        'eventflow_alerts_delivered_total{destination="webhook:default",outcome="duplicate",service="alerts"} 1',
+      ),
+    );
   },
 );

@@ -6,15 +6,19 @@ import { consumerGroupOf, runConsumerService } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createRedis } from "../shared/redis/mod.ts";
+import { createPostgres } from "../shared/postgres/mod.ts";
 import { errorMessage } from "../shared/errors.ts";
 import { throttle } from "../shared/time.ts";
 import { loadConfig } from "./config.ts";
 import { parseRules, unknownDestinations } from "./core/rules.ts";
 import { createDestinations } from "./adapters/destination.ts";
-import { createRedisLedger } from "./adapters/ledger.ts";
+import { createLedger, pruneDeliveries } from "./adapters/ledger.ts";
 import { createAlertHandler } from "./handler.ts";
 import { createAlertsMetrics } from "./metrics.ts";
 import { alertmanagerRoutes } from "./routes/alertmanager.ts";
+
+/** How often delivery records past their retention are deleted. */
+const PRUNE_INTERVAL_MS = 3_600_000;
 
 const config = loadConfig(Deno.env.toObject());
 const logger = createLogger("alerts", { level: config.LOG_LEVEL });
@@ -75,19 +79,31 @@ const routes = config.ALERTMANAGER_TOKEN === undefined ? undefined : alertmanage
 
 const redis = createRedis(config.REDIS_URL);
 redis.on("error", () => {}); // counted by eventflow_alerts_ledger_errors_total, not once per retry
+const sql = createPostgres(config.DATABASE_URL, { max: 4 });
 const ledgerWarning = throttle(10_000);
-const ledger = createRedisLedger(redis, {
+const ledger = createLedger({ sql, redis }, {
   prefix: config.REDIS_KEY_PREFIX,
-  ttlSeconds: config.IDEMPOTENCY_TTL_SECONDS,
-  timeoutMs: config.REDIS_TIMEOUT_MS,
+  timeoutMs: config.LEDGER_TIMEOUT_MS,
   onError: (error) => {
     metrics.ledgerErrors.inc();
     if (!ledgerWarning()) return;
-    logger.warn("Redis unavailable: alerts are sent without the duplicate check", {
+    logger.warn("Ledger unavailable: alerts are sent without the duplicate check", {
       error: errorMessage(error),
     });
   },
 });
+// Delivery records are kept for IDEMPOTENCY_TTL_SECONDS (at least the dead-letter retention).
+const prune = async () => {
+  try {
+    const olderThan = new Date(Date.now() - config.IDEMPOTENCY_TTL_SECONDS * 1000);
+    const deleted = await pruneDeliveries(sql, olderThan);
+    if (deleted > 0) logger.info("Pruned old alert delivery records", { deleted });
+  } catch (error) {
+    logger.warn("Cannot prune alert delivery records", { error: errorMessage(error) });
+  }
+};
+void prune();
+const pruning = setInterval(prune, PRUNE_INTERVAL_MS);
 
 await runConsumerService({
   name: "alerts",
@@ -107,11 +123,16 @@ await runConsumerService({
       logger,
       concurrency: config.DELIVERY_CONCURRENCY,
     })],
-    // Only Kafka gates readiness: without Redis alerts still flow (at least once, maybe twice).
+    // Only Kafka gates readiness: without PostgreSQL or Redis alerts still flow (at least once,
+    // maybe twice).
     // Aborting the deliveries once the consumer is closing makes the handler reject and the batch
     // stay uncommitted: the next owner re-sends only what the ledger does not list as delivered.
     abortInFlight: { afterMs: 0, abort: () => shutdown.abort() },
-    close: () => Promise.resolve(redis.disconnect()),
+    close: async () => {
+      clearInterval(pruning);
+      redis.disconnect();
+      await sql.end({ timeout: 5 });
+    },
     routes,
     describe: {
       rules: rules.map((r) => r.id),

@@ -1,7 +1,7 @@
 /**
- * End to end: runs the real `alerts/main.ts` against local Kafka and Redis with a stand-in
- * webhook receiver, produces a 1,249 USD and a 50 USD purchase, checks the one signed call,
- * then restarts the process and redelivers the same event: no second call.
+ * End to end: runs the real `alerts/main.ts` against local Kafka, Redis and PostgreSQL with a
+ * stand-in webhook receiver, produces a 1,249 USD and a 50 USD purchase, checks the one signed
+ * call, then empties Redis, restarts the process and redelivers the same event: no second call.
  */
 import assert from "node:assert/strict";
 import { createProducer } from "../shared/kafka/mod.ts";
@@ -12,8 +12,9 @@ import {
   startService,
 } from "../shared/testing/service_process.ts";
 import { enrichedEvent, standIn } from "./testing/fixtures.ts";
-import { BROKERS, TEST_REDIS_URL, testName, testRedis } from "./testing/env.ts";
-import { verify } from "./core/signature.ts";
+import { BROKERS, TEST_REDIS_URL, testLedger, testName } from "./testing/env.ts";
+import { TEST_ENV } from "../shared/testing/stores.ts";
+import { verifyWebhook } from "./core/signature.ts";
 
 const opts = { sanitizeOps: false, sanitizeResources: false };
 const SECRET = "whsec_e2e_0123456789abcdef";
@@ -21,7 +22,12 @@ const SECRET = "whsec_e2e_0123456789abcdef";
 /** Starts the real `alerts/main.ts` on the test Kafka and Redis. */
 function startAlerts(env: Record<string, string>): Promise<ServiceProcess> {
   return startService(serviceEntry("alerts"), {
-    env: { KAFKA_BROKERS: BROKERS.join(","), REDIS_URL: TEST_REDIS_URL, ...env },
+    env: {
+      KAFKA_BROKERS: BROKERS.join(","),
+      REDIS_URL: TEST_REDIS_URL,
+      DATABASE_URL: TEST_ENV.DATABASE_URL,
+      ...env,
+    },
   });
 }
 
@@ -43,7 +49,7 @@ Deno.test(
   "alerts sends one signed webhook for a big purchase and none again after a restart",
   opts,
   async () => {
-    await using redis = testRedis();
+    await using ledger = await testLedger();
     await using hook = standIn(() => new Response("ok"));
     const [enriched, dlq] = [testName("enriched"), testName("dlq")];
     await using _enrichedTopic = await testTopics([enriched], { partitions: 3 });
@@ -53,12 +59,13 @@ Deno.test(
       TOPIC_ENRICHED: enriched,
       TOPIC_DEAD_LETTER: dlq,
       CONSUMER_GROUP: testName("group"),
-      REDIS_KEY_PREFIX: redis.prefix,
+      REDIS_KEY_PREFIX: ledger.prefix,
       FROM_BEGINNING: "true",
       LAG_INTERVAL_MS: "200",
       ALERT_WEBHOOKS: JSON.stringify({ default: { url: `${hook.url}/hook`, secret: SECRET } }),
     };
     const big = enrichedEvent();
+    ledger.track(big.event_id);
     const small = enrichedEvent({
       revenue: { amount: 50, currency: "USD", amount_base: 50, base_currency: "USD" },
     });
@@ -76,9 +83,13 @@ Deno.test(
       assert.equal(hook.received.length, 1);
       const [call] = hook.received;
       assert.equal(call!.path, "/hook");
-      assert.equal(
-        await verify(SECRET, call!.body, call!.headers.get("x-eventflow-signature")),
-        true,
+      assert.deepEqual(
+        verifyWebhook(SECRET, {
+          body: call!.body,
+          timestamp: call!.headers.get("x-eventflow-timestamp"),
+          signature: call!.headers.get("x-eventflow-signature"),
+        }),
+        { ok: true },
       );
       assert.equal(call!.headers.get("idempotency-key"), `${big.event_id}:big_purchase`);
       const body = JSON.parse(call!.body);
@@ -100,7 +111,10 @@ Deno.test(
       let status = await service.stop();
       assert.equal(status.code, 0, `alerts exit status; log:\n${service.log()}`);
 
-      // Restart and redeliver the same event: the Redis ledger must stop a second call.
+      // Restart and redeliver the same event, with Redis emptied meanwhile (evicted, flushed):
+      // the delivery record in PostgreSQL must stop a second call.
+      const keys = await ledger.redis.keys(`${ledger.prefix}*`);
+      if (keys.length > 0) await ledger.redis.del(...keys);
       service = await startAlerts(env);
       await producer.send(enriched, [{ key: "user_789", value: JSON.stringify(big) }]);
       await until("the redelivered event to be skipped", () =>

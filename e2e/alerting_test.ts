@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { parse, stringify } from "yaml";
-import { verify } from "../alerts/core/signature.ts";
+import { verifyWebhook } from "../alerts/core/signature.ts";
 import { daemonComponent } from "../infra/stack/daemon.ts";
 import { alertmanagerConfig, ensureReceiverToken } from "../infra/alertmanager/config.ts";
 import { localPrometheusConfig } from "../infra/prometheus/local.ts";
@@ -57,6 +57,7 @@ Deno.test("a killed service fires EventFlowServiceDown, delivered through Alertm
       env: {
         KAFKA_BROKERS: TEST_ENV.KAFKA_BROKERS,
         REDIS_URL: TEST_ENV.REDIS_URL,
+        DATABASE_URL: TEST_ENV.DATABASE_URL,
         TOPIC_ENRICHED: `${prefix}_enriched`,
         TOPIC_DEAD_LETTER: `${prefix}_dlq`,
         CONSUMER_GROUP: `${prefix}_alerts`,
@@ -136,9 +137,13 @@ Deno.test("a killed service fires EventFlowServiceDown, delivered through Alertm
       message: "the EventFlowServiceDown alert at the webhook receiver",
     });
     const [delivery] = received;
-    assert.equal(
-      await verify(SECRET, delivery!.body, delivery!.headers.get("x-eventflow-signature")),
-      true,
+    assert.deepEqual(
+      verifyWebhook(SECRET, {
+        body: delivery!.body,
+        timestamp: delivery!.headers.get("x-eventflow-timestamp"),
+        signature: delivery!.headers.get("x-eventflow-signature"),
+      }),
+      { ok: true },
     );
     const body = JSON.parse(delivery!.body);
     assert.equal(body.kind, "ops");

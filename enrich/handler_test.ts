@@ -192,3 +192,20 @@ Deno.test("a privacy failure dead-letters the event instead of emitting it unmas
     assert.match(dead[0]!.error, /privacy/);
   }
 });
+
+Deno.test("the handler passes source_kind through unchanged, absent stays absent (#13, 4)", async () => {
+  const { handler, sent } = setup(0, [normalizeStep(), privacyStep()]);
+  await handler(batch([
+    encode(rawEvent({ event_id: "e-server", source_kind: "server" })),
+    encode(rawEvent({ event_id: "e-public", source_kind: "public" })),
+    encode(rawEvent({ event_id: "e-old" })),
+  ]));
+  const enriched = sent.find((s) => s.topic === "enriched")!.messages.map((m) =>
+    JSON.parse(m.value as string)
+  );
+  assert.deepEqual(enriched.map((e) => [e.event_id, e.source_kind]), [
+    ["e-server", "server"],
+    ["e-public", "public"],
+    ["e-old", undefined],
+  ]);
+});

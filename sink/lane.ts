@@ -12,6 +12,7 @@ import { collectDeadLetters, type DeadLetterBatch, type Outcome } from "../share
 import { type BackoffOptions, retry } from "../shared/retry.ts";
 import { type Batcher, createBatcher } from "./core/batcher.ts";
 import { writeIsolatingRejects } from "./core/bisect.ts";
+import { RowsRejectedError } from "./core/rejections.ts";
 import type { Clock } from "../shared/time.ts";
 import type { DeadLetterSink } from "../shared/kafka/mod.ts";
 import type { SinkMetrics } from "./metrics.ts";
@@ -120,7 +121,11 @@ function prepareBatch<T>(
       continue;
     }
     const outcome = ctx.store.prepare(parsed.value, message);
-    if (outcome === null || outcome.kind === "drop") continue;
+    if (outcome === null) continue;
+    if (outcome.kind === "drop") {
+      ctx.opts.metrics.skipped.inc({ ...ctx.labels, reason: outcome.reason });
+      continue;
+    }
     if (outcome.kind === "ok") {
       items.push({ value: outcome.value, event: parsed.value, message });
     } else if (outcome.kind === "dlq") {
@@ -174,20 +179,64 @@ function writeWithRetry<T>(ctx: LaneContext<T>, items: LaneItem<T>[]): Promise<v
   });
 }
 
+/** A row kept out of the store, with the dead-letter reason and why. */
+interface Refused<T> {
+  item: LaneItem<T>;
+  reason: string;
+  error: string;
+}
+
+/**
+ * Writes `part`; when the store refuses named events ({@link RowsRejectedError}) they join
+ * `refused` and the rest is written again. Other errors propagate (bisection, retry).
+ */
+async function writeWithoutNamed<T>(
+  store: Store<T>,
+  part: readonly LaneItem<T>[],
+  refused: Map<LaneItem<T>, Refused<T>>,
+): Promise<number> {
+  let rest = part;
+  while (rest.length > 0) {
+    try {
+      return await store.write(rest);
+    } catch (error) {
+      if (!(error instanceof RowsRejectedError)) throw error;
+      const named = rest.filter((item) => error.events.has(item.event.event_id));
+      // A refusal naming none of these events would loop forever: treat it as the bug it is.
+      if (named.length === 0) throw error;
+      for (const item of named) {
+        // A map: bisection may write the same item again after a later content error.
+        refused.set(item, {
+          item,
+          reason: error.reason,
+          error: error.events.get(item.event.event_id)!,
+        });
+      }
+      rest = rest.filter((item) => !error.events.has(item.event.event_id));
+    }
+  }
+  return 0;
+}
+
 /** One write of the items, dead-lettering the rows the store rejects for their content. */
 async function writeOnce<T>(ctx: LaneContext<T>, items: LaneItem<T>[]): Promise<void> {
   const { store, opts, labels } = ctx;
   const started = performance.now();
   let rows = 0;
-  const rejected = await writeIsolatingRejects(items, async (part) => {
-    rows += await store.write(part);
+  const refused = new Map<LaneItem<T>, Refused<T>>();
+  const isolated = await writeIsolatingRejects(items, async (part) => {
+    rows += await writeWithoutNamed(store, part, refused);
   }, { isContentError: store.isContentError, describe: errorMessage });
   opts.metrics.insertDuration.observe(labels, (performance.now() - started) / 1000);
+  const rejected = [
+    ...refused.values(),
+    ...isolated.map((r) => ({ item: r.item, reason: "ROW_REJECTED", error: r.error })),
+  ];
   if (rejected.length > 0) {
     const dead = collectDeadLetters(ctx.stage, { clock: ctx.opts.clock });
     for (const r of rejected) {
       dead.add(r.item.message, {
-        reason: "ROW_REJECTED",
+        reason: r.reason,
         error: r.error,
         eventId: r.item.event.event_id,
       });

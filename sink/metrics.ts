@@ -10,6 +10,8 @@ export interface SinkMetrics {
   retries: Counter<"store">;
   storeUp: Gauge<"store">;
   deadLetters: Counter<"store" | "reason">;
+  /** Events a store deliberately does not take (e.g. a public source's purchase in PostgreSQL). */
+  skipped: Counter<"store" | "reason">;
   freshness: Histogram<"store">;
   cacheInvalidations: Counter<"result">;
   consumerLag: ConsumerLagGauge;
@@ -54,6 +56,13 @@ export function createSinkMetrics(registry: Registry): SinkMetrics {
     deadLetters: new Counter({
       name: "eventflow_sink_dead_letter_total",
       help: "Events sent to the dead-letter topic, by store and reason",
+      labelNames: ["store", "reason"],
+      registers,
+    }),
+    skipped: new Counter({
+      name: "eventflow_sink_skipped_total",
+      help: "Events a store does not take by design (reason PUBLIC_ORDER_EVENT: a purchase or " +
+        "refund from a public write key kept out of PostgreSQL), by store and reason",
       labelNames: ["store", "reason"],
       registers,
     }),

@@ -8,6 +8,8 @@ import { type EventRow, toEventRow } from "./core/clickhouse_row.ts";
 import { dedupToken } from "./core/dedup_token.ts";
 import { isCritical, planEvent } from "./core/postgres_plan.ts";
 import { mergePlans } from "./core/postgres_merge.ts";
+import { batchOrderConflicts, ORDER_ID_CONFLICT } from "./core/order_conflicts.ts";
+import { RowsRejectedError } from "./core/rejections.ts";
 import { planRowCount, type WritePlan } from "./core/postgres_rows.ts";
 import { isClickHouseContentError, isPostgresContentError } from "./core/store_errors.ts";
 import type { ClickHouseWriter } from "./adapters/clickhouse_writer.ts";
@@ -50,7 +52,13 @@ export function postgresStore(sql: Sql, opts: PostgresStoreOptions): Store<Write
     name: "postgres",
     prepare: (event) => (isCritical(event, critical) ? planEvent(event) : null),
     async write(items: readonly LaneItem<WritePlan>[]) {
-      const plan = mergePlans(items.map((i) => i.value));
+      const plans = items.map((i) => i.value);
+      // Conflicts within the batch are known before writing; those with stored orders are
+      // found by writePlan inside its transaction. Either way nothing is committed and the lane
+      // dead-letters the named events, then writes the rest.
+      const conflicts = batchOrderConflicts(plans);
+      if (conflicts.size > 0) throw new RowsRejectedError(ORDER_ID_CONFLICT, conflicts);
+      const plan = mergePlans(plans);
       await writePlan(sql, plan);
       if (opts.redis !== undefined) await invalidate(opts.redis, plan, opts);
       return planRowCount(plan);

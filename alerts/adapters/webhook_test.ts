@@ -6,7 +6,7 @@ import {
   instantClock,
   standIn,
 } from "../testing/fixtures.ts";
-import { verify } from "../core/signature.ts";
+import { verifyWebhook } from "../core/signature.ts";
 import { createWebhookDestination } from "./webhook.ts";
 
 const SECRET = "whsec_0123456789abcdef";
@@ -30,30 +30,57 @@ Deno.test("webhook POSTs the alert as JSON with a verifiable signature and idemp
   assert.equal(request!.headers.get("x-eventflow-rule"), "big_purchase");
   const signature = request!.headers.get("x-eventflow-signature");
   assert.match(signature ?? "", /^sha256=[0-9a-f]{64}$/);
-  assert.equal(await verify(SECRET, request!.body, signature), true);
+  assert.equal(request!.headers.get("x-eventflow-timestamp"), String(now().getTime() / 1000));
+  assert.deepEqual(
+    verifyWebhook(SECRET, {
+      body: request!.body,
+      timestamp: request!.headers.get("x-eventflow-timestamp"),
+      signature,
+    }, { now: now() }),
+    { ok: true },
+  );
   const body = JSON.parse(request!.body);
   assert.equal(body.alert_id, `${event.event_id}:big_purchase`);
   assert.deepEqual(body.event, event);
   assert.equal(webhook.id, "webhook:crm");
 });
 
-Deno.test("webhook retries a 503 with backoff and sends identical bytes again", async () => {
+Deno.test("webhook retries a 503 with backoff, identical body, freshly signed per attempt", async () => {
   await using server = standIn((_, i) =>
     i < 2 ? new Response("busy", { status: 503 }) : new Response(null, { status: 204 })
   );
   const { clock, delays } = instantClock();
   const retries: number[] = [];
+  let second = 1775822402;
+  const ticking = () => new Date(second++ * 1000);
   const webhook = createWebhookDestination("crm", {
     url: server.url,
     secret: SECRET,
-    delivery: { clock, now, random: () => 0, baseDelayMs: 100, onRetry: (n) => retries.push(n) },
+    delivery: {
+      clock,
+      now: ticking,
+      random: () => 0,
+      baseDelayMs: 100,
+      onRetry: (n) => retries.push(n),
+    },
   });
   const result = await webhook.send({ rule: bigPurchase(), event: enrichedEvent() });
   assert.deepEqual(result, { ok: true, attempts: 3, status: 204 });
   assert.deepEqual(delays, [50, 100]);
   assert.deepEqual(retries, [1, 2]);
   assert.equal(new Set(server.received.map((r) => r.body)).size, 1);
-  assert.equal(new Set(server.received.map((r) => r.headers.get("x-eventflow-signature"))).size, 1);
+  // Each attempt is signed at its own time (the clock ticks a second per reading), so every one
+  // is fresh when it is sent and verifies.
+  const stamps = server.received.map((r) => Number(r.headers.get("x-eventflow-timestamp")));
+  assert.ok(stamps[0]! < stamps[1]! && stamps[1]! < stamps[2]!, `timestamps ${stamps}`);
+  for (const [i, r] of server.received.entries()) {
+    const verdict = verifyWebhook(SECRET, {
+      body: r.body,
+      timestamp: r.headers.get("x-eventflow-timestamp"),
+      signature: r.headers.get("x-eventflow-signature"),
+    }, { now: new Date(stamps[i]! * 1000), toleranceSeconds: 0 });
+    assert.deepEqual(verdict, { ok: true });
+  }
 });
 
 Deno.test("webhook does not retry a 400 and reports it as rejected with the answer", async () => {

@@ -111,6 +111,14 @@ export const EnrichedEventSchema = RawEventSchema.extend({
 /** An enriched event as carried in Kafka. */
 export type EnrichedEvent = z.infer<typeof EnrichedEventSchema>;
 
+/**
+ * True when the event came with a server-side write key. Public keys (web, mobile) can be read
+ * by anyone, so their events count as analytics only; `source_kind` absent means public.
+ */
+export function isServerSource(event: Pick<EnrichedEvent, "source_kind">): boolean {
+  return event.source_kind === "server";
+}
+
 /** The enrichment objects of an enriched event, apart from the raw fields and envelope. */
 export type Enrichment = Pick<
   EnrichedEvent,

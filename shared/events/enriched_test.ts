@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { emptyEnrichment, EnrichedEventSchema } from "./enriched.ts";
+import { emptyEnrichment, EnrichedEventSchema, isServerSource } from "./enriched.ts";
 
 Deno.test("emptyEnrichment() is all nulls, channel direct, no bot, no errors, and passes the schema", () => {
   const empty = emptyEnrichment();
@@ -46,4 +46,14 @@ Deno.test("emptyEnrichment() returns new objects each call, so one event's steps
   assert.equal(second.geo.country, null);
   assert.deepEqual(second.marketing.campaigns, []);
   assert.deepEqual(second.enrichment_errors, []);
+});
+
+Deno.test("source_kind survives the enriched schema; absent or public is not a server source", () => {
+  const shape = EnrichedEventSchema.pick({ source_kind: true });
+  assert.deepEqual(shape.parse({ source_kind: "server" }), { source_kind: "server" });
+  assert.deepEqual(shape.parse({}), {});
+  assert.equal(shape.safeParse({ source_kind: "admin" }).success, false);
+  assert.equal(isServerSource({ source_kind: "server" }), true);
+  assert.equal(isServerSource({ source_kind: "public" }), false);
+  assert.equal(isServerSource({}), false, "messages from before the field existed are public");
 });

@@ -36,6 +36,7 @@ const ALL = [
   "0003_users_traits_updated_at",
   "0004_query_api_tokens",
   "0005_admin_access",
+  "0007_alert_idempotency",
 ];
 
 Deno.test("migratePostgres() applies every file once and a second run is a no-op", async () => {
@@ -66,6 +67,7 @@ Deno.test("migratePostgres() applies every file once and a second run is a no-op
       "signups",
       "reviews",
       "business_events",
+      "alert_deliveries",
       "schema_migrations",
     ]
   ) assert.ok(names.has(table), `table ${table} missing; have ${[...names].join(", ")}`);

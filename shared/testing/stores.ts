@@ -72,8 +72,9 @@ export async function testStores(prefix: string): Promise<
   };
 }
 
-/** Deletes a test's rows: ids start with `prefix`, rollup rows have platform `prefix`. */
-export async function deletePrefix(sql: Sql, ch: ClickHouseClient, prefix: string): Promise<void> {
+/** Deletes a test's PostgreSQL business rows: ids start with `prefix`. */
+export async function deletePostgresPrefix(sql: Sql, prefix: string): Promise<void> {
+  if (!prefix.startsWith("test_")) throw new Error(`Refusing to delete rows of "${prefix}"`);
   const like = `${prefix}%`;
   await sql`DELETE FROM order_items WHERE order_id LIKE ${like}`;
   await sql`DELETE FROM orders
@@ -87,6 +88,11 @@ export async function deletePrefix(sql: Sql, ch: ClickHouseClient, prefix: strin
     WHERE session_id LIKE ${like} OR user_id LIKE ${like} OR anonymous_id LIKE ${like}`;
   await sql`DELETE FROM users WHERE user_id LIKE ${like}`;
   await sql`DELETE FROM products WHERE product_id LIKE ${like}`;
+}
+
+/** Deletes a test's rows: ids start with `prefix`, rollup rows have platform `prefix`. */
+export async function deletePrefix(sql: Sql, ch: ClickHouseClient, prefix: string): Promise<void> {
+  await deletePostgresPrefix(sql, prefix);
   const settings = { mutations_sync: "2" as const };
   await ch.command({
     query: `ALTER TABLE events DELETE WHERE startsWith(event_id, {p:String})`,

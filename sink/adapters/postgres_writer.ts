@@ -6,6 +6,7 @@
 import type { Sql } from "../../shared/postgres/mod.ts";
 import type { WritePlan } from "../core/postgres_rows.ts";
 import { REFUND_EVENTS } from "../core/postgres_plan.ts";
+import { checkOrderOwners } from "./postgres_orders.ts";
 
 type Cell = string | number | null;
 
@@ -119,8 +120,9 @@ async function writeFacts(
   a: (values: (string | null)[]) => ReturnType<Sql["array"]>,
 ): Promise<void> {
   const orders = sorted(plan.orders, (r) => r.order_id);
+  const inserted = new Set<string>();
   if (orders.length > 0) {
-    await tx`
+    const rows = await tx<{ order_id: string }[]>`
       INSERT INTO orders (order_id, event_id, user_id, anonymous_id, session_id, total, currency,
                           total_base, base_currency, campaign, channel, city, country_code,
                           created_at)
@@ -143,9 +145,14 @@ async function writeFacts(
                   ${a(col(orders, (r) => r.created_at))}::text[])
            AS o(order_id, event_id, user_id, anonymous_id, session_id, total, currency, total_base,
                 base_currency, campaign, channel, city, country_code, created_at)
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING
+      RETURNING order_id`;
+    for (const row of rows) inserted.add(row.order_id);
+    await checkOrderOwners(tx, orders.filter((o) => !inserted.has(o.order_id)));
   }
-  const items = plan.orderItems;
+  // Lines only for orders this batch created: a replay or a second report of a stored order must
+  // not add lines to it.
+  const items = plan.orderItems.filter((item) => inserted.has(item.order_id));
   if (items.length > 0) {
     await tx`
       INSERT INTO order_items (order_id, line_no, product_id, quantity, unit_price)

@@ -7,9 +7,10 @@ import {
   BUSINESS_CRITICAL_EVENTS,
   canonicalEvent,
   type EnrichedEvent,
+  isServerSource,
   namesOf,
 } from "../../shared/events/mod.ts";
-import { dlq, ok, type Outcome } from "../../shared/pipeline.ts";
+import { dlq, drop, ok, type Outcome } from "../../shared/pipeline.ts";
 import {
   emptyPlan,
   type OrderItemRow,
@@ -31,6 +32,12 @@ export const EVENT_KINDS: readonly Exclude<EventKind, "other">[] = [
 
 /** Event names that refund an order (its `properties.order_id`). */
 export const REFUND_EVENTS: readonly string[] = aliasesOf("refund");
+
+/**
+ * The `drop` reason of a purchase or refund from a public write key: such events stay analytics
+ * (ClickHouse) and never create, change or refund an order.
+ */
+export const PUBLIC_ORDER_EVENT = "PUBLIC_ORDER_EVENT";
 
 /** Default CRITICAL_EVENTS: every name of a business-critical event of the vocabulary. */
 export const DEFAULT_CRITICAL_EVENTS: readonly string[] = namesOf(BUSINESS_CRITICAL_EVENTS);
@@ -68,16 +75,31 @@ function knownTraits(traits: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
+/**
+ * The time an identify's traits count from: its event time, but never later than the moment
+ * ingest received it. Ingest tolerates some clock skew into the future and other producers may
+ * write to Kafka directly; a trait clock set ahead would make those traits win over every newer
+ * identify until that time.
+ */
+export function traitTime(event: Pick<EnrichedEvent, "timestamp" | "received_at">): string {
+  return Date.parse(event.timestamp) > Date.parse(event.received_at)
+    ? event.received_at
+    : event.timestamp;
+}
+
 function userRow(event: EnrichedEvent, userId: string, changed: boolean): UserRow {
-  const traits = event.type === "identify" || changed ? knownTraits(event.traits) : {};
+  // A public key is readable by anyone, so its events must not set anyone's traits, tier or
+  // country: the row only makes sure the user exists (and a public signup's signup time).
+  const trusted = isServerSource(event);
+  const traits = trusted && (event.type === "identify" || changed) ? knownTraits(event.traits) : {};
   return {
     user_id: userId,
     traits,
     // No known traits say nothing about the profile, so they must not advance its clock.
-    traits_at: Object.keys(traits).length > 0 ? event.timestamp : null,
+    traits_at: Object.keys(traits).length > 0 ? traitTime(event) : null,
     tier: text(traits.tier) ?? text(traits.plan),
     signup_at: null,
-    country_code: text(traits.country_code) ?? event.geo.country_code,
+    country_code: trusted ? text(traits.country_code) ?? event.geo.country_code : null,
     first_seen: event.timestamp,
     changed,
   };
@@ -177,10 +199,16 @@ function planReview(event: EnrichedEvent, plan: WritePlan): string | null {
   return null;
 }
 
-/** The writes one critical event implies, or a dead-letter outcome naming the bad field. */
+/**
+ * The writes one critical event implies, a dead-letter outcome naming the bad field, or a drop
+ * ({@link PUBLIC_ORDER_EVENT}) for a purchase or refund from a public write key.
+ */
 export function planEvent(event: EnrichedEvent): Outcome<WritePlan> {
   const plan = emptyPlan();
   const kind = eventKind(event.event);
+  if ((kind === "purchase" || kind === "refund") && !isServerSource(event)) {
+    return drop(PUBLIC_ORDER_EVENT);
+  }
   const userId = event.user_id;
   const profileChange = event.type === "identify" || event.type === "alias" || kind === "signup";
   if (userId !== null) plan.users.push(userRow(event, userId, profileChange));

@@ -7,7 +7,9 @@ import {
   eventKind,
   isCritical,
   planEvent,
+  PUBLIC_ORDER_EVENT,
   REFUND_EVENTS,
+  traitTime,
 } from "./postgres_plan.ts";
 import { mergePlans } from "./postgres_merge.ts";
 import { enrichedEvent, shopperSession } from "../testing/events.ts";
@@ -201,4 +203,66 @@ Deno.test("mergePlans() lets the first event own an order id reused by a later e
   const merged = mergePlans([purchase("e1", "p1"), purchase("e2", "p2")]);
   assert.deepEqual(merged.orders.map((o) => o.event_id), ["e1"]);
   assert.deepEqual(merged.orderItems.map((i) => i.product_id), ["p1"]);
+});
+
+Deno.test("planEvent() keeps a public key's purchase and refund out of PostgreSQL (#13, 4)", () => {
+  const purchase = shopperSession("t_")[4]!;
+  const refund = enrichedEvent({
+    event_id: "r1",
+    event: "order_refunded",
+    properties: { order_id: "t_order1" },
+  });
+  for (const event of [purchase, refund]) {
+    // Absent means public: messages written before ingest stamped the field.
+    for (const kind of ["public", undefined] as const) {
+      assert.deepEqual(planEvent({ ...event, source_kind: kind }), {
+        kind: "drop",
+        reason: PUBLIC_ORDER_EVENT,
+      });
+    }
+    assert.equal(planEvent(event).kind, "ok", "a server key's event is planned");
+  }
+});
+
+Deno.test("planEvent() takes no traits, tier or country from a public identify or signup (#13, 4)", () => {
+  const identify = enrichedEvent({
+    event_id: "i1",
+    type: "identify",
+    event: "identify",
+    user_id: "u1",
+    anonymous_id: "a1",
+    traits: { tier: "gold", plan: "enterprise", country_code: "US", name: "Mallory" },
+    source_kind: "public",
+  });
+  const plan = planOf(planEvent(identify));
+  assert.deepEqual(plan.users.map((u) => [u.traits, u.traits_at, u.tier, u.country_code]), [
+    [{}, null, null, null],
+  ]);
+  assert.deepEqual(plan.identities.map((i) => [i.anonymous_id, i.user_id]), [["a1", "u1"]]);
+  // A web signup is still a signup (the brief's list keeps it), without its traits.
+  const signup = planOf(planEvent({ ...shopperSession("t_")[5]!, source_kind: "public" }));
+  assert.deepEqual(signup.signups.map((r) => r.user_id), ["t_user"]);
+  assert.deepEqual(signup.users.map((u) => [u.traits, u.tier, u.signup_at]), [
+    [{}, null, "2026-03-01T12:05:00.000Z"],
+  ]);
+  assert.deepEqual(signup.businessEvents.map((b) => b.event_id), ["t_e6"]);
+  const server = planOf(planEvent({ ...identify, source_kind: "server" }));
+  assert.deepEqual(server.users.map((u) => [u.tier, u.country_code]), [["gold", "US"]]);
+});
+
+Deno.test("planEvent() counts an identify's traits from no later than ingest received it (#13, 4)", () => {
+  const future = enrichedEvent({
+    event_id: "i-future",
+    type: "identify",
+    event: "identify",
+    user_id: "u1",
+    traits: { tier: "gold" },
+    timestamp: "2099-01-01T00:00:00.000Z",
+    received_at: "2026-03-01T12:00:00.000Z",
+  });
+  assert.equal(planOf(planEvent(future)).users[0]?.traits_at, "2026-03-01T12:00:00.000Z");
+  assert.equal(
+    traitTime({ timestamp: "2026-03-01T11:59:00.000Z", received_at: "2026-03-01T12:00:00.000Z" }),
+    "2026-03-01T11:59:00.000Z",
+  );
 });

@@ -1,5 +1,6 @@
 /** Realistic enriched events for sink tests and the benchmark. */
 import type { EnrichedEvent } from "../../shared/events/mod.ts";
+import type { Batch } from "../../shared/kafka/mod.ts";
 
 /** Options for {@link enrichedEvent}. */
 export interface EventOptions {
@@ -7,7 +8,10 @@ export interface EventOptions {
   at?: string;
 }
 
-/** A fully enriched event; `overrides` replace top-level fields. */
+/**
+ * A fully enriched event from a server-side source (its purchases, refunds and traits reach
+ * PostgreSQL); `overrides` replace top-level fields, `source_kind: "public"` makes it a web key's.
+ */
 export function enrichedEvent(
   overrides: Partial<EnrichedEvent> & { event_id: string },
   opts: EventOptions = {},
@@ -38,6 +42,7 @@ export function enrichedEvent(
     ip: "203.0.113.0",
     user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
     source_id: "src-web",
+    source_kind: "server",
     format: "eventflow",
     geo: {
       country_code: "DE",
@@ -197,4 +202,27 @@ export function streamEvent(
       ? { amount: 29.9, currency: "EUR", amount_base: 32.1, base_currency: "USD" }
       : null,
   }, { at: opts.at ?? new Date(Date.UTC(2026, 2, 1) + i * 1000).toISOString() });
+}
+
+/** `events` as one Kafka batch of `topic` partition 0, offsets from `firstOffset` (default 0). */
+export function batchOf(
+  events: readonly EnrichedEvent[],
+  opts: { topic?: string; firstOffset?: number } = {},
+): Batch {
+  const topic = opts.topic ?? "enriched_events";
+  const first = opts.firstOffset ?? 0;
+  return {
+    topic,
+    partition: 0,
+    lastOffset: String(first + events.length - 1),
+    messages: events.map((event, i) => ({
+      topic,
+      partition: 0,
+      offset: String(first + i),
+      key: event.user_id ?? event.anonymous_id,
+      value: new TextEncoder().encode(JSON.stringify(event)),
+      headers: {},
+      timestamp: "0",
+    })),
+  };
 }
