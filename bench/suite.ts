@@ -14,6 +14,7 @@ import { parseSuiteArgs, SUITE_USAGE, type SuitePhase } from "./args.ts";
 import { migrateAll } from "../shared/migrate.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { ensureClickHouseCredentials } from "../infra/stack/clickhouse_users.ts";
+import { ensureDeadLetterKey } from "../infra/stack/dead_letter_key.ts";
 import { loadStackConfig } from "../infra/stack/config.ts";
 import { KAFKA_TOOLS_VERSION } from "./suite/kafka_perf.ts";
 import { describeMachine } from "./suite/machine.ts";
@@ -86,6 +87,8 @@ async function main(args: string[]): Promise<number> {
       DATABASE_URL: databaseUrl,
       REDIS_KEY_PREFIX: "efbench:",
       LOG_LEVEL: "warn",
+      // Dead letters are sealed as in the stack, so the bench measures the same work.
+      DEAD_LETTER_KEYS: await ensureDeadLetterKey(stack.dir, Deno.env.get("DEAD_LETTER_KEYS")),
     },
     topics: {
       wrk: `bench_wrk_${id}`,

@@ -10,6 +10,7 @@
  * up) and the rate from the service's start (includes joining the consumer group).
  * Extra service settings come from the environment, e.g. `ENRICH_BATCH_SIZE=1000`.
  */
+import { generateDeadLetterKey } from "../../shared/events/mod.ts";
 import { partitionKey } from "../../shared/events/mod.ts";
 import { createRedis } from "../../shared/redis/mod.ts";
 import { produce, readTopicUntil, testTopics } from "../../shared/testing/kafka.ts";
@@ -52,6 +53,8 @@ const env: Record<string, string> = {
   TOPIC_DEAD_LETTER: dlq,
   CONSUMER_GROUP: `${id}_bench_group`,
   REDIS_KEY_PREFIX: prefix,
+  // enrich refuses to start without a dead-letter key; a throwaway one unless one is given.
+  DEAD_LETTER_KEYS: Deno.env.get("DEAD_LETTER_KEYS") ?? generateDeadLetterKey(),
 };
 for (const [name, value] of Object.entries(Deno.env.toObject())) {
   if (name.startsWith("ENRICH_")) env[name.slice("ENRICH_".length)] = value;
