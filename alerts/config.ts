@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   consumerEnv,
+  deadLetterEnv,
   infraEnv,
   list,
   opsEnv,
@@ -67,6 +68,7 @@ function jsonEnv<T extends z.ZodType>(schema: T) {
 export const AlertsEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
+  ...deadLetterEnv,
   ...opsEnv(8083),
   // Alerts are about now: a new group starts at the end of the topic unless FROM_BEGINNING is set.
   ...consumerEnv({ group: "alerts", batchSize: 200, fromBeginning: false }),

@@ -5,7 +5,7 @@
  * dead-lettered, and shared/kafka commits the batch only then. Deliveries are remembered in
  * Redis, so a redelivered batch does not alert twice.
  */
-import { EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
+import { type DeadLetterKeyring, EnrichedEventSchema, parseMessage } from "../shared/events/mod.ts";
 import {
   type Batch,
   type IncomingMessage,
@@ -40,6 +40,8 @@ export interface AlertHandlerDeps {
   ledger: Ledger;
   producer: Pick<Producer, "send">;
   deadLetterTopic: string;
+  /** Seals dead-letter payloads (shared/events/dead_letter_seal.ts); none: in clear. */
+  deadLetterKeys?: DeadLetterKeyring | null;
   metrics: AlertsMetrics;
   logger: Logger;
   /** Alerts delivered at once within a batch (default 16). */
@@ -61,7 +63,9 @@ async function runLimited(tasks: Array<() => Promise<void>>, limit: number): Pro
 export function createAlertHandler(deps: AlertHandlerDeps): (batch: Batch) => Promise<void> {
   const { metrics, logger, ledger } = deps;
 
-  const deadLetters = kafkaDeadLetters(deps.producer, deps.deadLetterTopic);
+  const deadLetters = kafkaDeadLetters(deps.producer, deps.deadLetterTopic, {
+    keyring: deps.deadLetterKeys,
+  });
 
   /** Sends one alert to one destination: `retry` when shutdown interrupted it. */
   const deliver = async (alert: Alert, destination: Destination): Promise<Outcome<void>> => {

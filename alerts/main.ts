@@ -2,6 +2,7 @@
  * alerts: reads enriched_events, matches alert rules, sends webhooks and Telegram messages.
  * Composition root: configuration, rules, destinations and handler; shared/kafka/service.ts runs it.
  */
+import { deadLetterKeyring } from "../shared/events/mod.ts";
 import { consumerGroupOf, runConsumerService } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
@@ -23,6 +24,7 @@ const PRUNE_INTERVAL_MS = 3_600_000;
 const config = loadConfig(Deno.env.toObject());
 const logger = createLogger("alerts", { level: config.LOG_LEVEL });
 const rules = parseRules(await Deno.readTextFile(config.ALERT_RULES_FILE), config.ALERT_RULES_FILE);
+const deadLetterKeys = await deadLetterKeyring(config);
 const registry = createRegistry("alerts");
 const metrics = createAlertsMetrics(registry);
 
@@ -119,6 +121,7 @@ await runConsumerService({
       ledger,
       producer,
       deadLetterTopic: config.TOPIC_DEAD_LETTER,
+      deadLetterKeys,
       metrics,
       logger,
       concurrency: config.DELIVERY_CONCURRENCY,

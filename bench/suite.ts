@@ -11,6 +11,8 @@ import { runCli } from "../shared/cli.ts";
 import { createAdmin } from "../shared/kafka/mod.ts";
 import { parseSuiteArgs, SUITE_USAGE, type SuitePhase } from "./args.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
+import { ensureDeadLetterKey } from "../infra/stack/dead_letter_key.ts";
+import { loadStackConfig } from "../infra/stack/config.ts";
 import { KAFKA_TOOLS_VERSION } from "./suite/kafka_perf.ts";
 import { describeMachine } from "./suite/machine.ts";
 import { renderMarkdown, spliceSection } from "./suite/markdown.ts";
@@ -48,6 +50,7 @@ async function main(args: string[]): Promise<number> {
   }
   const brokers = Deno.env.get("KAFKA_BROKERS") ?? "127.0.0.1:9092";
   const { clickhouseUrl, databaseUrl, writer } = await benchStores(Deno.env.toObject());
+  const stack = loadStackConfig(Deno.env.toObject());
   const writeKey = "bench_write_key";
   await runCommand(deno, ["run", "-A", "ingest/cli/sources.ts", "ensure-dev"], {
     env: { DATABASE_URL: databaseUrl, EVENTFLOW_DEV_WRITE_KEY: writeKey },
@@ -73,6 +76,8 @@ async function main(args: string[]): Promise<number> {
       DATABASE_URL: databaseUrl,
       REDIS_KEY_PREFIX: "efbench:",
       LOG_LEVEL: "warn",
+      // Dead letters are sealed as in the stack, so the bench measures the same work.
+      DEAD_LETTER_KEYS: await ensureDeadLetterKey(stack.dir, Deno.env.get("DEAD_LETTER_KEYS")),
     },
     topics: {
       wrk: `bench_wrk_${id}`,

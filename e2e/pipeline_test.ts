@@ -269,6 +269,8 @@ async function badInputIsRejectedOrDeadLettered(pipeline: Pipeline): Promise<voi
   const records = await deadLetters(pipeline, (rs) => rs.some((r) => r.payload === garbage));
   const record = records.find((r) => r.payload === garbage)!;
   assert.deepEqual([record.stage, record.reason], ["enrich", "INVALID_JSON"]);
+  // Kept sealed at rest; the helper opened it with the pipeline's DEAD_LETTER_KEYS.
+  assert.equal(record.stored_encoding, "aes-256-gcm");
   assert.match(String(record.error), /not valid JSON/);
   assert.equal((record.source as Record<string, unknown>).topic, pipeline.topics.raw);
 

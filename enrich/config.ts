@@ -4,6 +4,7 @@
 import { z } from "zod";
 import {
   consumerEnv,
+  deadLetterEnv,
   infraEnv,
   list,
   opsEnv,
@@ -16,6 +17,7 @@ import {
 export const EnrichEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
+  ...deadLetterEnv,
   ...opsEnv(8081),
   ...consumerEnv({ group: "enrich", batchSize: 500, fromBeginning: true }),
   /** Prefix of enrich's Redis keys (tests use their own; the sink must use the same). */
@@ -26,6 +28,11 @@ export const EnrichEnvSchema = z.object({
   GEO_HTTP_URL: z.string().url().optional(),
   GEO_HTTP_TIMEOUT_MS: positiveInt(1000),
   GEO_CACHE_TTL_SECONDS: positiveInt(86_400),
+  /**
+   * Secret of the HMAC that turns an IP into its geo cache key (16+ characters). Unset: a random
+   * one per process, so the Redis cache is not shared across instances or restarts.
+   */
+  GEO_CACHE_KEY_SECRET: z.string().min(16).optional(),
   USER_CACHE_TTL_SECONDS: positiveInt(3600),
   PRODUCT_CACHE_TTL_SECONDS: positiveInt(600),
   NEGATIVE_CACHE_TTL_SECONDS: positiveInt(60),

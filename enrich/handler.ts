@@ -7,7 +7,7 @@
  * downstream.
  */
 import { partitionKey, RAW_SCHEMA_VERSION, RawEventSchema } from "../shared/events/mod.ts";
-import type { RawEvent } from "../shared/events/mod.ts";
+import type { DeadLetterKeyring, RawEvent } from "../shared/events/mod.ts";
 import { parseMessage } from "../shared/events/parse.ts";
 import {
   type Batch,
@@ -39,6 +39,8 @@ export interface HandlerDeps {
   prepare: (events: RawEvent[]) => Promise<{ pipeline: Pipeline; flush(): Promise<void> }>;
   producer: Pick<Producer, "send">;
   topics: { enriched: string; deadLetter: string };
+  /** Seals dead-letter payloads (shared/events/dead_letter_seal.ts); none: in clear. */
+  deadLetterKeys?: DeadLetterKeyring | null;
   metrics: EnrichMetrics;
   logger: Logger;
   /**
@@ -127,7 +129,9 @@ export function createBatchHandler(deps: HandlerDeps): (batch: Batch) => Promise
   const attempts = deps.produceAttempts ?? 5;
   const backoff = { baseMs: 100, maxMs: 5000, ...deps.backoff };
 
-  const deadLetters = kafkaDeadLetters(deps.producer, deps.topics.deadLetter);
+  const deadLetters = kafkaDeadLetters(deps.producer, deps.topics.deadLetter, {
+    keyring: deps.deadLetterKeys,
+  });
   /** Produces with retries; a produce that keeps failing rejects, so the batch is redelivered. */
   const produce = (topic: string, send: () => Promise<void>) =>
     retry(send, {

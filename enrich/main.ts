@@ -2,6 +2,7 @@
  * enrich: reads raw_events, enriches each event, writes enriched_events (and dead letters).
  * Composition root: configuration, clients, pipeline and handler; shared/kafka/service.ts runs it.
  */
+import { deadLetterKeyring } from "../shared/events/mod.ts";
 import { consumerGroupOf, runConsumerService } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
@@ -17,6 +18,7 @@ const logger = createLogger("enrich", { level: config.LOG_LEVEL });
 const registry = createRegistry("enrich");
 const metrics = createEnrichMetrics(registry);
 
+const deadLetterKeys = await deadLetterKeyring(config);
 const redis = createRedis(config.REDIS_URL);
 redis.on("error", () => {}); // reported through cache metrics and /readyz, not once per retry
 const sql = createPostgres(config.DATABASE_URL, { max: 10 });
@@ -41,6 +43,7 @@ await runConsumerService({
       prepare: enrichment.prepare,
       producer,
       topics: { enriched: config.TOPIC_ENRICHED, deadLetter: config.TOPIC_DEAD_LETTER },
+      deadLetterKeys,
       metrics,
       logger,
     })],

@@ -3,7 +3,14 @@
  * the brief's add-to-cart example and a garbage message, and reads the enriched event and the
  * dead-letter record back from Kafka.
  */
-import { DeadLetterSchema, EnrichedEventSchema, type RawEvent } from "../shared/events/mod.ts";
+import {
+  DeadLetterSchema,
+  EnrichedEventSchema,
+  generateDeadLetterKey,
+  openDeadLetterPayload,
+  parseDeadLetterKeys,
+  type RawEvent,
+} from "../shared/events/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
 import assert from "node:assert/strict";
 import { IPHONE_CHROME_UA, rawEvent } from "./testing/events.ts";
@@ -38,9 +45,11 @@ Deno.test(
     await sql`INSERT INTO campaigns (campaign_id, name, utm_campaign, starts_at, ends_at)
     VALUES (${campaignId}, 'Spring sale', 'spring_sale', ${at(-86_400_000)}, ${at(86_400_000)})`;
     const redis = createRedis(TEST_ENV.REDIS_URL);
+    const deadLetterKey = generateDeadLetterKey();
     const service = await startService(serviceEntry("enrich"), {
       env: {
         ...TEST_ENV,
+        DEAD_LETTER_KEYS: deadLetterKey,
         TOPIC_RAW: raw,
         TOPIC_ENRICHED: enriched,
         TOPIC_DEAD_LETTER: dlq,
@@ -133,12 +142,18 @@ Deno.test(
 
       const [dead] = await readTopicUntil(dlq, (seen) => seen.length >= 1);
       const record = DeadLetterSchema.parse(JSON.parse(new TextDecoder().decode(dead!.value)));
-      assert.deepEqual([record.stage, record.reason, record.payload, record.source.topic], [
-        "enrich",
-        "INVALID_JSON",
-        "this is not json",
-        raw,
-      ]);
+      // Sealed at rest (the payload may hold unmasked PII), and the key opens it for replay.
+      assert.deepEqual(
+        [record.stage, record.reason, record.payload_encoding, record.source.topic],
+        [
+          "enrich",
+          "INVALID_JSON",
+          "aes-256-gcm",
+          raw,
+        ],
+      );
+      const opened = await openDeadLetterPayload(record, await parseDeadLetterKeys(deadLetterKey));
+      assert.deepEqual(new TextDecoder().decode(opened), "this is not json");
       assert(record.error.startsWith("Message is not valid JSON:"), record.error);
 
       const metrics = await (await fetch(`${service.url}/metrics`)).text();

@@ -5,7 +5,7 @@
 import type { RawEvent } from "../shared/events/mod.ts";
 import type { Redis } from "../shared/redis/mod.ts";
 import type { Sql } from "../shared/postgres/mod.ts";
-import { geoKey, productKey, userKey } from "../shared/redis/keys.ts";
+import { productKey, userKey } from "../shared/redis/keys.ts";
 import type { Logger } from "../shared/log.ts";
 import { errorMessage } from "../shared/errors.ts";
 import { throttle } from "../shared/time.ts";
@@ -14,6 +14,7 @@ import type { EnrichMetrics } from "./metrics.ts";
 import { type BatchLookups, createPrefetcher } from "./adapters/batch_lookups.ts";
 import { cachedLookup, type CacheRecorder } from "./adapters/cache.ts";
 import { createCircuitBreaker } from "./adapters/circuit_breaker.ts";
+import { geoCacheKey } from "./adapters/geo_cache_key.ts";
 import { createHttpGeo, withFallback } from "./adapters/http_geo.ts";
 import { createLru, type Lru } from "./adapters/lru.ts";
 import { openMmdbGeo } from "./adapters/mmdb.ts";
@@ -184,7 +185,8 @@ async function buildGeo(
   const cached = cachedLookup((ip) => http.lookup(ip), {
     ...cache,
     name: "geo",
-    key: (ip) => geoKey(ip, deps.keyPrefix),
+    // Keyed hash of the IP: no visitor address in Redis.
+    key: geoCacheKey({ secret: config.GEO_CACHE_KEY_SECRET, prefix: deps.keyPrefix }),
     lru: createLru({ max: 50_000, ttlMs: 3_600_000 }),
     ttlSeconds: config.GEO_CACHE_TTL_SECONDS,
     negativeTtlSeconds: config.NEGATIVE_CACHE_TTL_SECONDS,

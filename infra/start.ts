@@ -14,6 +14,7 @@ import {
   usersFilePath,
 } from "./stack/clickhouse_users.ts";
 import { ensureReceiverToken } from "./alertmanager/config.ts";
+import { ensureDeadLetterKey } from "./stack/dead_letter_key.ts";
 import { loadStackConfig, type ServiceSpec, type StackConfig } from "./stack/config.ts";
 import { serviceUnit, waitServiceReady } from "./stack/services.ts";
 import { migrateStack, reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
@@ -173,6 +174,11 @@ async function main(): Promise<number> {
   const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
   // The stack's Alertmanager posts to the alerts service with this token.
   const alertmanagerToken = await ensureReceiverToken(config.alertmanager.tokenFile);
+  // enrich, sink and alerts seal dead-letter payloads with it; tools/dlq.ts reads the same file.
+  const deadLetterKeys = await ensureDeadLetterKey(
+    config.dir,
+    Deno.env.get("DEAD_LETTER_KEYS"),
+  );
 
   let queryTokenReady = false;
   if (await exists(`${cwd}/query/cli/tokens.ts`)) {
@@ -215,6 +221,7 @@ async function main(): Promise<number> {
       env: {
         ...env,
         ...clickhouseEnv(clickhouse, spec.clickhouse),
+        DEAD_LETTER_KEYS: deadLetterKeys,
         ...(spec.name === "alerts" ? { ALERTMANAGER_TOKEN: alertmanagerToken } : {}),
       },
     })

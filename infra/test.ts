@@ -16,6 +16,7 @@ import {
   ensureClickHouseCredentials,
 } from "./stack/clickhouse_users.ts";
 import type { ComponentName } from "./stack/component.ts";
+import { ensureDeadLetterKey } from "./stack/dead_letter_key.ts";
 import { loadStackConfig, type StackConfig } from "./stack/config.ts";
 import { reportUpFailures, stackDown, stackUp } from "./stack/stack.ts";
 import { parseDenoSummary, summaryLine } from "./deno_summary.ts";
@@ -156,6 +157,8 @@ async function main(args: string[]): Promise<number> {
     if (reportUpFailures(up)) return 1;
     const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
     const env = { ...Deno.env.toObject(), ...testEnv(config, clickhouse) };
+    // Services the tests start seal their dead letters as the stack's do.
+    env.DEAD_LETTER_KEYS = await ensureDeadLetterKey(config.dir, env.DEAD_LETTER_KEYS);
     const targets = {
       databaseUrl: env.DATABASE_URL ?? "",
       clickhouseUrl: config.clickhouse.url,

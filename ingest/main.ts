@@ -4,7 +4,7 @@
  *
  * Run: node_modules/.bin/deno run -A ingest/main.ts
  */
-import { createAdmin, createProducer } from "../shared/kafka/mod.ts";
+import { createAdmin, createProducer, rawTopicConfig } from "../shared/kafka/mod.ts";
 import { createLogger } from "../shared/log.ts";
 import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
@@ -30,9 +30,11 @@ async function main(): Promise<void> {
 
   const admin = await createAdmin(kafka);
   if (config.INGEST_ENSURE_TOPIC) {
+    // Also brings an existing topic's retention to TOPIC_RAW_RETENTION_HOURS (it holds raw PII).
     await admin.ensureTopics([{
       name: config.TOPIC_RAW,
       partitions: config.INGEST_TOPIC_PARTITIONS,
+      config: rawTopicConfig(config.TOPIC_RAW_RETENTION_HOURS),
     }]);
   }
   const producer = poolProducers(

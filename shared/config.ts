@@ -112,9 +112,25 @@ export function consumerEnv(
   };
 }
 
+/**
+ * How dead-letter payloads are kept at rest (shared/events/dead_letter_seal.ts): sealed with the
+ * first of `DEAD_LETTER_KEYS`, or in clear only with the explicit `DEAD_LETTER_PLAINTEXT=true`.
+ */
+export const deadLetterEnv = {
+  /** Comma-separated base64 32-byte keys; the first seals, all open (rotation). */
+  DEAD_LETTER_KEYS: z.string().optional(),
+  /** Development only: keep dead-letter payloads unencrypted when no key is set. */
+  DEAD_LETTER_PLAINTEXT: flag(false),
+};
+
 /** Kafka topic names, overridable so tests can use their own. */
 export const topicEnv = {
   TOPIC_RAW: z.string().default("raw_events"),
+  /**
+   * Hours raw_events keeps a message (retention.ms, applied when the topic is created and on
+   * every start by whoever ensures it). It holds unmasked PII: keep it short; see docs/privacy.md.
+   */
+  TOPIC_RAW_RETENTION_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
   TOPIC_ENRICHED: z.string().default("enriched_events"),
   TOPIC_DEAD_LETTER: z.string().default("dead_letter"),
 };

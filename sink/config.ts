@@ -1,6 +1,14 @@
 /** The sink's environment, parsed once by `main.ts`. */
 import { z } from "zod";
-import { infraEnv, list, opsEnv, parseConfig, positiveInt, topicEnv } from "../shared/config.ts";
+import {
+  deadLetterEnv,
+  infraEnv,
+  list,
+  opsEnv,
+  parseConfig,
+  positiveInt,
+  topicEnv,
+} from "../shared/config.ts";
 import { aliasesOf, canonicalEvent } from "../shared/events/mod.ts";
 import { DEFAULT_CRITICAL_EVENTS } from "./core/postgres_plan.ts";
 
@@ -17,6 +25,7 @@ function withAliases(names: string[]): string[] {
 export const SinkEnvSchema = z.object({
   ...infraEnv,
   ...topicEnv,
+  ...deadLetterEnv,
   ...opsEnv(8082),
   /** Events per store write. */
   SINK_BATCH_SIZE: positiveInt(5000),

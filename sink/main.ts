@@ -5,6 +5,7 @@ import { createClickHouse } from "../shared/clickhouse/mod.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createRedis } from "../shared/redis/mod.ts";
 import { kafkaDeadLetters, runConsumerService } from "../shared/kafka/mod.ts";
+import { deadLetterKeyring } from "../shared/events/mod.ts";
 import { systemClock } from "../shared/time.ts";
 import { loadConfig } from "./config.ts";
 import { createClickHouseWriter } from "./adapters/clickhouse_writer.ts";
@@ -17,6 +18,7 @@ const logger = createLogger("sink", { level: config.LOG_LEVEL });
 const registry = createRegistry("sink");
 const metrics = createSinkMetrics(registry);
 
+const deadLetterKeys = await deadLetterKeyring(config);
 const closers: (() => Promise<unknown>)[] = [];
 const specs: Omit<LaneSpec, "consumer">[] = [];
 if (config.SINK_STORES.includes("clickhouse")) {
@@ -59,7 +61,9 @@ await runConsumerService({
   })),
   wire: ({ producer, consumers }) => {
     const lanes = sinkLanes(specs.map((spec, i) => ({ ...spec, consumer: consumers[i]! })), {
-      deadLetters: kafkaDeadLetters(producer, config.TOPIC_DEAD_LETTER),
+      deadLetters: kafkaDeadLetters(producer, config.TOPIC_DEAD_LETTER, {
+        keyring: deadLetterKeys,
+      }),
       metrics,
       logger,
       clock: systemClock,

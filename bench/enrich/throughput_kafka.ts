@@ -12,6 +12,7 @@
  * the service's CPU seconds (user + system, /proc) per 1,000 events over the steady part;
  * `BENCH_CPU_PROF_DIR=<dir>` runs it with `--cpu-prof` and writes the profile there.
  */
+import { generateDeadLetterKey } from "../../shared/events/mod.ts";
 import { partitionKey } from "../../shared/events/mod.ts";
 import { createRedis } from "../../shared/redis/mod.ts";
 import { produce, readTopicUntil, testTopics } from "../../shared/testing/kafka.ts";
@@ -55,6 +56,8 @@ const env: Record<string, string> = {
   TOPIC_DEAD_LETTER: dlq,
   CONSUMER_GROUP: `${id}_bench_group`,
   REDIS_KEY_PREFIX: prefix,
+  // enrich refuses to start without a dead-letter key; a throwaway one unless one is given.
+  DEAD_LETTER_KEYS: Deno.env.get("DEAD_LETTER_KEYS") ?? generateDeadLetterKey(),
 };
 for (const [name, value] of Object.entries(Deno.env.toObject())) {
   if (name.startsWith("ENRICH_")) env[name.slice("ENRICH_".length)] = value;

@@ -6,7 +6,13 @@
 import { createRedis } from "../../shared/redis/mod.ts";
 import { createSourceStore } from "../../ingest/adapters/sources.ts";
 import { hashWriteKey } from "../../ingest/core/write_key.ts";
-import { readTopicUntil, testTopics } from "../../shared/testing/kafka.ts";
+import { testKafka, testTopics } from "../../shared/testing/kafka.ts";
+import { readDeadLetters } from "../../shared/dead_letter/mod.ts";
+import {
+  generateDeadLetterKey,
+  openDeadLetterPayload,
+  parseDeadLetterKeys,
+} from "../../shared/events/mod.ts";
 import {
   serviceEntry,
   type ServiceProcess,
@@ -27,6 +33,8 @@ export interface Pipeline {
   prefix: string;
   topics: { raw: string; enriched: string; dlq: string };
   writeKey: string;
+  /** The key enrich and sink seal dead-letter payloads with (DEAD_LETTER_KEYS). */
+  deadLetterKey: string;
   /** The seeded campaign's name and utm_campaign. */
   campaign: { name: string; utm: string };
   /** The seeded user (tier "gold"). */
@@ -126,6 +134,7 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
     });
     cleanups.push(() => stores.sql`DELETE FROM sources WHERE source_id = ${sourceId}`);
 
+    const deadLetterKey = generateDeadLetterKey();
     const env = {
       DATABASE_URL: TEST_ENV.DATABASE_URL,
       CLICKHOUSE_URL: TEST_ENV.CLICKHOUSE_URL,
@@ -135,6 +144,7 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
       TOPIC_RAW: topics.raw,
       TOPIC_ENRICHED: topics.enriched,
       TOPIC_DEAD_LETTER: topics.dlq,
+      DEAD_LETTER_KEYS: deadLetterKey,
       LOG_LEVEL: "info",
     };
     const [ingest, enrich, sink] = await Promise.all([
@@ -175,6 +185,7 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
       ...base,
       topics,
       writeKey,
+      deadLetterKey,
       ingest,
       enrich,
       sink,
@@ -194,12 +205,29 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
   }
 }
 
-/** Dead-letter records on the pipeline's dead-letter topic, read until `done` holds. */
+/**
+ * Dead-letter records on the pipeline's dead-letter topic, read until `done` holds; each sealed
+ * payload is opened with the pipeline's key, and `stored_encoding` says how it was kept at rest.
+ */
 export async function deadLetters(
   pipeline: Pipeline,
   done: (records: Record<string, unknown>[]) => boolean,
 ): Promise<Record<string, unknown>[]> {
-  const parse = (ms: { value: Uint8Array }[]) =>
-    ms.map((m) => JSON.parse(new TextDecoder().decode(m.value)) as Record<string, unknown>);
-  return parse(await readTopicUntil(pipeline.topics.dlq, (ms) => done(parse(ms))));
+  const keyring = await parseDeadLetterKeys(pipeline.deadLetterKey);
+  let records: Record<string, unknown>[] = [];
+  await waitFor(async () => {
+    const located = await readDeadLetters(testKafka("e2e-dlq"), pipeline.topics.dlq, {
+      idleMs: 1000,
+    });
+    records = await Promise.all(
+      located.flatMap(({ record }) => record === null ? [] : [record])
+        .map(async (record) => ({
+          ...record,
+          payload: new TextDecoder().decode(await openDeadLetterPayload(record, keyring)),
+          stored_encoding: record.payload_encoding,
+        })),
+    );
+    return done(records);
+  }, { timeoutMs: 30_000, message: "the expected dead letters" });
+  return records;
 }

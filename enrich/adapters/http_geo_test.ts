@@ -1,8 +1,8 @@
 import { createRedis } from "../../shared/redis/mod.ts";
-import { geoKey } from "../../shared/redis/keys.ts";
 import assert from "node:assert/strict";
 import { cachedLookup } from "./cache.ts";
 import { createCircuitBreaker } from "./circuit_breaker.ts";
+import { geoCacheKey } from "./geo_cache_key.ts";
 import { createHttpGeo, geoFromJson, withFallback } from "./http_geo.ts";
 import { createLru } from "./lru.ts";
 
@@ -55,10 +55,12 @@ Deno.test(
         urlTemplate: api.url,
         breaker: createCircuitBreaker("Geo API"),
       });
+      // As enrich wires it: two instances share the secret, so they share the cache.
+      const key = geoCacheKey({ secret: "test-secret-0123456789", prefix });
       const lookup = () =>
         cachedLookup((ip) => provider.lookup(ip), {
           name: "geo",
-          key: (ip) => geoKey(ip, prefix),
+          key: geoCacheKey({ secret: "test-secret-0123456789", prefix }),
           redis,
           lru: createLru(),
           record: (cache, result) =>
@@ -75,7 +77,14 @@ Deno.test(
       assert.deepEqual((await second("85.214.132.64"))?.country_code, "DE");
       assert.deepEqual(await second("203.0.113.9"), null);
       assert.deepEqual(api.hits, ["85.214.132.64", "203.0.113.9"]);
-      assert.deepEqual(await redis.ttl(geoKey("203.0.113.9", prefix)) <= 60, true);
+      assert.deepEqual(await redis.ttl(key("203.0.113.9")) <= 60, true);
+      // Redis holds no visitor address: neither in keys nor in values.
+      const keys = (await redis.keys(`${prefix}*`)).sort();
+      assert.deepEqual(keys, [key("203.0.113.9"), key("85.214.132.64")].sort());
+      const stored = [...keys, ...await Promise.all(keys.map((k) => redis.get(k)))].join("\n");
+      for (const ip of ["85.214.132.64", "203.0.113.9", "85.214.132", "203.0.113"]) {
+        assert.equal(stored.includes(ip), false, `Redis holds ${ip}`);
+      }
       assert.deepEqual(counts, {
         "geo_lru:miss": 4,
         "geo_lru:hit": 2,
@@ -122,4 +131,15 @@ Deno.test("the HTTP geo provider reports a 5xx answer with its status", opts, as
   let message = "";
   await provider.lookup("1.1.1.1").catch((e) => (message = e.message));
   assert.deepEqual(message, "Geo API answered HTTP 503");
+});
+
+Deno.test("geoCacheKey() hashes the IP under its secret, a random one when none is given", () => {
+  const a = geoCacheKey({ secret: "secret-a-0123456789", prefix: "ef:" });
+  const again = geoCacheKey({ secret: "secret-a-0123456789", prefix: "ef:" });
+  const b = geoCacheKey({ secret: "secret-b-0123456789", prefix: "ef:" });
+  assert.match(a("85.214.132.64"), /^ef:geo:[A-Za-z0-9_-]{43}$/);
+  assert.equal(a("85.214.132.64"), again("85.214.132.64"));
+  assert.notEqual(a("85.214.132.64"), a("85.214.132.65"));
+  assert.notEqual(a("85.214.132.64"), b("85.214.132.64"));
+  assert.notEqual(geoCacheKey()("85.214.132.64"), geoCacheKey()("85.214.132.64"));
 });

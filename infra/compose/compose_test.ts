@@ -287,11 +287,18 @@ Deno.test("compose: the Kafka brokers form one 3-voter quorum with RF 3 and min 
 
 Deno.test("compose: topic-init creates the default topics with 6 partitions, RF 3, min ISR 2", () => {
   const script = [compose.services["topic-init"]?.command].flat().join("\n");
-  const created = [...script.matchAll(/^\s*create (\w+) \d+$/gm)].map((m) => m[1]);
+  const created = [...script.matchAll(/^\s*create (\w+) (\d+|"\$\$raw_ms")$/gm)].map((m) => m[1]);
   assert.deepEqual(created, Object.values(sharedDefaults("topicEnv")));
   assert(script.includes("--partitions 6 --replication-factor 3"), "partitions/RF of topics");
   assert(script.includes("--config min.insync.replicas=2"), "min ISR of topics");
   assert(script.includes("--if-not-exists"), "topic-init must be re-runnable");
+  // raw_events holds unmasked PII: its short retention is applied on every run, existing or not.
+  assert.match(script, /create raw_events "\$\$raw_ms"/);
+  assert.match(script, /raw_ms=\$\$\(\( \$\$\{TOPIC_RAW_RETENTION_HOURS:-24\} \* 3600000 \)\)/);
+  assert.match(
+    script,
+    /kafka-configs\.sh [^\n]*--alter \\\n\s*--entity-type topics --entity-name raw_events \\\n\s*--add-config retention\.ms="\$\$raw_ms",segment\.ms="\$\$segment_ms"/,
+  );
   for (const [name, s] of deno) {
     for (const [variable, topic] of Object.entries(sharedDefaults("topicEnv"))) {
       const set = s.environment?.[variable];

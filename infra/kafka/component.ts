@@ -16,7 +16,8 @@ export function kafkaComponent(config: StackConfig): Component {
   const dataDir = `${config.dir}/kafka`;
   const log = `${dataDir}/kafka.log`;
   const { host, port, bootstrap, partitions, heap } = config.kafka;
-  const topics = () => ensureTopics(bootstrap, config.topics.map((name) => ({ name, partitions })));
+  // Creates missing topics and brings raw_events' retention to TOPIC_RAW_RETENTION_HOURS.
+  const topics = () => ensureTopics(bootstrap, config.topicSpecs);
   return {
     name: "kafka",
     log,

@@ -1,11 +1,19 @@
 /** Readiness and topic provisioning of the local broker, through the shared adapter. */
 
-import { createAdmin, type TopicSpec } from "../../shared/kafka/mod.ts";
+import {
+  createAdmin,
+  DEFAULT_RAW_RETENTION_HOURS,
+  pipelineTopicSpecs,
+  type TopicSpec,
+} from "../../shared/kafka/mod.ts";
 import { sleep } from "../../shared/time.ts";
 
-/** Topics the pipeline needs, each with `partitions` partitions (default 6). */
+/** Topics the pipeline needs under their default names, `partitions` each (default 6). */
 export function pipelineTopics(partitions = 6): TopicSpec[] {
-  return ["raw_events", "enriched_events", "dead_letter"].map((name) => ({ name, partitions }));
+  return pipelineTopicSpecs(
+    { raw: "raw_events", enriched: "enriched_events", deadLetter: "dead_letter" },
+    { partitions, rawRetentionHours: DEFAULT_RAW_RETENTION_HOURS },
+  );
 }
 
 /** Resolves once the broker at `bootstrap` answers metadata requests; throws after `timeoutMs`. */
@@ -26,7 +34,7 @@ export async function waitKafkaReady(bootstrap: string, timeoutMs = 60_000): Pro
   }
 }
 
-/** Creates the missing topics (default: the pipeline topics); existing ones are left alone. */
+/** Creates the missing topics (default: the pipeline topics); existing ones get their configs. */
 export async function ensureTopics(
   bootstrap: string,
   topics: TopicSpec[] = pipelineTopics(),

@@ -1,6 +1,7 @@
 /** The stack's configuration: one zod schema over the environment, resolved into paths and ports. */
 import { z } from "zod";
 import { infraEnv, list, parseConfig, port, positiveInt, topicEnv } from "../../shared/config.ts";
+import { pipelineTopicSpecs, type TopicSpec } from "../../shared/kafka/mod.ts";
 import type { ClickHouseRole } from "./clickhouse_users.ts";
 import { supervisorStatusPath } from "./supervisor_status.ts";
 
@@ -65,6 +66,8 @@ export interface StackConfig {
     jmxPort: number;
   };
   topics: string[];
+  /** The same topics as created: partitions, and raw_events' retention (TOPIC_RAW_RETENTION_HOURS). */
+  topicSpecs: TopicSpec[];
   clickhouse: {
     url: string;
     port: number;
@@ -113,6 +116,10 @@ export function loadStackConfig(env: Record<string, string | undefined>): StackC
       jmxPort: c.KAFKA_JMX_PORT,
     },
     topics: [c.TOPIC_RAW, c.TOPIC_ENRICHED, c.TOPIC_DEAD_LETTER],
+    topicSpecs: pipelineTopicSpecs(
+      { raw: c.TOPIC_RAW, enriched: c.TOPIC_ENRICHED, deadLetter: c.TOPIC_DEAD_LETTER },
+      { partitions: c.KAFKA_PARTITIONS, rawRetentionHours: c.TOPIC_RAW_RETENTION_HOURS },
+    ),
     clickhouse: {
       url: c.CLICKHOUSE_URL,
       port: Number(chUrl.port || (chUrl.protocol === "https:" ? 8443 : 8123)),

@@ -84,11 +84,12 @@ export function envNamesRead(source: string): Set<string> {
   const groups = {
     infraEnv: declaredKeys(groupSource(shared, "infraEnv")),
     topicEnv: declaredKeys(groupSource(shared, "topicEnv")),
+    deadLetterEnv: declaredKeys(groupSource(shared, "deadLetterEnv")),
     opsEnv: declaredKeys(functionGroupSource(shared, "opsEnv")),
     consumerEnv: declaredKeys(functionGroupSource(shared, "consumerEnv")),
   };
   const names = declaredKeys(source);
-  for (const group of ["infraEnv", "topicEnv"] as const) {
+  for (const group of ["infraEnv", "topicEnv", "deadLetterEnv"] as const) {
     if (source.includes(`...${group}`)) groups[group].forEach((name) => names.add(name));
   }
   for (const group of ["opsEnv", "consumerEnv"] as const) {

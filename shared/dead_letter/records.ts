@@ -1,14 +1,12 @@
 /**
- * What every stage dead-lettered, read back from the dead-letter topic: list, filter, find one,
- * replay. Used by the `tools/dlq.ts` command line, and meant for an admin page too.
- *
- * Replay re-produces each original payload to its source topic, under its original Kafka key, with
- * the replay count in a header; downstream writes are idempotent by event_id, so replaying twice
- * does no harm.
+ * What every stage dead-lettered, read back from the dead-letter topic: list, browse (by stage,
+ * reason, time, in pages), find one, replay the selected ones. Used by the `tools/dlq.ts` command
+ * line and the admin console's dead-letter page, so both select and replay alike (replay.ts).
  * @module
  */
-import { type DeadLetter, DeadLetterSchema, REPLAYS_HEADER } from "../events/mod.ts";
-import { createConsumer, createProducer, type KafkaConfig } from "../kafka/mod.ts";
+import { DeadLetterSchema } from "../events/mod.ts";
+import type { DeadLetter } from "../events/mod.ts";
+import { createConsumer, type KafkaConfig } from "../kafka/mod.ts";
 import { sleep } from "../time.ts";
 
 /** A dead-letter record and where it sits in the dead-letter topic. */
@@ -79,16 +77,86 @@ export function findRecord(records: Located[], position: Position): Located | un
   return records.find((r) => r.partition === position.partition && r.offset === position.offset);
 }
 
-/** Keeps the records matching the filters. */
-export function filterRecords(
+/**
+ * Which records an operation applies to. Every given field must match; `positions` and
+ * `eventIds` match any of their entries.
+ */
+export interface DeadLetterFilter {
+  reason?: string;
+  stage?: string;
+  /** Records that failed at or after this instant. */
+  since?: Date;
+  /** Records at these `<partition>:<offset>` positions. */
+  positions?: Position[];
+  /** Records of these event ids. */
+  eventIds?: string[];
+}
+
+/** True when `filter` narrows anything: a replay without one must be asked for explicitly. */
+export function isNarrowing(filter: DeadLetterFilter): boolean {
+  return filter.reason !== undefined || filter.stage !== undefined ||
+    filter.since !== undefined || (filter.positions?.length ?? 0) > 0 ||
+    (filter.eventIds?.length ?? 0) > 0;
+}
+
+/** Keeps the readable records matching the filter. */
+export function filterRecords(records: Located[], filter: DeadLetterFilter): Located[] {
+  const at = (r: Located) => (p: Position) => p.partition === r.partition && p.offset === r.offset;
+  return records.filter((located) => {
+    const { record } = located;
+    return record !== null &&
+      (filter.reason === undefined || record.reason === filter.reason) &&
+      (filter.stage === undefined || record.stage === filter.stage) &&
+      (filter.since === undefined || Date.parse(record.failed_at) >= filter.since.getTime()) &&
+      (filter.positions === undefined || filter.positions.length === 0 ||
+        filter.positions.some(at(located))) &&
+      (filter.eventIds === undefined || filter.eventIds.length === 0 ||
+        (record.event_id !== null && filter.eventIds.includes(record.event_id)));
+  });
+}
+
+/** One page of records, newest first, with the counts a browser offers as filters. */
+export interface DeadLetterPage {
+  /** Matching records on this page, newest (highest failed_at) first. */
+  items: Located[];
+  /** How many records match the filter across all pages. */
+  total: number;
+  page: number;
+  pageSize: number;
+  /** Records per stage and per reason in the whole topic, unfiltered, most frequent first. */
+  stages: [string, number][];
+  reasons: [string, number][];
+  /** Records that could not be parsed at all (never in `items`). */
+  unreadable: number;
+}
+
+/** Pages through `records` by stage and reason (page 1 is the newest `pageSize`, default 50). */
+export function browseDeadLetters(
   records: Located[],
-  filter: { reason?: string; stage?: string },
-): Located[] {
-  return records.filter(({ record }) =>
-    record !== null &&
-    (filter.reason === undefined || record.reason === filter.reason) &&
-    (filter.stage === undefined || record.stage === filter.stage)
+  opts: DeadLetterFilter & { page?: number; pageSize?: number } = {},
+): DeadLetterPage {
+  const page = Math.max(1, Math.trunc(opts.page ?? 1));
+  const pageSize = Math.max(1, Math.trunc(opts.pageSize ?? 50));
+  const matching = filterRecords(records, opts).sort((a, b) =>
+    Date.parse(b.record!.failed_at) - Date.parse(a.record!.failed_at) ||
+    b.partition - a.partition || Number(BigInt(b.offset) - BigInt(a.offset))
   );
+  const count = (field: "stage" | "reason") => {
+    const counts = new Map<string, number>();
+    for (const { record } of records) {
+      if (record !== null) counts.set(record[field], (counts.get(record[field]) ?? 0) + 1);
+    }
+    return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  };
+  return {
+    items: matching.slice((page - 1) * pageSize, page * pageSize),
+    total: matching.length,
+    page,
+    pageSize,
+    stages: count("stage"),
+    reasons: count("reason"),
+    unreadable: records.filter((r) => r.record === null).length,
+  };
 }
 
 /** One summary line per record. */
@@ -103,43 +171,4 @@ export function formatLine({ partition, offset, record, invalid }: Located): str
     `replays=${record.replays}`,
     record.error.slice(0, 120),
   ].join("\t");
-}
-
-/** The original payload bytes of a record. */
-export function payloadBytes(record: DeadLetter): Uint8Array {
-  if (record.payload_encoding === "utf8") return new TextEncoder().encode(record.payload);
-  return Uint8Array.from(atob(record.payload), (c) => c.charCodeAt(0));
-}
-
-/**
- * The key to replay a record with: the original message's key, so the event joins its user's
- * partition and per-user order holds; records from before the key was kept fall back to event_id.
- */
-export function replayKey(record: DeadLetter): string | null {
-  return record.source.key === undefined ? record.event_id : record.source.key;
-}
-
-/** Re-produces the records' payloads to their source topics; returns how many were sent. */
-export async function replay(kafka: KafkaConfig, records: Located[]): Promise<number> {
-  const producer = await createProducer(kafka);
-  try {
-    const byTopic = new Map<
-      string,
-      Array<{ key: string | null; value: Uint8Array; headers: Record<string, string> }>
-    >();
-    for (const { record } of records) {
-      if (record === null) continue;
-      const list = byTopic.get(record.source.topic) ?? [];
-      list.push({
-        key: replayKey(record),
-        value: payloadBytes(record),
-        headers: { [REPLAYS_HEADER]: String(record.replays + 1) },
-      });
-      byTopic.set(record.source.topic, list);
-    }
-    for (const [topic, messages] of byTopic) await producer.send(topic, messages);
-    return [...byTopic.values()].reduce((n, list) => n + list.length, 0);
-  } finally {
-    await producer.close();
-  }
 }

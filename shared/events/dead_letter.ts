@@ -35,9 +35,14 @@ export const DeadLetterSchema = z.object({
     offset: z.string(),
     key: z.string().nullable().optional(),
   }),
-  /** The original message value: UTF-8 text, or base64 when it was not valid UTF-8. */
+  /**
+   * The original message value: UTF-8 text, or base64 when it was not valid UTF-8; sealed
+   * (`aes-256-gcm`, see dead_letter_seal.ts) it is base64 of the 12-byte IV and the ciphertext.
+   */
   payload: z.string(),
-  payload_encoding: z.enum(["utf8", "base64"]),
+  payload_encoding: z.enum(["utf8", "base64", "aes-256-gcm"]),
+  /** Id of the key a sealed payload was encrypted with; absent on plain records. */
+  payload_key_id: z.string().optional(),
   failed_at: z.iso.datetime({ offset: true }),
   /** How many times this record was replayed from the dead-letter topic. */
   replays: z.number().int().min(0),

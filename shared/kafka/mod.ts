@@ -23,6 +23,7 @@ export {
 export { type Consumer, type ConsumerOptions, createConsumer } from "./consumer.ts";
 export type { Batch, IncomingMessage } from "./message.ts";
 export { type Admin, createAdmin, type TopicSpec } from "./admin.ts";
+export { DEFAULT_RAW_RETENTION_HOURS, pipelineTopicSpecs, rawTopicConfig } from "./topics.ts";
 export type { BackoffOptions } from "../retry.ts";
 export {
   type ConsumerLagGauge,
@@ -31,7 +32,11 @@ export {
   type ReportLagOptions,
 } from "./lag.ts";
 export { logConsumerErrors } from "./log_errors.ts";
-export { type DeadLetterSink, kafkaDeadLetters } from "./dead_letters.ts";
+export {
+  type DeadLetterSink,
+  kafkaDeadLetters,
+  type KafkaDeadLettersOptions,
+} from "./dead_letters.ts";
 export {
   type AbortInFlight,
   type ConsumerGroupEnv,

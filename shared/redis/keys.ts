@@ -35,7 +35,10 @@ export function productKey(productId: string, prefix: string = KEY_PREFIX): stri
   return `${prefix}product:${productId}`;
 }
 
-/** A cached geo answer of the HTTP provider (JSON) for one IP. */
-export function geoKey(ip: string, prefix: string = KEY_PREFIX): string {
-  return `${prefix}geo:${ip}`;
+/**
+ * A cached geo answer of the HTTP provider (JSON) for one IP, keyed by the IP's keyed hash
+ * (enrich/adapters/geo_cache_key.ts), never by the IP itself.
+ */
+export function geoKey(ipDigest: string, prefix: string = KEY_PREFIX): string {
+  return `${prefix}geo:${ipDigest}`;
 }
