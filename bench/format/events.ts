@@ -17,8 +17,15 @@ import { revenueStep } from "../../enrich/steps/revenue.ts";
 import { rawEvent } from "../../enrich/testing/events.ts";
 import { benchEvents } from "../enrich/_events.ts";
 
-/** `total` raw events: four in five add-to-cart, then identify and page calls in turn. */
+/**
+ * `total` raw events: four in five add-to-cart, then identify and page calls in turn, each stamped
+ * with its key's kind as ingest stamps every event.
+ */
 export function sampleRawEvents(total: number): RawEvent[] {
+  return unstampedRawEvents(total).map((event) => ({ ...event, source_kind: "public" as const }));
+}
+
+function unstampedRawEvents(total: number): RawEvent[] {
   const carts = benchEvents(total, Math.max(1, Math.floor(total / 4)));
   return carts.map((event, i) => {
     if (i % 10 === 8) {

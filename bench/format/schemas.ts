@@ -17,6 +17,7 @@ export interface JsonSchema {
   enum?: unknown[];
   anyOf?: JsonSchema[];
   properties?: Record<string, JsonSchema>;
+  required?: string[];
   additionalProperties?: unknown;
   items?: JsonSchema;
 }
@@ -59,7 +60,10 @@ export function shapeOf(node: JsonSchema, nullable = false): FieldShape {
       return {
         kind: "record",
         nullable,
-        fields: Object.entries(node.properties).map(([name, inner]) => [name, shapeOf(inner)]),
+        // An optional field (absent from `required`, e.g. `source_kind`) is carried as nullable.
+        fields: Object.entries(node.properties).map((
+          [name, inner],
+        ) => [name, shapeOf(inner, !(node.required ?? []).includes(name))]),
       };
   }
   throw new Error(`Unsupported JSON Schema node ${JSON.stringify(node)}`);

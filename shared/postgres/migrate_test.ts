@@ -36,6 +36,7 @@ const ALL = [
   "0003_users_traits_updated_at",
   "0004_query_api_tokens",
   "0005_admin_access",
+  "0006_source_kind",
   "0007_alert_idempotency",
 ];
 
@@ -81,6 +82,7 @@ Deno.test("migratePostgres() applies every file once and a second run is a no-op
     "write_key_hash",
     "created_at",
     "revoked_at",
+    "kind",
   ]);
   const [recency] = await db.sql`
     SELECT data_type FROM information_schema.columns
