@@ -100,7 +100,11 @@ Deno.test("0003_money_decimal converts stored Float64 money exactly and nulls wh
                ('c', 'view', NULL, -inf, 12.99)`,
     });
     const report = await migrateClickHouse(db.client, { database: db.database });
-    assert.deepEqual(report.applied, ["0003_money_decimal"]);
+    assert.deepEqual(report.applied, [
+      "0003_money_decimal",
+      "0004_revenue_events",
+      "0005_actor_days",
+    ]);
 
     const money = await rows<Record<string, unknown>>(
       db,
