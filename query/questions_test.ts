@@ -77,7 +77,11 @@ Deno.test("every question answers exact numbers over a known data set with dupli
   const previous = mine.filter(inRange(PREV_FROM, FROM));
   const q = (path: string) =>
     h.get(`/api/v1${path}${path.includes("?") ? "&" : "?"}source=${h.id}`);
+  // Whether every query of the last answer read `table` (the rollups must be what is tested).
+  const answeredFrom = (table: string) =>
+    h.queries.length > 0 && h.queries.every((query) => query.sql.includes(table));
   const json = async (path: string) => {
+    h.queries.length = 0;
     const res = await q(path);
     const body = await res.json();
     assert.equal(res.status, 200, JSON.stringify(body));
@@ -191,6 +195,7 @@ Deno.test("every question answers exact numbers over a known data set with dupli
 
   await t.step("revenue: gross, refunds netted, orders, AOV, change vs previous", async () => {
     const body = await json(`/revenue?${RANGE}&interval=week`);
+    assert.ok(answeredFrom("revenue_events FINAL"), "revenue reads the revenue_events rollup");
     const figures = (list: TestEvent[]) => {
       const o = orders(list);
       const refunds = list.filter((e) => e.event === "refund");
@@ -222,6 +227,7 @@ Deno.test("every question answers exact numbers over a known data set with dupli
 
   await t.step("geography: orders, buyers, revenue by city with shares", async () => {
     const body = await json(`/geography?${RANGE}&level=city`);
+    assert.ok(answeredFrom("revenue_events FINAL"), "geography reads the revenue_events rollup");
     const o = orders(current);
     const total = { orders: o.length, buyers: new Set(o.map(actorOf)).size, revenue: sum(o) };
     assert.deepEqual(body.total, total);
@@ -343,6 +349,7 @@ Deno.test("every question answers exact numbers over a known data set with dupli
 
   await t.step("cohorts: weekly retention and mobile-first vs web", async () => {
     const body = await json(`/cohorts?from=2026-10-05&to=2026-11-01&weeks=3`);
+    assert.ok(answeredFrom("FROM actor_days"), "cohorts read the actor_days rollup");
     const first = new Map<string, TestEvent>();
     for (const e of [...mine].sort((a, b) => ms(a) - ms(b))) {
       if (!first.has(actorOf(e))) first.set(actorOf(e), e);

@@ -3,7 +3,7 @@
  * pipeline), spread evenly over the last `--days` days, with a progress bar.
  *
  *   deno run -A bench/query/seed.ts [--events 10000000] [--days 30] [--batch 100000] [--seed 1]
- *   deno run -A bench/query/seed.ts --events 100000 --multiply 10   # 1M: model rows copied in-engine
+ *   deno run -A bench/query/seed.ts --events 100000 --multiply 100  # 10M: model rows copied in-engine
  *   deno run -A bench/query/seed.ts --clear     # removes every seeded row (source_id "seed")
  *
  * Env: CLICKHOUSE_URL (default http://127.0.0.1:8123), CLICKHOUSE_DATABASE (default eventflow;
@@ -29,14 +29,16 @@ function bar(done: number, total: number, started: number): string {
 }
 
 /**
- * Inserting rows over HTTP costs the local engine far more than copying them inside it: each
- * extra copy of the model's events (`--multiply`) is made by INSERT … SELECT with suffixed
- * event, user, anonymous and session ids, so it adds new actors and sessions, not duplicates.
- * Copies go in slices so other clients of a shared engine get turns in between.
+ * Inserting rows over HTTP costs the local engine far more than copying them inside it, so the
+ * model's events go once into a scratch table `seed_base`, and `events` is filled from it by
+ * INSERT … SELECT with ARRAY JOIN over copy numbers: copy 0 keeps the model's ids, copy k gets
+ * the suffix `-k` on event, user, anonymous and session ids, so each copy adds new actors and
+ * sessions, not duplicates. Each statement writes a few copies, so other clients of a shared
+ * engine get turns in between and the progress bar moves.
  */
 async function copies(
   ch: ReturnType<typeof createClickHouse>,
-  opts: { total: number; multiply: number; started: number },
+  opts: { total: number; multiply: number; started: number; perStatement: number },
 ): Promise<void> {
   const rows = await ch.query({
     query: `SELECT name FROM system.columns WHERE database = currentDatabase()
@@ -44,31 +46,32 @@ async function copies(
     format: "JSONEachRow",
   });
   const columns = (await rows.json<{ name: string }>()).map((r) => r.name);
+  const suffix = "if(copy = 0, '', concat('-', toString(copy)))";
   const suffixed: Record<string, string> = {
-    event_id: "concat(event_id, {suffix:String})",
-    user_id: "if(user_id = '', '', concat(user_id, {suffix:String}))",
-    anonymous_id: "concat(anonymous_id, {suffix:String})",
-    session_id: "concat(session_id, {suffix:String})",
+    event_id: `concat(event_id, ${suffix})`,
+    user_id: `if(user_id = '', '', concat(user_id, ${suffix}))`,
+    anonymous_id: `concat(anonymous_id, ${suffix})`,
+    session_id: `concat(session_id, ${suffix})`,
   };
   const select = columns.map((c) => suffixed[c] ?? c).join(", ");
   const grandTotal = opts.total * opts.multiply;
-  let done = opts.total;
-  const slices = 10;
-  for (let copy = 1; copy < opts.multiply; copy++) {
-    for (let slice = 0; slice < slices; slice++) {
-      await ch.command({
-        query: `INSERT INTO events (${columns.join(", ")}) SELECT ${select} FROM events
-          WHERE source_id = {source:String} AND length(event_id) = 36
-            AND cityHash64(event_id) % {slices:UInt32} = {slice:UInt32}`,
-        query_params: { suffix: `-${copy}`, source: SEED_SOURCE, slices, slice },
-        clickhouse_settings: { insert_deduplicate: 0 },
-      });
-      done += opts.total / slices;
-      await Deno.stderr.write(
-        new TextEncoder().encode(`\r${bar(Math.round(done), grandTotal, opts.started)}`),
-      );
-    }
+  for (let first = 0; first < opts.multiply; first += opts.perStatement) {
+    const last = Math.min(opts.multiply, first + opts.perStatement);
+    await ch.command({
+      query: `INSERT INTO events (${columns.join(", ")}) SELECT ${select}
+        FROM ${BASE_TABLE} ARRAY JOIN range({first:UInt32}, {last:UInt32}) AS copy`,
+      query_params: { first, last },
+      clickhouse_settings: { insert_deduplicate: 0 },
+    });
+    await progress(bar(opts.total * last, grandTotal, opts.started));
   }
+}
+
+/** The scratch table the model's rows go to before they are copied into `events`. */
+const BASE_TABLE = "seed_base";
+
+function progress(line: string): Promise<number> {
+  return Deno.stderr.write(new TextEncoder().encode(`\r${line}`));
 }
 
 async function main(): Promise<number> {
@@ -130,6 +133,14 @@ async function main(): Promise<number> {
     const start = end - days * 86_400_000;
     const step = (end - start) / total;
     const started = performance.now();
+    // With copies to make, the model's rows wait in a scratch table with the same columns.
+    const target = multiply > 1 ? BASE_TABLE : "events";
+    if (multiply > 1) {
+      await ch.command({ query: `DROP TABLE IF EXISTS ${BASE_TABLE}` });
+      await ch.command({
+        query: `CREATE TABLE ${BASE_TABLE} AS events ENGINE = MergeTree ORDER BY tuple()`,
+      });
+    }
     let done = 0;
     // Generate the next batch while the previous one is being inserted.
     let pending: Promise<unknown> = Promise.resolve();
@@ -141,12 +152,18 @@ async function main(): Promise<number> {
         rows[i] = toRow(event);
       }
       await pending;
-      pending = ch.insert({ table: "events", values: rows, format: "JSONEachRow" });
+      pending = ch.insert({ table: target, values: rows, format: "JSONEachRow" });
       done += n;
-      await Deno.stderr.write(new TextEncoder().encode(`\r${bar(done, total, started)}`));
+      await progress(bar(done, total * multiply, started));
     }
     await pending;
-    if (multiply > 1) await copies(ch, { total, multiply, started });
+    if (multiply > 1) {
+      // About 100,000 rows per statement: seconds of the engine each, far below the stand-in's
+      // 60 s statement limit even on a loaded machine (500,000 rows hit it).
+      const perStatement = Math.max(1, Math.floor(100_000 / total));
+      await copies(ch, { total, multiply, started, perStatement });
+      await ch.command({ query: `DROP TABLE ${BASE_TABLE}` });
+    }
     const seconds = (performance.now() - started) / 1000;
     console.error(
       `\nSeeded ${(total * multiply).toLocaleString("en")} events over ${days} days in ${

@@ -16,10 +16,16 @@ Deno.test("a second identical request is a cache hit; TTL follows how settled th
   const past = `/api/v1/revenue?from=2026-01-01&to=2026-01-31&source=${h.id}`;
   const first = await h.get(past);
   assert.equal(first.headers.get("x-cache"), "miss");
+  // A miss says how long ClickHouse itself worked on it; a hit ran no query.
+  assert.match(
+    first.headers.get("server-timing") ?? "",
+    /^clickhouse;dur=\d+\.\d;desc="2 queries"$/,
+  );
   const queries = h.queries.length;
   // The same parameters in another order are the same question.
   const second = await h.get(`/api/v1/revenue?source=${h.id}&to=2026-01-31&from=2026-01-01`);
   assert.equal(second.headers.get("x-cache"), "hit");
+  assert.equal(second.headers.get("server-timing"), null);
   assert.deepEqual(await second.json(), await first.json());
   assert.equal(h.queries.length, queries);
   const closedKeys = await h.redis.keys(`ef:test:${h.id}:*`);

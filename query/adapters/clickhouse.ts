@@ -3,7 +3,7 @@
  * the caller's signal aborts (the HTTP client went away).
  */
 import type { ClickHouseClient } from "../../shared/clickhouse/mod.ts";
-import type { Exec } from "../core/exec.ts";
+import type { EngineTiming, Exec } from "../core/exec.ts";
 import type { BuiltQuery } from "../core/sql.ts";
 
 /** Options for {@link createExecutor}. */
@@ -16,12 +16,16 @@ export interface ExecutorOptions {
   onQuery?: (query: BuiltQuery) => void;
 }
 
-/** Builds executors bound to an abort signal: `executor(signal)` is an {@link Exec}. */
+/**
+ * Builds executors bound to an abort signal: `executor(signal, timing)` is an {@link Exec} that
+ * adds the engine's own execution time of each query (`elapsed_ns` of `X-ClickHouse-Summary`,
+ * which clickhouse-server and the stand-in both send) to `timing`.
+ */
 export function createExecutor(
   ch: ClickHouseClient,
   opts: ExecutorOptions,
-): (signal?: AbortSignal) => Exec {
-  return (signal) => async <T>(query: BuiltQuery): Promise<T[]> => {
+): (signal?: AbortSignal, timing?: EngineTiming) => Exec {
+  return (signal, timing) => async <T>(query: BuiltQuery): Promise<T[]> => {
     signal?.throwIfAborted();
     opts.onQuery?.(query);
     const result = await ch.query({
@@ -40,6 +44,22 @@ export function createExecutor(
         do_not_merge_across_partitions_select_final: 1,
       },
     });
-    return await result.json<T>();
+    const rows = await result.json<T>();
+    if (timing !== undefined) {
+      timing.queries++;
+      timing.ms += engineMs(result.response_headers["x-clickhouse-summary"]);
+    }
+    return rows;
   };
+}
+
+/** `elapsed_ns` of an `X-ClickHouse-Summary` header in ms; 0 when absent or unreadable. */
+export function engineMs(summary: string | string[] | undefined): number {
+  if (typeof summary !== "string") return 0;
+  try {
+    const ns = Number((JSON.parse(summary) as { elapsed_ns?: unknown }).elapsed_ns);
+    return Number.isFinite(ns) ? ns / 1e6 : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -9,6 +9,7 @@
  */
 import { aliasesOf } from "../../shared/events/vocabulary.ts";
 import { rangeJson } from "./active_users.ts";
+import { actorDaysSubquery, canUseActorDays } from "./actor_days.ts";
 import type { QuestionContext } from "./exec.ts";
 import type { ParamsOf } from "./params.ts";
 import { ACTOR, type BuiltQuery, eventIn, eventsSubquery, Params } from "./sql.ts";
@@ -22,39 +23,73 @@ const WEEK_MS = 7 * 86_400_000;
 
 /**
  * Builds the weekly retention query. One scan: per actor, the first-seen week and the set of
- * weeks with activity (every event of an actor first seen in the range is in the range).
+ * weeks with activity (every event of an actor first seen in the range is in the range). In UTC
+ * from the `actor_days` rollup (first_seen and active days per actor), else from `events`.
  */
 export function retentionQuery(params: ParamsOf<"cohorts">, range: Range): BuiltQuery {
   const p = new Params();
   const zone = p.bind(params.tz, "String");
-  const history = eventsSubquery(p, {
-    range: { from: EPOCH, to: range.to },
-    params,
-    columns: `${ACTOR} AS actor, timestamp`,
-  });
+  const perActor = canUseActorDays(params)
+    ? `SELECT toMonday(min(first_seen), ${zone}) AS cw, groupUniqArray(toMonday(day)) AS weeks
+  FROM ${actorDaysSubquery(p, { to: range.to, params })}
+  GROUP BY actor HAVING min(first_seen) >= ${p.time(range.from)}`
+    : `SELECT toMonday(min(timestamp), ${zone}) AS cw, groupUniqArray(toMonday(timestamp, ${zone})) AS weeks
+  FROM ${
+      eventsSubquery(p, {
+        range: { from: EPOCH, to: range.to },
+        params,
+        columns: `${ACTOR} AS actor, timestamp`,
+      })
+    }
+  GROUP BY actor HAVING min(timestamp) >= ${p.time(range.from)}`;
   const sql = `SELECT toString(cw) AS cohort, intDiv(dateDiff('day', cw, w), 7) AS week,
   count() AS users
 FROM (
-  SELECT toMonday(min(timestamp), ${zone}) AS cw, groupUniqArray(toMonday(timestamp, ${zone})) AS weeks
-  FROM ${history}
-  GROUP BY actor HAVING min(timestamp) >= ${p.time(range.from)}
+  ${perActor}
 ) ARRAY JOIN weeks AS w
 WHERE week <= ${p.bind(Number(params.weeks), "UInt32")}
 GROUP BY cohort, week ORDER BY cohort, week`;
   return { sql, params: p.values };
 }
 
-/** Builds the first platform cohort query. */
+/**
+ * Builds the first platform cohort query. In UTC, first-seen time and platform per actor come
+ * from the `actor_days` rollup and the purchases and refunds from `revenue_events`, joined by
+ * actor; otherwise everything from `events`.
+ */
 export function platformCohortQuery(params: ParamsOf<"cohorts">, range: Range): BuiltQuery {
   const p = new Params();
   const purchase = eventIn(p, aliasesOf("purchase"));
   const refund = eventIn(p, aliasesOf("refund"));
-  const history = eventsSubquery(p, {
-    range: { from: EPOCH, to: range.to },
-    params,
-    columns: `${ACTOR} AS actor, timestamp, platform, ${purchase} AS is_purchase,
-      ${refund} AS is_refund, ifNull(revenue_base, 0) AS amount`,
-  });
+  const history = { from: EPOCH, to: range.to };
+  const money = `minIf(timestamp, is_purchase) AS first_purchase, countIf(is_purchase) AS orders,
+    sumIf(amount, is_purchase) - sumIf(amount, is_refund) AS net`;
+  const moneyColumns = `${ACTOR} AS actor, timestamp, ${purchase} AS is_purchase,
+      ${refund} AS is_refund, ifNull(revenue_base, 0) AS amount`;
+  const perActor = canUseActorDays(params)
+    ? `SELECT actor, first_ts, first_platform, first_purchase, orders, net
+  FROM (
+    SELECT actor, min(first_seen) AS first_ts, argMin(platform, first_seen) AS first_platform
+    FROM ${actorDaysSubquery(p, { to: range.to, params })}
+    GROUP BY actor HAVING first_ts >= ${p.time(range.from)}
+  ) AS seen
+  LEFT JOIN (
+    SELECT actor, ${money}
+    FROM ${
+      eventsSubquery(p, {
+        range: history,
+        params,
+        columns: moneyColumns,
+        extra: [`(${purchase} OR ${refund})`],
+        table: "revenue_events",
+      })
+    }
+    GROUP BY actor
+  ) AS bought USING actor`
+    : `SELECT actor, min(timestamp) AS first_ts, argMin(platform, timestamp) AS first_platform,
+    ${money}
+  FROM ${eventsSubquery(p, { range: history, params, columns: `${moneyColumns}, platform` })}
+  GROUP BY actor HAVING first_ts >= ${p.time(range.from)}`;
   const sql = `SELECT multiIf(first_platform IN ${
     p.bind(MOBILE_PLATFORMS, "Array(String)")
   }, 'mobile',
@@ -65,11 +100,7 @@ export function platformCohortQuery(params: ParamsOf<"cohorts">, range: Range): 
     <= ${p.bind(WEEK_MS, "Int64")}) AS buyers_7d,
   sum(net) AS revenue
 FROM (
-  SELECT actor, min(timestamp) AS first_ts, argMin(platform, timestamp) AS first_platform,
-    minIf(timestamp, is_purchase) AS first_purchase, countIf(is_purchase) AS orders,
-    sumIf(amount, is_purchase) - sumIf(amount, is_refund) AS net
-  FROM ${history}
-  GROUP BY actor HAVING first_ts >= ${p.time(range.from)}
+  ${perActor}
 )
 GROUP BY cohort ORDER BY cohort`;
   return { sql, params: p.values };

@@ -4,6 +4,14 @@ import type { BuiltQuery } from "./sql.ts";
 /** Runs one query and returns its rows (JSONEachRow objects). */
 export type Exec = <T = Record<string, unknown>>(query: BuiltQuery) => Promise<T[]>;
 
+/** Time ClickHouse spent executing an answer's queries (its own measure, queueing excluded). */
+export interface EngineTiming {
+  /** Queries run. */
+  queries: number;
+  /** Sum of their `elapsed_ns` from `X-ClickHouse-Summary`, in ms. */
+  ms: number;
+}
+
 /** Spend per campaign, summed over local days [fromDay, toDay] (YYYY-MM-DD). */
 export type SpendLookup = (
   range: { fromDay: string; toDay: string },

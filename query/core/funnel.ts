@@ -32,11 +32,15 @@ export function funnelQuery(steps: Step[], params: ParamsOf<"funnel">, range: Ra
   const bits = steps.map((step, i) => `if(${stepCondition(p, step)}, ${2 ** i}, 0)`).join(" + ");
   const n = steps.length;
   const windowMs = p.bind(durationMs(params.window), "Int64");
+  // Only the steps' events: `event` is in the sorting key, so the primary index skips the rest
+  // before FINAL, and a duplicate has its original's name, so FINAL still sees both.
+  const names = steps.flatMap((step) => step.event.split("|").map((n) => n.trim()));
   const base = eventsSubquery(p, {
     range,
     params,
     columns:
       `${ACTOR} AS actor, toUnixTimestamp64Milli(timestamp) AS ms, toUInt16(${bits}) AS bits`,
+    extra: [eventIn(p, names)],
   });
   const columns: string[] = [];
   for (let k = 1; k <= n; k++) {

@@ -1,4 +1,7 @@
-/** Geography: orders, buyers and revenue by country or city, each with its share of the total. */
+/**
+ * Geography: orders, buyers and revenue by country or city, each with its share of the total,
+ * from `revenue_events` (the purchases alone, migration 0004).
+ */
 import { aliasesOf } from "../../shared/events/vocabulary.ts";
 import { rangeJson } from "./active_users.ts";
 import type { QuestionContext } from "./exec.ts";
@@ -15,6 +18,7 @@ export function geographyQuery(params: ParamsOf<"geography">, range: Range): Bui
     columns: `${ACTOR} AS actor, geo_country_code, geo_country, geo_city,
       ifNull(revenue_base, 0) AS amount`,
     extra: [eventIn(p, aliasesOf("purchase"))],
+    table: "revenue_events",
   });
   const keys = params.level === "city" ? "geo_country_code, geo_city" : "geo_country_code";
   const sql = `SELECT geo_country_code AS country_code, any(geo_country) AS country,

@@ -1,7 +1,8 @@
 /**
  * Revenue: gross revenue, refunds, net revenue, orders, buyers and average order value per
  * bucket and in total, against the comparison period. Amounts are `revenue_base`, the event's
- * amount converted by enrich to the base currency; a refund subtracts its own amount.
+ * amount converted by enrich to the base currency; a refund subtracts its own amount. Read from
+ * `revenue_events` (migration 0004): the purchases and refunds alone, FINAL, so exact as `events`.
  */
 import { aliasesOf } from "../../shared/events/vocabulary.ts";
 import { rangeJson } from "./active_users.ts";
@@ -35,6 +36,7 @@ export function revenueQuery(params: ParamsOf<"revenue">, range: Range): BuiltQu
     columns: `timestamp, ${ACTOR} AS actor, ${purchase} AS is_purchase, ${refund} AS is_refund,
       ifNull(revenue_base, 0) AS amount`,
     extra: [`(${purchase} OR ${refund})`],
+    table: "revenue_events",
   });
   const sql = `SELECT toUnixTimestamp(${t}) AS t, grouping(t) AS total,
   countIf(is_purchase) AS orders,

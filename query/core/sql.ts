@@ -67,19 +67,34 @@ export function inRange(p: Params, range: Range): string {
 }
 
 /**
+ * Tables with the events' columns, read FINAL: `events`, or `revenue_events` (migration 0004),
+ * which holds only the purchases and refunds with the columns the money questions read.
+ */
+export type EventTable = "events" | "revenue_events";
+
+/**
  * The deduplicated events of `range` matching the filters, as a subquery; `columns` are the
- * columns the question needs (fewer columns read means a faster FINAL).
+ * columns the question needs (fewer columns read means a faster FINAL). `table` defaults to
+ * `events`; `revenue_events` serves questions about purchases and refunds only.
  */
 export function eventsSubquery(
   p: Params,
-  opts: { range: Range; params: CommonParams; columns: string; extra?: string[] },
+  opts: {
+    range: Range;
+    params: CommonParams;
+    columns: string;
+    extra?: string[];
+    table?: EventTable;
+  },
 ): string {
   const where = [
     inRange(p, opts.range),
     ...filterConditions(p, opts.params),
     ...(opts.extra ?? []),
   ];
-  return `(SELECT ${opts.columns} FROM events FINAL WHERE ${where.join(" AND ")})`;
+  return `(SELECT ${opts.columns} FROM ${opts.table ?? "events"} FINAL WHERE ${
+    where.join(" AND ")
+  })`;
 }
 
 /** Bucket start of `timestamp` in `tz` for a series interval, as a DateTime in `tz`. */

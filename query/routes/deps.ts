@@ -5,7 +5,7 @@ import type { Registry } from "../../shared/metrics.ts";
 import type { AnswerCache } from "../adapters/cache.ts";
 import type { ProfileLookup } from "../adapters/profiles.ts";
 import type { SpendStore } from "../adapters/spend.ts";
-import type { Exec } from "../core/exec.ts";
+import type { EngineTiming, Exec } from "../core/exec.ts";
 import type { QueryMetrics } from "../metrics.ts";
 
 /** Hono variables set by the auth middleware. */
@@ -13,8 +13,8 @@ export type QueryEnv = { Variables: { tokenId: string } };
 
 /** Everything the app is built from. */
 export interface QueryDeps {
-  /** An executor bound to a request's abort signal. */
-  executor: (signal?: AbortSignal) => Exec;
+  /** An executor bound to a request's abort signal, adding each query's engine time to `timing`. */
+  executor: (signal?: AbortSignal, timing?: EngineTiming) => Exec;
   cache: AnswerCache;
   /** Token → token id of an active token, or null. */
   verifyToken: (token: string) => Promise<string | null>;

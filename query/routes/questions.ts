@@ -2,9 +2,9 @@
  * `/api/v1/<question>`: validate, look in the cache, run on ClickHouse, answer JSON with
  * `X-Cache: hit|miss`.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { badParameter, fromClickHouse } from "../core/errors.ts";
-import type { QuestionContext } from "../core/exec.ts";
+import type { EngineTiming, QuestionContext } from "../core/exec.ts";
 import type { CommonParams } from "../core/params.ts";
 import { QUESTIONS } from "../core/questions.ts";
 import { localDate, resolveRange, zonedMidnight } from "../core/time.ts";
@@ -53,15 +53,16 @@ export async function cached(
     signal: AbortSignal;
     run: (ctx: QuestionContext) => Promise<unknown>;
   },
-): Promise<{ value: string; outcome: "hit" | "miss" }> {
+): Promise<{ value: string; outcome: "hit" | "miss"; engine: EngineTiming }> {
   const now = deps.now ?? Date.now;
+  const engine: EngineTiming = { queries: 0, ms: 0 };
   try {
     const answer = await deps.cache.get(
       `v1:${opts.question}:${await sha256(opts.key)}`,
       async (signal) =>
         JSON.stringify(
           await opts.run({
-            exec: deps.executor(signal),
+            exec: deps.executor(signal, engine),
             now: now(),
             baseCurrency: deps.baseCurrency,
             spend: (days) => deps.spend.totals(days),
@@ -70,7 +71,7 @@ export async function cached(
       { ttlSeconds: opts.ttlSeconds, signal: opts.signal },
     );
     deps.metrics.cache.inc({ question: opts.question, outcome: answer.outcome });
-    return answer;
+    return { ...answer, engine };
   } catch (error) {
     const mapped = fromClickHouse(error);
     deps.metrics.clickhouseErrors.inc({
@@ -100,8 +101,21 @@ export function questionRoutes(deps: QueryDeps): Hono<QueryEnv> {
         run: (ctx) => question.run(params as never, ctx),
       });
       c.header("X-Cache", answer.outcome);
+      timingHeader(c, answer.engine);
       return c.body(answer.value, 200, { "content-type": "application/json" });
     });
   }
   return app;
+}
+
+/**
+ * `Server-Timing: clickhouse;dur=<ms>;desc="<n> queries"` when this request ran queries: the
+ * engine's own time, so a client (bench/query/bench.ts) can tell query cost from waiting.
+ */
+export function timingHeader(c: Context, engine: EngineTiming): void {
+  if (engine.queries === 0) return;
+  c.header(
+    "Server-Timing",
+    `clickhouse;dur=${engine.ms.toFixed(1)};desc="${engine.queries} queries"`,
+  );
 }

@@ -5,7 +5,7 @@ import { ApiError, badParameter } from "../core/errors.ts";
 import { PARAMS } from "../core/params.ts";
 import { isoTime, userSummaryQuery, userTimelineQuery } from "../core/user.ts";
 import type { QueryDeps, QueryEnv } from "./deps.ts";
-import { cached } from "./questions.ts";
+import { cached, timingHeader } from "./questions.ts";
 import { canonical, parseParams, queryValues } from "./parse.ts";
 
 /** Path parameter of the user route. */
@@ -67,6 +67,7 @@ export function userRoutes(deps: QueryDeps): Hono<QueryEnv> {
       });
     }
     c.header("X-Cache", answer.outcome);
+    timingHeader(c, answer.engine);
     return c.body(answer.value, 200, { "content-type": "application/json" });
   });
   return app;

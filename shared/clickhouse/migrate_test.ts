@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { aliasesOf } from "../events/vocabulary.ts";
 import { createClickHouse } from "./mod.ts";
 import { CLICKHOUSE_MIGRATIONS_DIR, migrateClickHouse } from "./migrate.ts";
 
@@ -34,35 +35,38 @@ async function rows<T>(
 Deno.test("migrateClickHouse() creates the database, applies once, and a rerun is a no-op", async () => {
   await using db = freshDatabase();
   const first = await migrateClickHouse(db.client, { database: db.database });
-  assert.deepEqual(first.applied, ["0001_events", "0002_rollups", "0003_money_decimal"]);
+  const all = [
+    "0001_events",
+    "0002_rollups",
+    "0003_money_decimal",
+    "0004_revenue_events",
+    "0005_actor_days",
+  ];
+  assert.deepEqual(first.applied, all);
 
   const second = await migrateClickHouse(db.client, { database: db.database });
-  assert.deepEqual(second, {
-    applied: [],
-    skipped: ["0001_events", "0002_rollups", "0003_money_decimal"],
-    changed: [],
-  });
+  assert.deepEqual(second, { applied: [], skipped: all, changed: [] });
 
   const versions = await rows<{ version: string }>(
     db,
     `SELECT version FROM ${db.database}.schema_migrations ORDER BY version`,
   );
-  assert.deepEqual(versions.map((r) => r.version), [
-    "0001_events",
-    "0002_rollups",
-    "0003_money_decimal",
-  ]);
+  assert.deepEqual(versions.map((r) => r.version), all);
 
   const tables = await rows<{ name: string }>(
     db,
     `SELECT name FROM system.tables WHERE database = '${db.database}' ORDER BY name`,
   );
   assert.deepEqual(tables.map((t) => t.name), [
+    "actor_days",
+    "actor_days_mv",
     "daily_active_users",
     "daily_active_users_mv",
     "events",
     "events_hourly",
     "events_hourly_mv",
+    "revenue_events",
+    "revenue_events_mv",
     "schema_migrations",
   ]);
   const columns = await rows<{ name: string; type: string }>(
@@ -96,7 +100,11 @@ Deno.test("0003_money_decimal converts stored Float64 money exactly and nulls wh
                ('c', 'view', NULL, -inf, 12.99)`,
     });
     const report = await migrateClickHouse(db.client, { database: db.database });
-    assert.deepEqual(report.applied, ["0003_money_decimal"]);
+    assert.deepEqual(report.applied, [
+      "0003_money_decimal",
+      "0004_revenue_events",
+      "0005_actor_days",
+    ]);
 
     const money = await rows<Record<string, unknown>>(
       db,
@@ -117,6 +125,76 @@ Deno.test("0003_money_decimal converts stored Float64 money exactly and nulls wh
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("0004 and 0005 backfill the events stored before them and the views take new ones", async () => {
+  await using db = freshDatabase();
+  const dir = await Deno.makeTempDir({ prefix: "ef_ch_migrations_test_" });
+  const d = db.database;
+  try {
+    for (const name of ["0001_events.sql", "0002_rollups.sql", "0003_money_decimal.sql"]) {
+      await Deno.copyFile(`${CLICKHOUSE_MIGRATIONS_DIR}/${name}`, `${dir}/${name}`);
+    }
+    await migrateClickHouse(db.client, { database: d, dir });
+    const insert = (values: string) =>
+      db.client.command({
+        query: `INSERT INTO ${d}.events (event_id, event, timestamp, user_id, anonymous_id,
+          platform, geo_city, revenue_base) VALUES ${values}`,
+        clickhouse_settings: { insert_deduplicate: 0 },
+      });
+    // Stored before 0004/0005, one purchase twice (a duplicate not merged yet).
+    const old = `('a', 'purchase', '2026-10-01 10:00:00', 'u1', 'an1', 'web', 'Moscow', 100),
+      ('b', 'page_view', '2026-10-01 09:00:00', '', 'an2', 'ios', 'Berlin', NULL),
+      ('c', 'order_completed', '2026-10-02 11:00:00', '', 'an2', 'ios', 'Berlin', 40),
+      ('r', 'order_refunded', '2026-10-03 12:00:00', 'u1', 'an1', 'web', 'Moscow', 25),
+      ('b2', 'page_view', '2026-10-01 08:00:00', 'u1', 'an1', 'android', 'Moscow', NULL)`;
+    await insert(old);
+    await insert(`('a', 'purchase', '2026-10-01 10:00:00', 'u1', 'an1', 'web', 'Moscow', 100)`);
+    const report = await migrateClickHouse(db.client, { database: d });
+    assert.deepEqual(report.applied, ["0004_revenue_events", "0005_actor_days"]);
+    // After the migrations: the views write new events.
+    await insert(`('e', 'purchase', '2026-10-04 10:00:00', '', 'an3', 'web', 'Moscow', 7.5)`);
+
+    const money = await rows<Record<string, unknown>>(
+      db,
+      `SELECT event_id, event, revenue_base FROM ${d}.revenue_events FINAL ORDER BY event_id`,
+    );
+    assert.deepEqual(money, [
+      { event_id: "a", event: "purchase", revenue_base: 100 },
+      { event_id: "c", event: "order_completed", revenue_base: 40 },
+      { event_id: "e", event: "purchase", revenue_base: 7.5 },
+      { event_id: "r", event: "order_refunded", revenue_base: 25 },
+    ]);
+    const days = await rows<Record<string, unknown>>(
+      db,
+      `SELECT toString(day) AS day, actor, platform, toString(min(first_seen)) AS first_seen
+       FROM ${d}.actor_days GROUP BY day, actor, platform ORDER BY day, actor, platform`,
+    );
+    assert.deepEqual(days, [
+      { day: "2026-10-01", actor: "an2", platform: "ios", first_seen: "2026-10-01 09:00:00.000" },
+      {
+        day: "2026-10-01",
+        actor: "u1",
+        platform: "android",
+        first_seen: "2026-10-01 08:00:00.000",
+      },
+      { day: "2026-10-01", actor: "u1", platform: "web", first_seen: "2026-10-01 10:00:00.000" },
+      { day: "2026-10-02", actor: "an2", platform: "ios", first_seen: "2026-10-02 11:00:00.000" },
+      { day: "2026-10-03", actor: "u1", platform: "web", first_seen: "2026-10-03 12:00:00.000" },
+      { day: "2026-10-04", actor: "an3", platform: "web", first_seen: "2026-10-04 10:00:00.000" },
+    ]);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("0004 keeps every name the vocabulary gives purchases and refunds, in view and backfill", async () => {
+  const sql = await Deno.readTextFile(`${CLICKHOUSE_MIGRATIONS_DIR}/0004_revenue_events.sql`);
+  const lists = [...sql.matchAll(/WHERE event IN \(([^)]*)\)/g)].map((m) =>
+    m[1]!.split(",").map((name) => name.trim().replace(/^'|'$/g, "")).sort()
+  );
+  const expected = [...aliasesOf("purchase"), ...aliasesOf("refund")].sort();
+  assert.deepEqual(lists, [expected, expected]);
 });
 
 Deno.test("migrateClickHouse() names the failing migration and does not record it", async () => {

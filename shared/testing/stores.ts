@@ -90,12 +90,25 @@ export async function deletePostgresPrefix(sql: Sql, prefix: string): Promise<vo
   await sql`DELETE FROM products WHERE product_id LIKE ${like}`;
 }
 
-/** Deletes a test's rows: ids start with `prefix`, rollup rows have platform `prefix`. */
+/**
+ * Deletes a test's rows: ids start with `prefix` (actors in `actor_days`), rows of the older
+ * rollups have platform `prefix`.
+ */
 export async function deletePrefix(sql: Sql, ch: ClickHouseClient, prefix: string): Promise<void> {
   await deletePostgresPrefix(sql, prefix);
   const settings = { mutations_sync: "2" as const };
   await ch.command({
     query: `ALTER TABLE events DELETE WHERE startsWith(event_id, {p:String})`,
+    query_params: { p: prefix },
+    clickhouse_settings: settings,
+  });
+  await ch.command({
+    query: `ALTER TABLE revenue_events DELETE WHERE startsWith(event_id, {p:String})`,
+    query_params: { p: prefix },
+    clickhouse_settings: settings,
+  });
+  await ch.command({
+    query: `ALTER TABLE actor_days DELETE WHERE startsWith(actor, {p:String})`,
     query_params: { p: prefix },
     clickhouse_settings: settings,
   });
