@@ -101,16 +101,22 @@ export interface ClickHouseTable {
   order: string;
 }
 
+const BY_EVENT_ACTOR = "user_id = {user:String} OR " +
+  "(user_id = '' AND anonymous_id != '' AND has({anons:Array(String)}, anonymous_id))";
+
 /**
- * ClickHouse tables holding a user's rows. The rollups (`events_hourly`, `daily_active_users`)
- * hold no row per user: only uniqExact states (128-bit hashes of ids, summed by hour or day), so
- * they are neither exported nor changed; a forgotten user stays counted in past totals.
+ * ClickHouse tables holding a user's rows: the events, and the query service's rollups that keep
+ * one row per event (`revenue_events`) or per actor and day (`actor_days`, the user id or else
+ * the anonymous id). The older rollups (`events_hourly`, `daily_active_users`) hold no row per
+ * user: only uniqExact states (128-bit hashes of ids, summed by hour or day), so they are neither
+ * exported nor changed; a forgotten user stays counted in past totals.
  */
 export const CLICKHOUSE_TABLES: readonly ClickHouseTable[] = [
+  { table: "events", where: BY_EVENT_ACTOR, order: "timestamp, event_id" },
+  { table: "revenue_events", where: BY_EVENT_ACTOR, order: "timestamp, event_id" },
   {
-    table: "events",
-    where: "user_id = {user:String} OR " +
-      "(user_id = '' AND anonymous_id != '' AND has({anons:Array(String)}, anonymous_id))",
-    order: "timestamp, event_id",
+    table: "actor_days",
+    where: "actor = {user:String} OR has({anons:Array(String)}, actor)",
+    order: "day, actor",
   },
 ];

@@ -107,7 +107,10 @@ Deno.test(
 
       const report = await forgetUserData({ sql, ch, redis, redisPrefix: prefix }, u);
       assert.deepEqual(report.anonymous_ids, [a1, a2]);
-      assert.deepEqual(report.deleted.clickhouse, { events: 5 });
+      assert.equal(report.deleted.clickhouse.events, 5);
+      assert.equal(report.deleted.clickhouse.revenue_events, 0);
+      // The query service's per-actor rollup: rows for u, a1 and a2 (one per actor and day).
+      assert.ok((report.deleted.clickhouse.actor_days ?? 0) >= 3, "actor_days rows deleted");
       assert.equal(report.deleted.redis, 3);
       assert.equal(report.deleted.postgres.users, 1);
       assert.equal(report.deleted.postgres.sessions, 2);
@@ -174,7 +177,7 @@ Deno.test(
       assert.equal(await redis.exists(userKey(v, prefix)), 1);
       // Forgetting again finds nothing and fails nothing.
       const again = await forgetUserData({ sql, ch, redis, redisPrefix: prefix }, u);
-      assert.deepEqual(again.deleted.clickhouse, { events: 0 });
+      assert.deepEqual(again.deleted.clickhouse, { events: 0, revenue_events: 0, actor_days: 0 });
       assert.equal(Object.values(again.deleted.postgres).reduce((a, n) => a + n, 0), 0);
     } finally {
       const keys = await redis.keys(`${prefix}*`);
