@@ -1,6 +1,14 @@
 /** The sink's environment, parsed once by `main.ts`. */
 import { z } from "zod";
-import { infraEnv, list, opsEnv, parseConfig, positiveInt, topicEnv } from "../shared/config.ts";
+import {
+  infraEnv,
+  list,
+  nonNegativeInt,
+  opsEnv,
+  parseConfig,
+  positiveInt,
+  topicEnv,
+} from "../shared/config.ts";
 import { aliasesOf, canonicalEvent } from "../shared/events/mod.ts";
 import { DEFAULT_CRITICAL_EVENTS } from "./core/postgres_plan.ts";
 
@@ -41,6 +49,12 @@ export const SinkEnvSchema = z.object({
   SINK_POSTGRES_GROUP: z.string().min(1).default("sink-postgres"),
   /** Longest a graceful shutdown waits for a store that is down, in ms. */
   SINK_SHUTDOWN_GRACE_MS: positiveInt(10000),
+  /**
+   * Test-only fault injection for the fault suite (docs/reliability.md, scenario 4): after this
+   * many ClickHouse inserts the process SIGKILLs itself, after the insert and before the batch's
+   * offsets are committed. 0 (the default) never; never set it in production.
+   */
+  SINK_FAULT_KILL_AFTER_CLICKHOUSE_INSERTS: nonNegativeInt(0),
 });
 
 /** The sink's resolved configuration. */
