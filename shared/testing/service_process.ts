@@ -20,6 +20,12 @@ export interface ServiceProcess extends AsyncDisposable {
   readonly url: string;
   /** `http://127.0.0.1:<OPS_PORT>`: ingest's ops port (`/metrics`, detailed `/readyz`). */
   readonly opsUrl: string;
+  /** Its process id (fault tests read its memory from /proc). */
+  readonly pid: number;
+  /** Resolves with its status once it has exited (e.g. after a fault it injected itself). */
+  readonly exited: Promise<Deno.CommandStatus>;
+  /** Its status once exited, else null. */
+  status(): Deno.CommandStatus | null;
   /** Everything it wrote to stderr so far (its JSON log). */
   log(): string;
   /** Sends SIGTERM (graceful), waits for exit, returns the status. */
@@ -64,6 +70,9 @@ export async function startService(
     port,
     url,
     opsUrl: `http://127.0.0.1:${opsPort}`,
+    pid: child.pid,
+    exited: child.exited,
+    status: () => child.status(),
     log: () => child.output(),
     stop: () => child.stop(),
     kill: () => child.kill(),
