@@ -29,6 +29,8 @@ export class Ledger {
   readonly answers: AnswerCounts = { ok: 0, unavailable: 0, otherStatus: 0, noAnswer: 0 };
   /** Wall time (epoch ms) of the last 2xx, or null before any. */
   lastAckAt: number | null = null;
+  /** Wall time (epoch ms) of the first answer, or null before any (the audit reads from it on). */
+  firstAt: number | null = null;
 
   constructor() {
     this.tables = Object.fromEntries(
@@ -39,6 +41,7 @@ export class Ledger {
   /** Records the events of one request and ingest's HTTP status (0: no answer) at `atMs`. */
   record(events: readonly ShopEvent[], status: number, atMs: number): void {
     const acked = status >= 200 && status < 300;
+    this.firstAt ??= atMs;
     if (acked) {
       this.answers.ok++;
       this.lastAckAt = atMs;

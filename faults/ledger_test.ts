@@ -19,4 +19,5 @@ Deno.test("Ledger records every id sent and only 2xx answers as acknowledged", (
   assert.equal(ledger.acknowledged, 1);
   assert.deepEqual(ledger.answers, { ok: 1, unavailable: 1, otherStatus: 1, noAnswer: 1 });
   assert.equal(ledger.lastAckAt, 1000);
+  assert.equal(ledger.firstAt, 1000);
 });

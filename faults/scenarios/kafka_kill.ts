@@ -1,0 +1,48 @@
+/**
+ * Scenario 1: the only Kafka broker SIGKILLed under load and restarted on its data. While it is
+ * down ingest answers 503 (never a 2xx for an event Kafka did not take); after it returns the
+ * pipeline accepts and delivers again. Runs on a broker of its own, never the stack's.
+ */
+import { startKafkaCluster } from "../../infra/kafka/cluster.ts";
+import { waitKafkaReady } from "../../infra/kafka/ready.ts";
+import { sleep } from "../../shared/time.ts";
+import { auditLoad, check, loadFor, type Scenario } from "../scenario.ts";
+import { startFaultPipeline } from "../testing/pipeline.ts";
+
+/** Scenario 1. */
+export const kafkaKill: Scenario = {
+  name: "1 Kafka broker SIGKILL + restart",
+  tag: "kafka",
+  async run(size) {
+    await using cluster = await startKafkaCluster({ nodes: 1 });
+    await using pipeline = await startFaultPipeline({ name: this.tag, brokers: cluster.bootstrap });
+    const load = loadFor(pipeline, size, this.tag);
+    // Phase 1: load, the broker dies a third of the way in; the load runs on into the outage.
+    const during = load.run(size.loadS / 2);
+    await sleep((size.loadS * 1000) / 6);
+    const okBefore = load.ledger.answers.ok;
+    await cluster.node(1).kill();
+    await during;
+    const outage = { ...load.ledger.answers };
+    await cluster.node(1).start();
+    await waitKafkaReady(cluster.bootstrap, 120_000);
+    // Phase 2: after the broker is back (clients reconnect within their retry backoff).
+    await load.run(size.loadS / 2);
+    const after = load.ledger.answers.ok - outage.ok;
+    const checks = [
+      check(
+        "ingest answered 503 while the broker was down",
+        outage.unavailable > 0,
+        `${outage.unavailable} × 503, ${outage.noAnswer} unanswered, ${
+          outage.ok - okBefore
+        } × 2xx around the kill`,
+      ),
+      check(
+        "ingest accepted events again after the broker returned",
+        after > 0,
+        `${after} × 2xx after the restart`,
+      ),
+    ];
+    return await auditLoad(this, pipeline, load, size, checks);
+  },
+};
