@@ -91,7 +91,8 @@ export async function audit(scenario: string, opts: AuditOptions): Promise<Scena
       break;
     }
     if (Date.now() > deadline) break;
-    await sleep(500);
+    // Every 2 s: the ClickHouse stand-in serves one query at a time to every suite on the machine.
+    await sleep(2000);
   }
   await sleep(opts.settleMs ?? 2000);
   const late = opts.afterCatchUp ? await opts.afterCatchUp() : [];

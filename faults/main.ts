@@ -6,6 +6,7 @@
  *   deno task faults [--only 1,3] [--no-docs]
  */
 import { migrateAll } from "../shared/migrate.ts";
+import { retry } from "../shared/retry.ts";
 import { exitCodeWithin, spawnChild } from "../shared/process/mod.ts";
 import { ensureClickHouseCredentials } from "../infra/stack/clickhouse_users.ts";
 import { loadStackConfig } from "../infra/stack/config.ts";
@@ -25,12 +26,18 @@ async function main(args: string[]): Promise<number> {
     if (reportUpFailures(up)) return 1;
     const clickhouse = await ensureClickHouseCredentials(config.dir, config.clickhouse);
     const env = { ...Deno.env.toObject(), ...testEnv(config, clickhouse) };
-    await migrateAll({
-      databaseUrl: env.DATABASE_URL ?? "",
-      clickhouseUrl: config.clickhouse.url,
-      clickhouseDatabase: "eventflow_test",
-      clickhouseUser: clickhouse.writer.username,
-      clickhousePassword: clickhouse.writer.password,
+    // A ClickHouse busy with other suites times a migration check out now and then.
+    await retry(() =>
+      migrateAll({
+        databaseUrl: env.DATABASE_URL ?? "",
+        clickhouseUrl: config.clickhouse.url,
+        clickhouseDatabase: "eventflow_test",
+        clickhouseUser: clickhouse.writer.username,
+        clickhousePassword: clickhouse.writer.password,
+      }), {
+      attempts: 5,
+      backoff: { baseMs: 2000, maxMs: 10_000 },
+      onRetry: (error) => console.error(`migrations: ${(error as Error).message}; retrying`),
     });
     const child = spawnChild(Deno.execPath(), {
       name: "fault suite",

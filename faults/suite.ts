@@ -10,7 +10,7 @@ import { kafkaKill } from "./scenarios/kafka_kill.ts";
 import { poison } from "./scenarios/poison.ts";
 import { sigterm } from "./scenarios/sigterm.ts";
 import { sinkKill } from "./scenarios/sink_kill.ts";
-import { startFaultPipeline } from "./testing/pipeline.ts";
+import { type FaultPipeline, startFaultPipeline } from "./testing/pipeline.ts";
 import { kafkaClusterKill } from "./scenarios/kafka_cluster.ts";
 import { scaleOutAndBack } from "./scenarios/scale.ts";
 import { soak } from "./scenarios/soak.ts";
@@ -77,7 +77,18 @@ export async function runPlan(
   const shared = (async () => {
     if (plan.shared.length === 0) return [];
     const out: ScenarioResult[] = [];
-    await using pipeline = await startFaultPipeline({ name: "suite" });
+    let pipeline: FaultPipeline;
+    try {
+      pipeline = await startFaultPipeline({ name: "suite" });
+    } catch (error) {
+      // Every scenario of the track fails, each saying why, instead of the whole run.
+      for (const scenario of plan.shared) {
+        out.push(await guarded(scenario, () => Promise.reject(error)));
+      }
+      out.forEach((r) => onResult(r));
+      return out;
+    }
+    await using _ = pipeline;
     for (const scenario of plan.shared) {
       const result = await guarded(scenario, () => scenario.run(size, pipeline));
       onResult(result);

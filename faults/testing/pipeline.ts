@@ -16,6 +16,7 @@ import {
   startService,
 } from "../../shared/testing/service_process.ts";
 import { TEST_ENV, testStores, waitFor } from "../../shared/testing/stores.ts";
+import { retry } from "../../shared/retry.ts";
 
 /** The three services of the write path. */
 export type ServiceName = "ingest" | "enrich" | "sink";
@@ -87,7 +88,11 @@ export async function startFaultPipeline(
     for (const cleanup of cleanups.reverse()) await cleanup();
   };
   try {
-    const stores = await testStores(prefix);
+    // Migrations run first; a ClickHouse busy with other suites may time one out.
+    const stores = await retry(() => testStores(prefix), {
+      attempts: 4,
+      backoff: { baseMs: 2000, maxMs: 10_000 },
+    });
     cleanups.push(() => stores[Symbol.asyncDispose]());
     cleanups.push(() => deleteTestRedisKeys(prefix));
     const partitions = opts.partitions ?? 3;
