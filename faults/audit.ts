@@ -101,5 +101,6 @@ export async function audit(scenario: string, opts: AuditOptions): Promise<Scena
   return scenarioResult(scenario, tables, {
     catchUpMs,
     checks: [...(opts.checks ?? []), ...late],
+    answers: { ...ledger.answers },
   });
 }

@@ -3,7 +3,7 @@
  * acknowledged key without a row is missing; a key with more than one row is duplicated; a row
  * for a key sent but never acknowledged is allowed (the client would have retried) and counted.
  */
-import type { TableLedger } from "./ledger.ts";
+import type { AnswerCounts, TableLedger } from "./ledger.ts";
 
 /** The audit of one table. */
 export interface TableAudit {
@@ -81,6 +81,8 @@ export interface ScenarioResult {
   catchUpMs: number | null;
   tables: TableAudit[];
   checks: Check[];
+  /** How ingest answered the load's requests, when there was a load. */
+  answers: AnswerCounts | null;
   pass: boolean;
 }
 
@@ -88,7 +90,7 @@ export interface ScenarioResult {
 export function scenarioResult(
   scenario: string,
   tables: readonly TableAudit[],
-  opts: { catchUpMs: number | null; checks?: readonly Check[] },
+  opts: { catchUpMs: number | null; checks?: readonly Check[]; answers?: AnswerCounts },
 ): ScenarioResult {
   const ch = tables.find((t) => t.table === "clickhouse");
   const sum = (f: (t: TableAudit) => number) => tables.reduce((s, t) => s + f(t), 0);
@@ -106,6 +108,7 @@ export function scenarioResult(
     catchUpMs: opts.catchUpMs,
     tables: [...tables],
     checks,
+    answers: opts.answers ?? null,
     pass: (ch?.acknowledged ?? 0) > 0 && missing === 0 && duplicated === 0 && unknown === 0 &&
       checks.every((c) => c.ok),
   };
@@ -126,5 +129,8 @@ export function failureReport(result: ScenarioResult): string {
     );
   }
   for (const c of result.checks) if (!c.ok) lines.push(`check failed: ${c.name}: ${c.detail}`);
+  if (lines.length > 0 && result.answers !== null) {
+    lines.push(`ingest answered: ${JSON.stringify(result.answers)}`);
+  }
   return lines.length === 0 ? "" : `${result.scenario} failed:\n  ${lines.join("\n  ")}`;
 }

@@ -38,10 +38,15 @@ Deno.test("scenarioResult() passes only with 0 missing, 0 duplicated and every c
   );
 
   const lostOrder = compareTable("orders", ledger(["a"], ["a"]), new Map());
-  const lost = scenarioResult("s", [clean, lostOrder], { catchUpMs: null });
+  const answers = { ok: 1, unavailable: 2, otherStatus: 0, noAnswer: 3 };
+  const lost = scenarioResult("s", [clean, lostOrder], { catchUpMs: null, answers });
   assert.equal(lost.pass, false);
   assert.equal(lost.missing, 1);
   assert.match(failureReport(lost), /orders: 1 missing \["a"\]/);
+  assert.match(
+    failureReport(lost),
+    /ingest answered: \{"ok":1,"unavailable":2,"otherStatus":0,"noAnswer":3\}/,
+  );
 
   const failedCheck = scenarioResult("s", [clean], {
     catchUpMs: 10,

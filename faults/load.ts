@@ -20,7 +20,7 @@ export interface LoadOptions {
   ingestUrl: () => string;
   /** Model seed (default 1). */
   seed?: number;
-  /** A request unanswered after this is recorded as not acknowledged (default 15 000 ms). */
+  /** A request unanswered after this is recorded as not acknowledged (default 30 000 ms). */
   timeoutMs?: number;
 }
 
@@ -51,7 +51,7 @@ export function createLoad(opts: LoadOptions): Load {
     const event = isolateEvent(restamp(shop.next(now), now), opts.prefix);
     const send = createHttpSender(opts.ingestUrl(), {
       writeKey: opts.writeKey,
-      timeoutMs: opts.timeoutMs ?? 15_000,
+      timeoutMs: opts.timeoutMs ?? 30_000,
     });
     const result = await send({
       path: SINGLE_PATH,

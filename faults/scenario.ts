@@ -16,8 +16,8 @@ export interface ScenarioSize {
 
 /** The short form (`npm test`) and the full suite (`npm run faults`). */
 export const SIZES = {
-  short: { rate: 40, loadS: 8, catchUpMs: 120_000 },
-  full: { rate: 100, loadS: 40, catchUpMs: 180_000 },
+  short: { rate: 20, loadS: 10, catchUpMs: 120_000 },
+  full: { rate: 25, loadS: 40, catchUpMs: 180_000 },
 } as const satisfies Record<string, ScenarioSize>;
 
 /** One scenario of the suite. */

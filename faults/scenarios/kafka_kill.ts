@@ -5,6 +5,8 @@
  */
 import { startKafkaCluster } from "../../infra/kafka/cluster.ts";
 import { waitKafkaReady } from "../../infra/kafka/ready.ts";
+import { httpOk } from "../../shared/process/mod.ts";
+import { waitFor } from "../../shared/testing/stores.ts";
 import { sleep } from "../../shared/time.ts";
 import { auditLoad, check, loadFor, type Scenario } from "../scenario.ts";
 import { startFaultPipeline } from "../testing/pipeline.ts";
@@ -26,6 +28,12 @@ export const kafkaKill: Scenario = {
     const outage = { ...load.ledger.answers };
     await cluster.node(1).start();
     await waitKafkaReady(cluster.bootstrap, 120_000);
+    const ingest = pipeline.current("ingest");
+    // Best effort: phase 2's own check says whether ingest accepts again.
+    await waitFor(() => httpOk(`${ingest.opsUrl}/readyz`), {
+      timeoutMs: 60_000,
+      message: "ingest ready again after the broker returned",
+    }).catch(() => {});
     // Phase 2: after the broker is back (clients reconnect within their retry backoff).
     await load.run(size.loadS / 2);
     const after = load.ledger.answers.ok - outage.ok;
