@@ -93,7 +93,15 @@ export async function startKafkaCluster(opts: KafkaClusterOptions = {}): Promise
     return file;
   }));
   for (const file of propsFiles) {
-    await run("java", [...jvm, "kafka.tools.StorageTool", "format", "-t", clusterId, "-c", file]);
+    // `=` form: a base64url id may start with "-", which the tool would read as an option.
+    await run("java", [
+      ...jvm,
+      "kafka.tools.StorageTool",
+      "format",
+      `--cluster-id=${clusterId}`,
+      "-c",
+      file,
+    ]);
   }
 
   const nodes: KafkaNode[] = ports.map((p, i) => {
