@@ -19,7 +19,9 @@ export const kafkaKill: Scenario = {
     await using cluster = await startKafkaCluster({ nodes: 1 });
     await using pipeline = await startFaultPipeline({ name: this.tag, brokers: cluster.bootstrap });
     const load = loadFor(pipeline, size, this.tag);
-    // Phase 1: load, the broker dies a third of the way in; the load runs on into the outage.
+    // Warm-up until ingest's producer wrote once (a loaded machine needs a while for the first).
+    for (let i = 0; i < 30 && load.ledger.answers.ok === 0; i++) await load.run(2);
+    // Phase 1: load; the broker dies a third of the way in; the load runs on into the outage.
     const during = load.run(size.loadS / 2);
     await sleep((size.loadS * 1000) / 6);
     const okBefore = load.ledger.answers.ok;
@@ -34,8 +36,11 @@ export const kafkaKill: Scenario = {
       timeoutMs: 60_000,
       message: "ingest ready again after the broker returned",
     }).catch(() => {});
-    // Phase 2: after the broker is back (clients reconnect within their retry backoff).
-    await load.run(size.loadS / 2);
+    // Phase 2: after the broker is back, until ingest accepted again (clients retry on 503).
+    for (let i = 0; i < 12; i++) {
+      await load.run(size.loadS / 2);
+      if (load.ledger.answers.ok > outage.ok) break;
+    }
     const after = load.ledger.answers.ok - outage.ok;
     const checks = [
       check(
