@@ -20,6 +20,10 @@ async function main(args: string[]): Promise<number> {
   const only = (values.only ?? "").split(",").filter((s) => s !== "").map(Number);
   const plan = onlyScenarios(FULL_PLAN, only);
   const started = Date.now();
+  // The commit of the code that runs: HEAD may move while the suite runs.
+  const commit = new TextDecoder().decode(
+    (await new Deno.Command("git", { args: ["rev-parse", "--short", "HEAD"] }).output()).stdout,
+  ).trim();
   const results = await runPlan(plan, SIZES.full, (r) => {
     console.log(`${r.pass ? "pass" : "FAIL"}: ${r.scenario} (${r.acknowledged} acknowledged)`);
   });
@@ -28,9 +32,6 @@ async function main(args: string[]): Promise<number> {
   console.log(`\n${table}\n`);
   for (const report of results.map(failureReport).filter((f) => f !== "")) console.log(report);
   if (values["no-docs"] !== true && only.length === 0) {
-    const commit = new TextDecoder().decode(
-      (await new Deno.Command("git", { args: ["rev-parse", "--short", "HEAD"] }).output()).stdout,
-    ).trim();
     const section = [
       `Run of \`npm run faults\` on ${new Date().toISOString().slice(0, 16)} UTC at commit ` +
       `${commit}, ${minutes} min, ${SIZES.full.rate} events/s per scenario (soak: half).`,
