@@ -4,8 +4,8 @@
  * - a service (ingest, enrich, sink, alerts, admin, query) imports only its own folder and
  *   `shared/`;
  * - `shared/` imports only `shared/`;
- * - tooling (infra/, bench/, e2e/, grafana/) may import anything in the repository: it starts,
- *   measures and tests the services.
+ * - tooling (infra/, bench/, e2e/, grafana/, faults/) may import anything in the repository: it
+ *   starts, measures and tests the services.
  *
  * Packages (`zod`, `node:fs`, `npm:…`) are always allowed.
  *
@@ -18,7 +18,7 @@
 export const SERVICES = ["ingest", "enrich", "sink", "alerts", "admin", "query"] as const;
 
 /** Top-level folders of tooling, which may import any folder. */
-export const TOOLING = ["infra", "bench", "e2e", "grafana"] as const;
+export const TOOLING = ["infra", "bench", "e2e", "grafana", "faults"] as const;
 
 /** Folders never scanned: dependencies, local state, caches. */
 const SKIPPED = new Set(["node_modules", ".stack", ".cache", ".git"]);

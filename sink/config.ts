@@ -4,6 +4,7 @@ import {
   deadLetterEnv,
   infraEnv,
   list,
+  nonNegativeInt,
   opsEnv,
   parseConfig,
   positiveInt,
@@ -50,6 +51,12 @@ export const SinkEnvSchema = z.object({
   SINK_POSTGRES_GROUP: z.string().min(1).default("sink-postgres"),
   /** Longest a graceful shutdown waits for a store that is down, in ms. */
   SINK_SHUTDOWN_GRACE_MS: positiveInt(10000),
+  /**
+   * Test-only fault injection for the fault suite (docs/reliability.md, scenario 4): after this
+   * many ClickHouse inserts the process SIGKILLs itself, after the insert and before the batch's
+   * offsets are committed. 0 (the default) never; never set it in production.
+   */
+  SINK_FAULT_KILL_AFTER_CLICKHOUSE_INSERTS: nonNegativeInt(0),
 });
 
 /** The sink's resolved configuration. */

@@ -31,7 +31,7 @@ if (config.SINK_STORES.includes("clickhouse")) {
   const writer = createClickHouseWriter(client);
   closers.push(() => client.close());
   specs.push({
-    store: clickHouseStore(writer),
+    store: clickHouseStore(writer, { afterInsert: faultKillAfter(config) }),
     group: config.SINK_CLICKHOUSE_GROUP,
     ping: writer.ping,
   });
@@ -45,6 +45,17 @@ if (config.SINK_STORES.includes("postgres")) {
     group: config.SINK_POSTGRES_GROUP,
     ping: async () => void await sql`SELECT 1`,
   });
+}
+
+/** SINK_FAULT_KILL_AFTER_CLICKHOUSE_INSERTS: a crash between the insert and the commit. */
+function faultKillAfter(c: typeof config): (() => void) | undefined {
+  const limit = c.SINK_FAULT_KILL_AFTER_CLICKHOUSE_INSERTS;
+  if (limit === 0) return undefined;
+  logger.warn("Fault injection on: SIGKILL after a ClickHouse insert", { inserts: limit });
+  let inserts = 0;
+  return () => {
+    if (++inserts >= limit) Deno.kill(Deno.pid, "SIGKILL");
+  };
 }
 
 await runConsumerService({

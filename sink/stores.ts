@@ -18,8 +18,17 @@ import { invalidateUsers } from "./adapters/user_cache.ts";
 import type { LaneItem, Store } from "./lane.ts";
 import type { SinkMetrics } from "./metrics.ts";
 
+/** Options of {@link clickHouseStore}. */
+export interface ClickHouseStoreOptions {
+  /** Called after each insert ClickHouse acknowledged, before the lane commits (fault tests). */
+  afterInsert?: () => void;
+}
+
 /** Every event, one row each, into ClickHouse `events`. */
-export function clickHouseStore(writer: ClickHouseWriter): Store<EventRow> {
+export function clickHouseStore(
+  writer: ClickHouseWriter,
+  opts: ClickHouseStoreOptions = {},
+): Store<EventRow> {
   return {
     name: "clickhouse",
     prepare: (event, message) => ok(toEventRow(event, message)),
@@ -29,6 +38,7 @@ export function clickHouseStore(writer: ClickHouseWriter): Store<EventRow> {
         items.map((i) => i.event.event_id),
       );
       await writer.insert(items.map((i) => i.value), token);
+      opts.afterInsert?.();
       return items.length;
     },
     isContentError: isClickHouseContentError,

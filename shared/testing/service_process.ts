@@ -22,8 +22,12 @@ export interface ServiceProcess extends AsyncDisposable {
   readonly url: string;
   /** `http://127.0.0.1:<OPS_PORT>`: ingest's ops port (`/metrics`, detailed `/readyz`). */
   readonly opsUrl: string;
-  /** Its process id (for /proc CPU figures in benchmarks). */
+  /** Its process id (CPU figures in benchmarks, memory in fault tests, from /proc). */
   readonly pid: number;
+  /** Resolves with its status once it has exited (e.g. after a fault it injected itself). */
+  readonly exited: Promise<Deno.CommandStatus>;
+  /** Its status once exited, else null. */
+  status(): Deno.CommandStatus | null;
   /** Everything it wrote to stderr so far (its JSON log). */
   log(): string;
   /** Sends SIGTERM (graceful), waits for exit, returns the status. */
@@ -69,6 +73,8 @@ export async function startService(
     url,
     opsUrl: `http://127.0.0.1:${opsPort}`,
     pid: child.pid,
+    exited: child.exited,
+    status: () => child.status(),
     log: () => child.output(),
     stop: () => child.stop(),
     kill: () => child.kill(),

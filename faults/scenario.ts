@@ -1,0 +1,84 @@
+/** What every scenario module exports, and the small helpers they share. */
+import type { Check, ScenarioResult } from "./compare.ts";
+import { audit } from "./audit.ts";
+import { createLoad, type Load } from "./load.ts";
+import { type FaultPipeline, startFaultPipeline } from "./testing/pipeline.ts";
+
+/** How hard and how long a scenario runs. */
+export interface ScenarioSize {
+  /** Events per second of the load. */
+  rate: number;
+  /** Seconds of load around the fault (the scenario splits them into phases). */
+  loadS: number;
+  /** Longest wait for the stores after the last acknowledgement, in ms. */
+  catchUpMs: number;
+}
+
+/** The short form (`npm test`) and the full suite (`npm run faults`). */
+export const SIZES = {
+  short: { rate: 20, loadS: 10, catchUpMs: 120_000 },
+  full: { rate: 25, loadS: 40, catchUpMs: 180_000 },
+} as const satisfies Record<string, ScenarioSize>;
+
+/** One scenario of the suite. */
+export interface Scenario {
+  /** "1 kafka broker SIGKILL": the number of issue 15 and what happens. */
+  name: string;
+  /** Short tag for ids and topics. */
+  tag: string;
+  /**
+   * Runs against `shared` when given (scenarios on the stack's broker can share one pipeline,
+   * each auditing its own id prefix), else against a pipeline of its own.
+   */
+  run(size: ScenarioSize, shared?: FaultPipeline): Promise<ScenarioResult>;
+}
+
+/** Calls `fn` with `shared`, or with a pipeline of its own that is torn down afterwards. */
+export async function withPipeline<T>(
+  tag: string,
+  shared: FaultPipeline | undefined,
+  fn: (pipeline: FaultPipeline) => Promise<T>,
+): Promise<T> {
+  if (shared) return await fn(shared);
+  await using own = await startFaultPipeline({ name: tag });
+  return await fn(own);
+}
+
+/** The scenario's load, aimed at the pipeline's current ingest, its ids under `<prefix><tag>_`. */
+export function loadFor(pipeline: FaultPipeline, size: ScenarioSize, tag: string): Load {
+  return createLoad({
+    rate: size.rate,
+    prefix: `${pipeline.prefix}${tag}_`,
+    writeKey: pipeline.writeKey,
+    ingestUrl: () => pipeline.ingestUrl(),
+  });
+}
+
+/** The audit of `load` against the pipeline's stores, with the scenario's checks. */
+export function auditLoad(
+  scenario: Scenario,
+  pipeline: FaultPipeline,
+  load: Load,
+  size: ScenarioSize,
+  checks: Check[] = [],
+  afterCatchUp?: () => Promise<Check[]>,
+): Promise<ScenarioResult> {
+  return audit(scenario.name, {
+    ledger: load.ledger,
+    stores: pipeline.stores,
+    prefix: load.prefix,
+    catchUpMs: size.catchUpMs,
+    checks,
+    afterCatchUp,
+  });
+}
+
+/** A check from a condition and what was seen. */
+export function check(name: string, ok: boolean, detail: string): Check {
+  return { name, ok, detail };
+}
+
+/** A check that `status` is the exit of a SIGKILL (the fault landed as a crash). */
+export function killedCheck(what: string, status: Deno.CommandStatus): Check {
+  return check(`${what} died by SIGKILL`, status.signal === "SIGKILL", JSON.stringify(status));
+}
