@@ -23,13 +23,12 @@ export type ServiceName = "ingest" | "enrich" | "sink";
 
 /**
  * Kind of the scenario's write key. Business events reach PostgreSQL only from server-kind keys
- * once `sources.kind` exists (migration 0006); until then every source counts, and "public"
- * leaves the row as migrations create it.
+ * (docs/security.md §4), and the audit checks PostgreSQL, so scenarios use a server key.
  */
 export type SourceKind = "public" | "server";
 
-/** The kind fault scenarios use: switch to "server" once migration 0006 has landed. */
-export const FAULT_SOURCE_KIND: SourceKind = "public";
+/** The kind fault scenarios use. */
+export const FAULT_SOURCE_KIND: SourceKind = "server";
 
 /** Options of {@link startFaultPipeline}. */
 export interface FaultPipelineOptions {
@@ -110,12 +109,10 @@ export async function startFaultPipeline(
       sourceId,
       name: `fault scenario ${opts.name}`,
       platform: prefix,
+      kind: opts.sourceKind ?? FAULT_SOURCE_KIND,
       hash: await hashWriteKey(writeKey),
     });
     cleanups.push(() => stores.sql`DELETE FROM sources WHERE source_id = ${sourceId}`);
-    if ((opts.sourceKind ?? FAULT_SOURCE_KIND) === "server") {
-      await stores.sql`UPDATE sources SET kind = 'server' WHERE source_id = ${sourceId}`;
-    }
 
     const common = {
       DATABASE_URL: TEST_ENV.DATABASE_URL,
