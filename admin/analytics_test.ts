@@ -73,6 +73,13 @@ Deno.test("analytics pages show the query service's exact answers; spend edits c
         r[0] === world.campaign
       );
       assert.deepEqual(campaign?.slice(1, 5), ["3", "2", "66.7%", "$400.00"]);
+      // Which campaign brings buyers from Moscow: u1 bought, u2 only carted there.
+      const moscow = await admin.get(`/?${range}&city=Moscow`);
+      assert.deepEqual(
+        tableRows(moscow.html, "campaign-performance").find((r) => r[0] === world.campaign)
+          ?.slice(1, 5),
+        ["2", "1", "50.0%", "$100.00"],
+      );
     });
 
     await t.step("analytics: first seen on mobile vs web, retention grid", async () => {

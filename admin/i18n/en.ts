@@ -344,6 +344,7 @@ export const en = {
   "insights.campaigns": "Campaign performance",
   "insights.unavailable":
     "The query service is unavailable, so comparisons, the funnel and CPA cannot be shown right now ({detail}). The figures below come straight from the stores.",
+  "insights.city": "City",
   "insights.from": "From",
   "insights.to": "To",
   "analytics.title": "Analytics",

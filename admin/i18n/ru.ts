@@ -347,6 +347,7 @@ export const ru: Dictionary = {
   "insights.campaigns": "Эффективность кампаний",
   "insights.unavailable":
     "Сервис запросов недоступен, поэтому сравнения, воронку и CPA сейчас показать нельзя ({detail}). Цифры ниже берутся прямо из хранилищ.",
+  "insights.city": "Город",
   "insights.from": "С",
   "insights.to": "По",
   "analytics.title": "Аналитика",

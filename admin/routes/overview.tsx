@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { type PageDeps, renderPage } from "./deps.ts";
 import { customPeriod, fillBuckets, resolvePeriod } from "../core/period.ts";
 import { resolveAnalyticsRange } from "../core/analytics_range.ts";
+import { parseText } from "../core/params.ts";
 import { InsightsSection, loadInsights } from "./overview_insights.tsx";
 import { RangePicker } from "../components/analytics.tsx";
 import { uiOf } from "../components/ui.ts";
@@ -28,6 +29,7 @@ export function overviewRoutes(deps: PageDeps): Hono {
     const formatMoney = fmt.money;
     const formatTime = fmt.time;
     const formatDay = (d: Date) => fmt.day(d);
+    const city = parseText("city", c.req.query("city"), { maxLength: 100 });
     const range = resolveAnalyticsRange(c.req.query(), {
       now: deps.now(),
       timeZone: ui.timeZone,
@@ -38,7 +40,7 @@ export function overviewRoutes(deps: PageDeps): Hono {
       ? customPeriod(new Date(`${range.fromDay}T00:00:00Z`), new Date(`${range.toDay}T00:00:00Z`))
       : resolvePeriod(range.key, deps.now());
     const [insights, kpis, series, products, feed, traffic] = await Promise.all([
-      loadInsights(deps.query, range),
+      loadInsights(deps.query, range, { city }),
       withPostgres(deps.stores, (sql) => orderKpis(sql, period)),
       withPostgres(deps.stores, (sql) => revenueSeries(sql, period)),
       withPostgres(deps.stores, (sql) => topProducts(sql, period, { limit: 5 })),
@@ -64,7 +66,7 @@ export function overviewRoutes(deps: PageDeps): Hono {
         >
           <RangePicker path="/" range={range} ui={ui} />
         </PageHead>
-        <InsightsSection insights={insights} range={range} ui={ui} />
+        <InsightsSection insights={insights} range={range} ui={ui} city={city} />
         <h2>{t("overview.store_figures")}</h2>
         <div class="grid kpis">
           <KpiCard id="orders" label={t("overview.kpi.orders")} value={formatCount(kpis.orders)} />

@@ -39,7 +39,11 @@ export type Insights =
   | { ok: false; detail: string };
 
 /** Asks the query service every question of the section at once. */
-export async function loadInsights(query: QueryClient, range: AnalyticsRange): Promise<Insights> {
+export async function loadInsights(
+  query: QueryClient,
+  range: AnalyticsRange,
+  opts: { city?: string } = {},
+): Promise<Insights> {
   const p = range.params;
   // Buckets of the revenue chart: hours for today, days otherwise.
   const revenueParams = { ...p, interval: range.key === "today" ? "hour" : "day" };
@@ -50,7 +54,8 @@ export async function loadInsights(query: QueryClient, range: AnalyticsRange): P
       query.funnel(p),
       query.cities(p, 10),
       query.products(p, 10),
-      query.campaigns(p),
+      // "Which campaign brings most buyers from Moscow": the city narrows the campaign table only.
+      query.campaigns(p, opts.city === undefined ? {} : { city: opts.city }),
     ]);
     return { ok: true, active, revenue, funnel, cities, products, campaigns };
   } catch (error) {
@@ -67,7 +72,9 @@ const FUNNEL_LABELS = [
 ] as const;
 
 /** The section. */
-export function InsightsSection(props: { insights: Insights; range: AnalyticsRange; ui: Ui }) {
+export function InsightsSection(
+  props: { insights: Insights; range: AnalyticsRange; ui: Ui; city?: string },
+) {
   const { ui, insights } = props;
   const { t, fmt } = ui;
   if (!insights.ok) return <QueryUnavailable ui={ui} detail={insights.detail} />;
@@ -199,6 +206,16 @@ export function InsightsSection(props: { insights: Insights; range: AnalyticsRan
       </div>
       <div class="panel">
         <h3>{t("insights.campaigns")}</h3>
+        <form class="period" method="get" action="/" id="campaign-city">
+          {Object.entries(rangeQuery(props.range)).map(([name, value]) => (
+            <input type="hidden" name={name} value={value} />
+          ))}
+          <label>
+            {t("insights.city")}
+            <input name="city" value={props.city ?? ""} />
+          </label>
+          <button type="submit" class="secondary">{t("common.filter")}</button>
+        </form>
         <CampaignTable answer={campaigns} ui={ui} query={props.range.params} />
       </div>
     </section>
@@ -250,4 +267,11 @@ export function CampaignTable(
       ))}
     />
   );
+}
+
+/** The console's own query string of a range (what the period picker links carry). */
+function rangeQuery(range: AnalyticsRange): Record<string, string> {
+  return range.key === "custom"
+    ? { period: "custom", from: range.fromDay, to: range.toDay }
+    : { period: range.key };
 }
