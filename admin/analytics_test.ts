@@ -28,7 +28,7 @@ function appFor(stores: Stores, now: Date, query: { url: string; token: string }
     logger: quiet,
     now: () => now,
     passwordCost: TEST_COST,
-    query: createQueryClient({ ...query, timeoutMs: 60_000 }),
+    query: createQueryClient({ ...query, timeoutMs: 150_000 }),
   });
 }
 

@@ -87,10 +87,16 @@ export function InsightsSection(
     minute: "2-digit",
     hourCycle: "h23",
   });
-  const points = revenue.series.map((b) => {
-    const label = props.range.key === "today" ? hour.format(new Date(b.t)) : fmt.day(new Date(b.t));
-    return { label, value: b.revenue, title: `${label}: ${money(b.revenue)}` };
-  });
+  const points = props.range.key === "today"
+    ? revenue.series.map((b) => {
+      const label = hour.format(new Date(b.t));
+      return { label, value: b.revenue, title: `${label}: ${money(b.revenue)}` };
+    })
+    : everyDay(props.range, revenue.series, ui.timeZone).map(({ day, value }) => ({
+      label: day,
+      value,
+      title: `${day}: ${money(value)}`,
+    }));
   return (
     <section id="insights" aria-label={t("insights.title")}>
       <h2>{t("insights.title")}</h2>
@@ -274,4 +280,25 @@ function rangeQuery(range: AnalyticsRange): Record<string, string> {
   return range.key === "custom"
     ? { period: "custom", from: range.fromDay, to: range.toDay }
     : { period: range.key };
+}
+
+/** One point per day of the range, zero where the service returned no bucket. */
+export function everyDay(
+  range: Pick<AnalyticsRange, "fromDay" | "toDay">,
+  series: ReadonlyArray<{ t: string; revenue: number }>,
+  timeZone: string,
+): Array<{ day: string; value: number }> {
+  // en-CA formats as YYYY-MM-DD: the bucket's local day in the zone the service was asked for.
+  const local = new Intl.DateTimeFormat("en-CA", { timeZone });
+  const byDay = new Map(series.map((b) => [local.format(new Date(b.t)), b.revenue]));
+  const out: Array<{ day: string; value: number }> = [];
+  for (
+    let t = Date.parse(`${range.fromDay}T00:00:00Z`);
+    t <= Date.parse(`${range.toDay}T00:00:00Z`);
+    t += 86_400_000
+  ) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push({ day, value: byDay.get(day) ?? 0 });
+  }
+  return out;
 }
