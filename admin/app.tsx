@@ -11,6 +11,9 @@ import type { Registry } from "../shared/metrics.ts";
 import { opsRoutes } from "../shared/http/ops.ts";
 import { createAdminMetrics } from "./metrics.ts";
 import type { Stores } from "./adapters/stores.ts";
+import { createQueryClient, type QueryClient } from "./adapters/query_client.ts";
+import type { DeadLetterPort } from "./adapters/dead_letters.ts";
+import { deadLetterRoutes } from "./routes/dead_letters.tsx";
 import { pingClickHouse } from "./adapters/ch_traffic.ts";
 import { ForbiddenError, InputError, NotFoundError, StoreUnavailableError } from "./core/errors.ts";
 import { requireSession } from "./access/middleware.ts";
@@ -30,6 +33,8 @@ import { signupExportRoutes, signupRoutes } from "./routes/signups.tsx";
 import { userRoutes } from "./routes/users.tsx";
 import { productRoutes } from "./routes/products.tsx";
 import { campaignRoutes } from "./routes/campaigns.tsx";
+import { campaignDetailRoutes } from "./routes/campaign_detail.tsx";
+import { analyticsRoutes } from "./routes/analytics.tsx";
 import { eventRoutes } from "./routes/events.tsx";
 import { staticRoutes } from "./routes/static.ts";
 
@@ -57,6 +62,10 @@ export interface AppOptions {
   /** Language and time zone for visitors who chose none (default en, UTC). */
   defaultLocale?: Locale;
   defaultTimeZone?: string;
+  /** The query service client (default: none configured, analytics say so). */
+  query?: QueryClient;
+  /** The dead-letter topic (default: none, the page answers 503 naming Kafka). */
+  deadLetters?: DeadLetterPort;
   /** True while shutting down, so `/readyz` answers 503 (default: never). */
   isDraining?: () => boolean;
 }
@@ -69,6 +78,7 @@ export function createApp(opts: AppOptions): Hono {
     stores: opts.stores,
     now: opts.now ?? (() => new Date()),
     pageSize: opts.pageSize ?? 25,
+    query: opts.query ?? createQueryClient({ url: undefined, token: undefined }),
   };
 
   app.use(async function measure(c, next) {
@@ -114,6 +124,10 @@ export function createApp(opts: AppOptions): Hono {
   app.route("/audit", auditRoutes(deps));
   app.route("/data", dataRoutes(deps));
   app.route(
+    "/dead-letters",
+    deadLetterRoutes({ ...deps, deadLetters: opts.deadLetters ?? unconfiguredDeadLetters() }),
+  );
+  app.route(
     "/monitoring",
     monitoringRoutes({
       ...deps,
@@ -129,6 +143,8 @@ export function createApp(opts: AppOptions): Hono {
   app.route("/users", userRoutes(deps));
   app.route("/products", productRoutes(deps));
   app.route("/campaigns", campaignRoutes(deps));
+  app.route("/campaigns", campaignDetailRoutes(deps));
+  app.route("/analytics", analyticsRoutes(deps));
   app.route("/events", eventRoutes(deps));
 
   app.notFound((c) => {
@@ -177,6 +193,14 @@ export function createApp(opts: AppOptions): Hono {
     return respondError(c, 500, t("error.bug.title"), t("error.bug.message"));
   });
   return app;
+}
+
+function unconfiguredDeadLetters(): DeadLetterPort {
+  const fail = () =>
+    Promise.reject(
+      new StoreUnavailableError("Kafka", { cause: new Error("no dead-letter topic configured") }),
+    );
+  return { list: fail, replay: fail };
 }
 
 function routeLabel(c: Context): string {

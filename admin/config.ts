@@ -1,6 +1,6 @@
 /** The admin console's environment, parsed once by `main.ts` (see docs/admin.md). */
 import { z } from "zod";
-import { flag, infraEnv, opsEnv, parseConfig, positiveInt } from "../shared/config.ts";
+import { flag, infraEnv, opsEnv, parseConfig, positiveInt, topicEnv } from "../shared/config.ts";
 import { LOCALES, parseTimeZone } from "./i18n/mod.ts";
 
 const optionalText = z.string().optional().transform((value) =>
@@ -19,6 +19,9 @@ export const AdminConfigSchema = z.object({
   CLICKHOUSE_USER: infraEnv.CLICKHOUSE_USER,
   CLICKHOUSE_PASSWORD: infraEnv.CLICKHOUSE_PASSWORD,
   LOG_LEVEL: infraEnv.LOG_LEVEL,
+  /** Kafka and the dead-letter topic the dead-letter page reads and replays from. */
+  KAFKA_BROKERS: infraEnv.KAFKA_BROKERS,
+  TOPIC_DEAD_LETTER: topicEnv.TOPIC_DEAD_LETTER,
   /** Interface to listen on; loopback unless deliberately exposed (compose sets 0.0.0.0). */
   HOST: infraEnv.HOST,
   ...opsEnv(8000),

@@ -6,6 +6,8 @@ import { createRegistry } from "../shared/metrics.ts";
 import { createPostgres } from "../shared/postgres/mod.ts";
 import { createClickHouse } from "../shared/clickhouse/mod.ts";
 import { drainingService } from "../shared/http/serve.ts";
+import { createQueryClient } from "./adapters/query_client.ts";
+import { kafkaDeadLetterPort } from "./adapters/dead_letters.ts";
 
 const config = loadConfig(Deno.env.toObject());
 const logger = createLogger("admin", { level: config.LOG_LEVEL });
@@ -37,6 +39,15 @@ const app = createApp({
   defaultLocale: config.ADMIN_LOCALE,
   defaultTimeZone: config.ADMIN_TIMEZONE,
   isDraining: service.isDraining,
+  deadLetters: kafkaDeadLetterPort(
+    { brokers: config.KAFKA_BROKERS, clientId: "admin" },
+    config.TOPIC_DEAD_LETTER,
+  ),
+  query: createQueryClient({
+    url: config.QUERY_URL,
+    token: config.QUERY_TOKEN,
+    timeoutMs: config.ADMIN_QUERY_TIMEOUT_MS,
+  }),
 });
 service.serve(app.fetch, async () => {
   await Promise.allSettled([pg.end({ timeout: 5 }), ch.close()]);

@@ -105,6 +105,23 @@ export function banner(
   return lines.join("\n");
 }
 
+/**
+ * The console's way to the query service: its URL and the token `npm start` just ensured, unless
+ * QUERY_URL / QUERY_TOKEN are set already. Without the query service the console says so on its
+ * analytics pages.
+ */
+export function consoleQueryEnv(
+  env: Record<string, string | undefined>,
+  opts: { queryPort: number | undefined; queryTokenReady: boolean; queryToken: string },
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!env.QUERY_URL && opts.queryPort !== undefined) {
+    out.QUERY_URL = `http://127.0.0.1:${opts.queryPort}`;
+  }
+  if (!env.QUERY_TOKEN && opts.queryTokenReady) out.QUERY_TOKEN = opts.queryToken;
+  return out;
+}
+
 async function main(): Promise<number> {
   const deno = Deno.execPath();
   const config = loadStackConfig(Deno.env.toObject());
@@ -211,6 +228,7 @@ async function main(): Promise<number> {
     else console.error(`warning: ${spec.name}/main.ts not found; ${spec.name} is not started`);
   }
   const width = Math.max(...present.map((s) => s.name.length), 0);
+  const queryPort = present.find((s) => s.name === "query")?.port;
   if (interrupted) return await shutdown().then(() => 130);
   const registry = createRegistry("supervisor");
   const units = present.map((spec) =>
@@ -223,6 +241,9 @@ async function main(): Promise<number> {
         ...clickhouseEnv(clickhouse, spec.clickhouse),
         DEAD_LETTER_KEYS: deadLetterKeys,
         ...(spec.name === "alerts" ? { ALERTMANAGER_TOKEN: alertmanagerToken } : {}),
+        ...(spec.name === "admin"
+          ? consoleQueryEnv(env, { queryPort, queryTokenReady, queryToken })
+          : {}),
       },
     })
   );

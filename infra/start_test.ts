@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { banner } from "./start.ts";
+import { banner, consoleQueryEnv } from "./start.ts";
 import { loadStackConfig } from "./stack/config.ts";
 
 const config = loadStackConfig({});
@@ -42,4 +42,20 @@ Deno.test("banner() points at ingest's metrics on its ops port", () => {
   const text = banner(config, { ready: config.services, writeKey: null });
   assert.match(text, /ingest +http:\/\/127\.0\.0\.1:8090\/metrics/);
   assert.doesNotMatch(text, /:8080\/metrics/);
+});
+
+Deno.test("consoleQueryEnv() points the console at the query service with the ensured token", () => {
+  const opts = { queryPort: 8084, queryTokenReady: true, queryToken: "dev_query_token" };
+  assert.deepEqual(consoleQueryEnv({}, opts), {
+    QUERY_URL: "http://127.0.0.1:8084",
+    QUERY_TOKEN: "dev_query_token",
+  });
+  // What the operator set wins; no token when provisioning it failed; no URL without the service.
+  assert.deepEqual(consoleQueryEnv({ QUERY_TOKEN: "mine" }, opts), {
+    QUERY_URL: "http://127.0.0.1:8084",
+  });
+  assert.deepEqual(
+    consoleQueryEnv({}, { queryPort: undefined, queryTokenReady: false, queryToken: "x" }),
+    {},
+  );
 });

@@ -51,3 +51,47 @@ export function BarChart(props: BarChartProps) {
     </div>
   );
 }
+
+/** Props of {@link HBarChart}. */
+export interface HBarChartProps {
+  rows: ReadonlyArray<{ label: string; value: number; text: string }>;
+  ariaLabel: string;
+  /** The chart's id, for tests and links (optional). */
+  id?: string;
+}
+
+/** Horizontal bars with their label and value printed: funnels and top lists. */
+export function HBarChart(props: HBarChartProps) {
+  const rowHeight = 28;
+  const height = Math.max(rowHeight, props.rows.length * rowHeight);
+  const labelWidth = 190;
+  const textWidth = 150;
+  const plot = WIDTH - labelWidth - textWidth;
+  const max = Math.max(0, ...props.rows.map((r) => r.value));
+  return (
+    <div class="chart" id={props.id}>
+      <svg viewBox={`0 0 ${WIDTH} ${height}`} role="img" aria-label={props.ariaLabel}>
+        {props.rows.map((row, index) => {
+          const y = index * rowHeight;
+          const w = max === 0 ? 0 : Math.max(row.value > 0 ? 2 : 0, (row.value / max) * plot);
+          return (
+            <g>
+              <text x="0" y={y + 18}>{row.label.slice(0, 28)}</text>
+              <rect
+                class="bar"
+                x={labelWidth}
+                y={y + 5}
+                width={w.toFixed(1)}
+                height={rowHeight - 10}
+                rx="2"
+              >
+                <title>{`${row.label}: ${row.text}`}</title>
+              </rect>
+              <text x={(labelWidth + w + 6).toFixed(1)} y={y + 18}>{row.text}</text>
+            </g>
+          );
+        })}
+      </svg>
+    </div>
+  );
+}

@@ -8,6 +8,7 @@ import { useUi } from "./ui.ts";
 /** Sidebar entries: path, label key, the weakest role that sees it. */
 export const NAV: ReadonlyArray<readonly [string, MessageKey, Role]> = [
   ["/", "nav.overview", "viewer"],
+  ["/analytics", "nav.analytics", "viewer"],
   ["/orders", "nav.orders", "viewer"],
   ["/signups", "nav.signups", "viewer"],
   ["/users", "nav.users", "viewer"],
@@ -15,6 +16,7 @@ export const NAV: ReadonlyArray<readonly [string, MessageKey, Role]> = [
   ["/campaigns", "nav.campaigns", "viewer"],
   ["/events", "nav.events", "viewer"],
   ["/monitoring", "nav.monitoring", "viewer"],
+  ["/dead-letters", "nav.dead_letters", "admin"],
   ["/data/campaigns", "nav.data", "admin"],
   ["/staff", "nav.staff", "admin"],
   ["/audit", "nav.audit", "admin"],

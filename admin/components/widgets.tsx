@@ -18,6 +18,7 @@ const PERIOD_LABELS: Record<PeriodKey, string> = {
   today: "Today",
   "7d": "7 days",
   "30d": "30 days",
+  custom: "Custom",
 };
 
 /** Today / 7 days / 30 days switcher that keeps the page's other parameters. */

@@ -7,8 +7,8 @@ import { InputError } from "./errors.ts";
 /** The selectable periods. */
 export const PERIODS = ["today", "7d", "30d"] as const;
 
-/** One selectable period key. */
-export type PeriodKey = typeof PERIODS[number];
+/** One period key: a tab, or `custom` days chosen in a form. */
+export type PeriodKey = typeof PERIODS[number] | "custom";
 
 /** A resolved period: a half-open UTC range [from, to) and its chart buckets. */
 export interface Period {
@@ -26,6 +26,7 @@ const LABELS: Record<PeriodKey, string> = {
   today: "Today",
   "7d": "Last 7 days",
   "30d": "Last 30 days",
+  custom: "Custom",
 };
 
 const HOUR = 3_600_000;
@@ -34,7 +35,7 @@ const DAY = 24 * HOUR;
 /** Resolves `?period=` (default 7d) at `now`; days are whole UTC days including today. */
 export function resolvePeriod(value: string | undefined, now: Date): Period {
   const key = (value === undefined || value === "" ? "7d" : value) as PeriodKey;
-  if (!PERIODS.includes(key)) {
+  if (!(PERIODS as readonly string[]).includes(key)) {
     throw new InputError(
       "period",
       `Parameter "period" must be one of ${PERIODS.join(", ")}, got ${JSON.stringify(value)}`,
@@ -58,4 +59,12 @@ export function fillBuckets(
 ): Array<{ bucket: Date; value: number }> {
   const byTime = new Map(rows.map((row) => [row.bucket.getTime(), row.value]));
   return period.buckets.map((bucket) => ({ bucket, value: byTime.get(bucket.getTime()) ?? 0 }));
+}
+
+/** A custom period of whole UTC days `from`..`to` (inclusive), charted per day. */
+export function customPeriod(from: Date, to: Date): Period {
+  const end = new Date(to.getTime() + DAY);
+  const buckets: Date[] = [];
+  for (let t = from.getTime(); t < end.getTime(); t += DAY) buckets.push(new Date(t));
+  return { key: "custom", label: LABELS.custom, from, to: end, bucket: "day", buckets };
 }

@@ -69,7 +69,15 @@ export function campaignRoutes(deps: PageDeps): Hono {
                 <td>
                   <Badge text={campaignState(x, now)} />
                 </td>
-                <td class="mono">{orDash(x.utm_campaign)}</td>
+                <td class="mono">
+                  {x.utm_campaign === null
+                    ? orDash(null)
+                    : (
+                      <a href={`/campaigns/${encodeURIComponent(x.utm_campaign)}`}>
+                        {x.utm_campaign}
+                      </a>
+                    )}
+                </td>
                 <td>{orDash(x.channel)}</td>
                 <td class="mono">{formatDay(x.starts_at)} → {formatDay(x.ends_at)}</td>
                 <td class="num">

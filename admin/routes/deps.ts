@@ -1,6 +1,7 @@
 /** What every page route receives from the app, and the shared rendering helpers. */
 import type { Context } from "hono";
 import type { Stores } from "../adapters/stores.ts";
+import type { QueryClient } from "../adapters/query_client.ts";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { jsx } from "hono/jsx";
 import { UiContext, uiOf } from "../components/ui.ts";
@@ -13,6 +14,8 @@ export interface PageDeps {
   now: () => Date;
   /** Rows per page on list pages. */
   pageSize: number;
+  /** The query service (analytics). */
+  query: QueryClient;
 }
 
 /** Renders a full HTML document (with doctype) from a JSX page. */

@@ -1,7 +1,11 @@
 /** `/`: headline KPIs of a period, revenue per day (or hour), top products, business feed. */
 import { Hono } from "hono";
 import { type PageDeps, renderPage } from "./deps.ts";
-import { fillBuckets, resolvePeriod } from "../core/period.ts";
+import { customPeriod, fillBuckets, resolvePeriod } from "../core/period.ts";
+import { resolveAnalyticsRange } from "../core/analytics_range.ts";
+import { parseText } from "../core/params.ts";
+import { InsightsSection, loadInsights } from "./overview_insights.tsx";
+import { RangePicker } from "../components/analytics.tsx";
 import { uiOf } from "../components/ui.ts";
 import { BASE_CURRENCY, withClickHouse, withPostgres } from "../adapters/stores.ts";
 import {
@@ -12,7 +16,7 @@ import {
 } from "../adapters/pg_overview.ts";
 import { trafficKpis } from "../adapters/ch_traffic.ts";
 import { Layout, PageHead } from "../components/layout.tsx";
-import { EmptyRow, KpiCard, orDash, PeriodTabs } from "../components/widgets.tsx";
+import { EmptyRow, KpiCard, orDash } from "../components/widgets.tsx";
 import { BarChart } from "../components/chart.tsx";
 
 /** The overview page. */
@@ -25,8 +29,18 @@ export function overviewRoutes(deps: PageDeps): Hono {
     const formatMoney = fmt.money;
     const formatTime = fmt.time;
     const formatDay = (d: Date) => fmt.day(d);
-    const period = resolvePeriod(c.req.query("period"), deps.now());
-    const [kpis, series, products, feed, traffic] = await Promise.all([
+    const city = parseText("city", c.req.query("city"), { maxLength: 100 });
+    const range = resolveAnalyticsRange(c.req.query(), {
+      now: deps.now(),
+      timeZone: ui.timeZone,
+      fallback: "7d",
+    });
+    // PostgreSQL and ClickHouse figures are whole UTC days (see docs/admin.md, Decisions).
+    const period = range.key === "custom"
+      ? customPeriod(new Date(`${range.fromDay}T00:00:00Z`), new Date(`${range.toDay}T00:00:00Z`))
+      : resolvePeriod(range.key, deps.now());
+    const [insights, kpis, series, products, feed, traffic] = await Promise.all([
+      loadInsights(deps.query, range, { city }),
       withPostgres(deps.stores, (sql) => orderKpis(sql, period)),
       withPostgres(deps.stores, (sql) => revenueSeries(sql, period)),
       withPostgres(deps.stores, (sql) => topProducts(sql, period, { limit: 5 })),
@@ -50,8 +64,10 @@ export function overviewRoutes(deps: PageDeps): Hono {
             to: formatDay(new Date(period.to.getTime() - 1)),
           })}
         >
-          <PeriodTabs path="/" active={period.key} ui={ui} />
+          <RangePicker path="/" range={range} ui={ui} />
         </PageHead>
+        <InsightsSection insights={insights} range={range} ui={ui} city={city} />
+        <h2>{t("overview.store_figures")}</h2>
         <div class="grid kpis">
           <KpiCard id="orders" label={t("overview.kpi.orders")} value={formatCount(kpis.orders)} />
           <KpiCard
