@@ -2,7 +2,13 @@
 import type { Check, ScenarioResult } from "./compare.ts";
 import { audit } from "./audit.ts";
 import { createLoad, type Load } from "./load.ts";
-import { type FaultPipeline, startFaultPipeline } from "./testing/pipeline.ts";
+import {
+  type FaultPipeline,
+  type FaultPipelineOptions,
+  type ServiceName,
+  startFaultPipeline,
+  type SupervisedService,
+} from "./testing/pipeline.ts";
 
 /** How hard and how long a scenario runs. */
 export interface ScenarioSize {
@@ -33,14 +39,24 @@ export interface Scenario {
   run(size: ScenarioSize, shared?: FaultPipeline): Promise<ScenarioResult>;
 }
 
-/** Calls `fn` with `shared`, or with a pipeline of its own that is torn down afterwards. */
+/**
+ * The services the suite's shared pipeline runs under `npm start`'s supervisor: scenarios 3 and 4
+ * crash them and the supervisor restarts them.
+ */
+export const SUPERVISED: ServiceName[] = ["enrich", "sink"];
+
+/**
+ * Calls `fn` with `shared`, or with a pipeline of its own (enrich and sink supervised, as in the
+ * shared one) that is torn down afterwards.
+ */
 export async function withPipeline<T>(
   tag: string,
   shared: FaultPipeline | undefined,
   fn: (pipeline: FaultPipeline) => Promise<T>,
+  opts: Omit<FaultPipelineOptions, "name"> = { supervised: SUPERVISED },
 ): Promise<T> {
   if (shared) return await fn(shared);
-  await using own = await startFaultPipeline({ name: tag });
+  await using own = await startFaultPipeline({ name: tag, ...opts });
   return await fn(own);
 }
 
@@ -76,6 +92,22 @@ export function auditLoad(
 /** A check from a condition and what was seen. */
 export function check(name: string, ok: boolean, detail: string): Check {
   return { name, ok, detail };
+}
+
+/**
+ * A check that the supervisor, not the scenario, restarted the crashed service: its restart
+ * counter went from `before` to `before + 1` and the new process has another pid.
+ */
+export function supervisorRestartCheck(
+  service: SupervisedService,
+  before: { restarts: number; pid: number },
+): Check {
+  const now = service.status();
+  return check(
+    `the supervisor restarted ${now.name} (restarts +1, new pid)`,
+    now.restarts === before.restarts + 1 && now.pid !== null && now.pid !== before.pid,
+    `restarts ${before.restarts} → ${now.restarts}, pid ${before.pid} → ${now.pid}`,
+  );
 }
 
 /** A check that `status` is the exit of a SIGKILL (the fault landed as a crash). */

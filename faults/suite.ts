@@ -4,7 +4,7 @@
  * brokers, proxied stores) run one after another beside them. A scenario that throws becomes a failed row, so one broken scenario never hides the rest.
  */
 import { type ScenarioResult, scenarioResult } from "./compare.ts";
-import type { Scenario, ScenarioSize } from "./scenario.ts";
+import { type Scenario, type ScenarioSize, SUPERVISED } from "./scenario.ts";
 import { enrichKill } from "./scenarios/enrich_kill.ts";
 import { kafkaKill } from "./scenarios/kafka_kill.ts";
 import { poison } from "./scenarios/poison.ts";
@@ -79,7 +79,7 @@ export async function runPlan(
     const out: ScenarioResult[] = [];
     let pipeline: FaultPipeline;
     try {
-      pipeline = await startFaultPipeline({ name: "suite" });
+      pipeline = await startFaultPipeline({ name: "suite", supervised: SUPERVISED });
     } catch (error) {
       // Every scenario of the track fails, each saying why, instead of the whole run.
       for (const scenario of plan.shared) {

@@ -17,6 +17,9 @@ import {
 } from "../../shared/testing/service_process.ts";
 import { TEST_ENV, testStores, waitFor } from "../../shared/testing/stores.ts";
 import { retry } from "../../shared/retry.ts";
+import { freePort, spawnChild } from "../../shared/process/mod.ts";
+import { supervise, type Supervisor } from "../../infra/stack/supervisor.ts";
+import type { ServiceStatus } from "../../infra/stack/supervisor_status.ts";
 
 /** The three services of the write path. */
 export type ServiceName = "ingest" | "enrich" | "sink";
@@ -42,6 +45,23 @@ export interface FaultPipelineOptions {
   partitions?: number;
   /** Extra environment per service (e.g. a store's address behind a proxy). */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
+  /**
+   * Services whose first instance runs under `supervise()` with the default restart policy
+   * (default none): a crash or an outside signal is restarted by the supervisor on the same
+   * port; `stop()` of such an instance is a requested stop (the supervisor restarts nothing).
+   */
+  supervised?: ServiceName[];
+}
+
+/** A service the pipeline runs under the supervisor. */
+export interface SupervisedService {
+  readonly supervisor: Supervisor;
+  /** Its supervisor status: pid, restarts, last exit. */
+  status(): ServiceStatus;
+  /** Extra environment for the next (re)start only, e.g. a test-only fault flag. */
+  nextStartEnv(env: Record<string, string>): void;
+  /** Waits until its restart counter reaches `restarts` and its `/readyz` answers 200. */
+  waitRestarts(restarts: number, timeoutMs?: number): Promise<ServiceProcess>;
 }
 
 /** What a scenario gets. */
@@ -60,6 +80,8 @@ export interface FaultPipeline extends AsyncDisposable {
   ingestUrl(): string;
   /** Starts one more instance of `name` (same groups: it joins them) and waits until ready. */
   start(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess>;
+  /** The supervision of `name`; throws unless the pipeline was started with it supervised. */
+  supervised(name: ServiceName): SupervisedService;
 }
 
 async function waitReady(service: ServiceProcess, name: string): Promise<void> {
@@ -81,7 +103,9 @@ export async function startFaultPipeline(
   const brokers = opts.brokers ?? TEST_ENV.KAFKA_BROKERS;
   const processes: Record<ServiceName, ServiceProcess[]> = { ingest: [], enrich: [], sink: [] };
   const cleanups: (() => PromiseLike<unknown>)[] = [];
+  const supervision = new Map<ServiceName, SupervisedService>();
   const teardown = async () => {
+    await Promise.allSettled([...supervision.values()].map((s) => s.supervisor.stop()));
     const all = Object.values(processes).flat();
     await Promise.allSettled(all.map((p) => p.stop()));
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -169,7 +193,62 @@ export async function startFaultPipeline(
       if (last === undefined) throw new Error(`No ${name} process is running`);
       return last;
     };
-    await Promise.all((["ingest", "enrich", "sink"] as const).map((name) => start(name)));
+    const startSupervised = async (name: ServiceName) => {
+      const port = freePort();
+      const url = `http://127.0.0.1:${port}`;
+      let once: Record<string, string> = {};
+      const unit = {
+        name,
+        start: () => {
+          const env = { ...base[name], ...once, PORT: String(port), OPS_PORT: String(freePort()) };
+          once = {};
+          const child = spawnChild(Deno.execPath(), {
+            name: serviceEntry(name),
+            args: ["run", "-A", serviceEntry(name)],
+            env,
+            stderrOnly: true,
+          });
+          processes[name].push({
+            port,
+            url,
+            opsUrl: `http://127.0.0.1:${env.OPS_PORT}`,
+            pid: child.pid,
+            exited: child.exited,
+            status: () => child.status(),
+            log: () => child.output(),
+            // Asked for: the supervisor stops it and restarts nothing.
+            stop: () => supervisor.stop().then(() => child.exited),
+            kill: () => child.kill(),
+            [Symbol.asyncDispose]: () => supervisor.stop(),
+          });
+          return child;
+        },
+      };
+      const log: string[] = [];
+      const supervisor = supervise([unit], { graceMs: 60_000, log: (line) => log.push(line) });
+      const status = () => supervisor.status().services[0]!;
+      const waitRestarts = async (restarts: number, timeoutMs = 120_000) => {
+        await waitFor(() => Promise.resolve(status().restarts >= restarts), {
+          timeoutMs,
+          message: `${name} restarted by the supervisor ${restarts} times (log: ${log.join("; ")})`,
+        });
+        const service = current(name);
+        await waitReady(service, name);
+        return service;
+      };
+      supervision.set(name, {
+        supervisor,
+        status,
+        nextStartEnv: (env) => (once = env),
+        waitRestarts,
+      });
+      await waitRestarts(0);
+    };
+    await Promise.all(
+      (["ingest", "enrich", "sink"] as const).map((name) =>
+        opts.supervised?.includes(name) ? startSupervised(name) : start(name)
+      ),
+    );
     return {
       prefix,
       brokers,
@@ -180,6 +259,11 @@ export async function startFaultPipeline(
       current,
       ingestUrl: () => processes.ingest.at(-1)!.url,
       start,
+      supervised: (name) => {
+        const found = supervision.get(name);
+        if (found === undefined) throw new Error(`${name} does not run under the supervisor`);
+        return found;
+      },
       [Symbol.asyncDispose]: teardown,
     };
   } catch (error) {
