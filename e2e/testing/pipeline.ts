@@ -3,7 +3,7 @@
  * test's own topics and consumer groups, a write key, a seeded GadgetStore catalogue, user and
  * campaign, and cleanup of everything under the test's id prefix.
  */
-import { createRedis } from "../../shared/redis/mod.ts";
+import { deleteTestRedisKeys } from "../../shared/testing/redis.ts";
 import { createSourceStore } from "../../ingest/adapters/sources.ts";
 import { hashWriteKey } from "../../ingest/core/write_key.ts";
 import { testKafka, testTopics } from "../../shared/testing/kafka.ts";
@@ -17,8 +17,12 @@ import {
   serviceEntry,
   type ServiceProcess,
   startService,
+  waitReadyz,
 } from "../../shared/testing/service_process.ts";
 import { TEST_ENV, testStores, waitFor } from "../../shared/testing/stores.ts";
+
+/** Longest wait for a service's `/readyz` 200. */
+const READY_TIMEOUT_MS = 30_000;
 
 /** The seeded catalogue: ids are prefixed per test. */
 export const CATALOGUE = [
@@ -49,30 +53,6 @@ export interface Pipeline {
     body: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: Record<string, unknown> }>;
-}
-
-async function waitReady(service: ServiceProcess, name: string): Promise<void> {
-  let last = "";
-  await waitFor(async () => {
-    const res = await fetch(`${service.url}/readyz`).catch((e) => e as Error);
-    if (res instanceof Error) return false;
-    last = await res.text();
-    return res.status === 200;
-  }, { timeoutMs: 30_000, message: `${name} /readyz 200 (last: ${last})` });
-}
-
-async function deleteRedisKeys(prefix: string): Promise<void> {
-  const redis = createRedis(TEST_ENV.REDIS_URL);
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `*${prefix}*`, "COUNT", 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
 }
 
 async function seed(pipeline: Pick<Pipeline, "prefix" | "stores" | "campaign" | "userId">) {
@@ -109,7 +89,7 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
   try {
     const stores = await testStores(prefix);
     cleanups.push(() => stores[Symbol.asyncDispose]());
-    cleanups.push(() => deleteRedisKeys(prefix));
+    cleanups.push(() => deleteTestRedisKeys(prefix));
     const owned = await testTopics(Object.values(topics));
     cleanups.push(() => owned[Symbol.asyncDispose]());
     const base = {
@@ -176,9 +156,9 @@ export async function startPipeline(): Promise<Pipeline & AsyncDisposable> {
       })
     )) as [ServiceProcess, ServiceProcess, ServiceProcess];
     await Promise.all([
-      waitReady(ingest, "ingest"),
-      waitReady(enrich, "enrich"),
-      waitReady(sink, "sink"),
+      waitReadyz(ingest, "ingest", READY_TIMEOUT_MS),
+      waitReadyz(enrich, "enrich", READY_TIMEOUT_MS),
+      waitReadyz(sink, "sink", READY_TIMEOUT_MS),
     ]);
     const auth = `Basic ${btoa(writeKey + ":")}`;
     return {

@@ -14,8 +14,12 @@ import {
   serviceEntry,
   type ServiceProcess,
   startService,
+  waitReadyz,
 } from "../../shared/testing/service_process.ts";
 import { TEST_ENV, testStores, waitFor } from "../../shared/testing/stores.ts";
+
+/** Longest wait for a service's `/readyz` 200. */
+const READY_TIMEOUT_MS = 120_000;
 import { retry } from "../../shared/retry.ts";
 import { freePort, spawnChild } from "../../shared/process/mod.ts";
 import { supervise, type Supervisor } from "../../infra/stack/supervisor.ts";
@@ -82,16 +86,6 @@ export interface FaultPipeline extends AsyncDisposable {
   start(name: ServiceName, env?: Record<string, string>): Promise<ServiceProcess>;
   /** The supervision of `name`; throws unless the pipeline was started with it supervised. */
   supervised(name: ServiceName): SupervisedService;
-}
-
-async function waitReady(service: ServiceProcess, name: string): Promise<void> {
-  let last = "";
-  await waitFor(async () => {
-    const res = await fetch(`${service.url}/readyz`).catch((e) => e as Error);
-    if (res instanceof Error) return false;
-    last = await res.text();
-    return res.status === 200;
-  }, { timeoutMs: 120_000, message: `${name} /readyz 200 (last: ${last})` });
 }
 
 /** Creates topics, a source and the services; rejects (after cleaning up) when any part fails. */
@@ -184,7 +178,7 @@ export async function startFaultPipeline(
         timeoutMs: 120_000,
       });
       processes[name].push(service);
-      await waitReady(service, name);
+      await waitReadyz(service, name, READY_TIMEOUT_MS);
       return service;
     };
     const current = (name: ServiceName) => {
@@ -233,7 +227,7 @@ export async function startFaultPipeline(
           message: `${name} restarted by the supervisor ${restarts} times (log: ${log.join("; ")})`,
         });
         const service = current(name);
-        await waitReady(service, name);
+        await waitReadyz(service, name, READY_TIMEOUT_MS);
         return service;
       };
       supervision.set(name, {

@@ -3,6 +3,7 @@
  * port, with its log kept for failure messages.
  */
 import { freePort, httpOk, spawnChild, waitChildReady } from "../process/mod.ts";
+import { waitFor } from "./stores.ts";
 
 /** Options for {@link startService}. */
 export interface StartServiceOptions {
@@ -80,4 +81,22 @@ export async function startService(
     kill: () => child.kill(),
     [Symbol.asyncDispose]: () => child.stop().then(() => {}),
   };
+}
+
+/**
+ * Waits until `service` answers `/readyz` 200 (its dependencies reachable); the timeout message
+ * names the service and its last answer.
+ */
+export async function waitReadyz(
+  service: Pick<ServiceProcess, "url">,
+  name: string,
+  timeoutMs: number,
+): Promise<void> {
+  let last = "";
+  await waitFor(async () => {
+    const res = await fetch(`${service.url}/readyz`).catch((e) => e as Error);
+    if (res instanceof Error) return false;
+    last = await res.text();
+    return res.status === 200;
+  }, { timeoutMs, message: `${name} /readyz 200 (last: ${last})` });
 }
